@@ -1,0 +1,22 @@
+package org.distributedtesting.recovery;
+
+import java.util.List;
+
+/**
+ * Finds failures of one kind in a snapshot. A detector is a pure function: it reads the snapshot and the
+ * history and nothing else, does no I/O and reads no clock (use {@link ClusterSnapshot#takenAt()}), so it is
+ * cheap to run over thousands of nodes and trivial to unit-test.
+ *
+ * <p>Implementations must be thread-safe; the engine may call them from any thread.
+ */
+@FunctionalInterface
+public interface FailureDetector {
+
+    /**
+     * Returns the failures visible in {@code snapshot}, or an empty list.
+     *
+     * @param snapshot the current cycle's observations
+     * @param history  earlier snapshots, oldest first
+     */
+    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history);
+}

@@ -1,0 +1,56 @@
+package org.distributedtesting.recovery;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the configuration says about one node: where it listens, where its data lives, how to reach it another
+ * way, and how to start its process when it is supervised locally.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param id                   the node's identity
+ * @param host                 host name or address the node's protocol listens on
+ * @param port                 TCP port of the node's protocol, 1..65535
+ * @param dataDir              the node's data directory (database, log, process output)
+ * @param alternativeAddresses other {@code host:port} addresses of the same node, tried when the main one fails
+ * @param startCommand         command line that starts the node's process; empty when the node is not supervised
+ *                             by this library
+ */
+public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
+                       List<String> startCommand) {
+
+    /**
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1..65535
+     */
+    public NodeSpec {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(dataDir, "dataDir");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host of node '" + id + "' must not be blank");
+        }
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port of node '" + id + "' must be in 1..65535, but was " + port);
+        }
+        alternativeAddresses = List.copyOf(alternativeAddresses);
+        startCommand = List.copyOf(startCommand);
+    }
+
+    /** A node with no alternative addresses and no start command. */
+    public static NodeSpec of(String id, String host, int port, Path dataDir) {
+        return new NodeSpec(NodeId.of(id), host, port, dataDir, List.of(), List.of());
+    }
+
+    /** Whether this library can start and stop the node's process. */
+    public boolean supervised() {
+        return !startCommand.isEmpty();
+    }
+
+    /** {@code host:port} of the node's protocol. */
+    public String address() {
+        return host + ":" + port;
+    }
+}

@@ -1,0 +1,54 @@
+package org.distributedtesting.recovery;
+
+import java.time.Clock;
+
+/**
+ * What the engine gives a strategy while it runs one rung: the failure, the cluster as last seen, the policy,
+ * the clock, and the one door through which actions reach nodes.
+ *
+ * <p>A context lives for one rung and is used by one thread.
+ */
+public interface RecoveryContext {
+
+    /** The failure being recovered. */
+    Failure failure();
+
+    /** The snapshot the failure was confirmed in. */
+    ClusterSnapshot snapshot();
+
+    /** Earlier snapshots, oldest first. */
+    ClusterHistory history();
+
+    /** The engine's policy. */
+    RecoveryOptions options();
+
+    /** The engine's clock; strategies never read the system clock. */
+    Clock clock();
+
+    /** The rung being run, from 0. */
+    int rung();
+
+    /** This failure's attempt number on its nodes within the restart window, from 1. */
+    int attempt();
+
+    /** Whether this is a dry run: actions are planned and journaled, not carried out. */
+    boolean dryRun();
+
+    /**
+     * Performs an action through the engine's guards: the quorum budget, {@code auto_restart}, backup before a
+     * destructive step (the engine moves the data aside itself when the strategy did not), no suspect source, the
+     * global action budget and dry run. Every action is journaled with the failure, its evidence, the rung and
+     * the result. Never throws for a failed action: the result says.
+     *
+     * @param action the action
+     * @param reason why, in one line, for the journal
+     */
+    ActionResult perform(Action action, String reason);
+
+    /**
+     * Probes one node now, through the engine's probe with its deadline; never throws.
+     *
+     * @throws IllegalArgumentException if the node is not in the cluster
+     */
+    NodeObservation probe(NodeId node);
+}

@@ -1,0 +1,38 @@
+package org.distributedtesting.recovery.spi;
+
+import java.time.Duration;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.ProcessStatus;
+
+/**
+ * Starts, stops and watches nodes' processes: a local child process, a systemd unit, a container, the simulated
+ * cluster. The engine asks it whether a node's process is alive (to tell a crash from a partition) and routes
+ * start, stop and restart actions to it.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface ProcessSupervisor extends AutoCloseable {
+
+    /** What is known about the node's process now; never throws. */
+    ProcessStatus status(NodeSpec node);
+
+    /**
+     * Starts the node's process if it is not running.
+     *
+     * @return the status after starting, with the new process id when there is one
+     * @throws Exception when the process could not be started
+     */
+    ProcessStatus start(NodeSpec node) throws Exception;
+
+    /**
+     * Stops the node's process: politely first, forcibly after {@code grace}. Returns when it has ended.
+     *
+     * @throws Exception when the process could not be stopped
+     */
+    void stop(NodeSpec node, Duration grace) throws Exception;
+
+    /** Releases what the supervisor holds; it does not stop the processes it started unless it says so. */
+    @Override
+    default void close() {
+    }
+}
