@@ -1,0 +1,18 @@
+/**
+ * The engine of Coordinator Recovery: the cycle, the planner's safety guards, the strategy registry, config
+ * loading, the journal, process supervision and the HTTP node protocol.
+ */
+module org.distributedtesting.recovery.core {
+    requires transitive org.distributedtesting.recovery.api;
+    requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
+    requires java.net.http;
+
+    exports org.distributedtesting.recovery.core;
+    exports org.distributedtesting.recovery.core.config;
+    exports org.distributedtesting.recovery.core.journal;
+    exports org.distributedtesting.recovery.core.supervise;
+    exports org.distributedtesting.recovery.core.http;
+
+    uses org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
+}

@@ -1,0 +1,2 @@
+/** Process supervision: starting, stopping and watching nodes' processes. */
+package org.distributedtesting.recovery.core.supervise;
