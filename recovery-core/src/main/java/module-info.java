@@ -12,7 +12,6 @@ module org.distributedtesting.recovery.core {
     exports org.distributedtesting.recovery.core.config;
     exports org.distributedtesting.recovery.core.journal;
     exports org.distributedtesting.recovery.core.supervise;
-    exports org.distributedtesting.recovery.core.http;
 
     uses org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
 }
