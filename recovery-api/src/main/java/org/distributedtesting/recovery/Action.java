@@ -47,6 +47,9 @@ public sealed interface Action {
     /** What the action does to availability and data. */
     Impact impact();
 
+    /** How to undo the action by hand, for the dry-run plan and the journal. */
+    String rollback();
+
     /** The node data is copied from, for actions that copy data. */
     default Optional<NodeId> source() {
         return Optional.empty();
@@ -70,6 +73,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return "stop_node, if the node must stay down";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.RESTORING;
         }
@@ -85,6 +93,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "stop_node";
+        }
+
+        @Override
+        public String rollback() {
+            return "start_node";
         }
 
         @Override
@@ -106,6 +119,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return "none needed: the process runs again; stop_node to take it out";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.DISRUPTIVE;
         }
@@ -122,6 +140,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "step_down_leader";
+        }
+
+        @Override
+        public String rollback() {
+            return "none needed: the cluster elects a leader; transfer leadership back if wanted";
         }
 
         @Override
@@ -148,6 +171,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return paused ? "resume_elections" : "pause_elections";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.NONE;
         }
@@ -164,6 +192,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "cancel_deadlocked_operations";
+        }
+
+        @Override
+        public String rollback() {
+            return "none: cancelled operations are failed back to their clients, who retry";
         }
 
         @Override
@@ -190,6 +223,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return "none: only data past its retention is purged";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.NONE;
         }
@@ -206,6 +244,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "trigger_sync";
+        }
+
+        @Override
+        public String rollback() {
+            return "none needed: the node catches up through normal replication";
         }
 
         @Override
@@ -236,6 +279,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return "move the file back from its timestamped name in the recovery directory";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.NONE;
         }
@@ -253,6 +301,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "restore_" + artifact.name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String rollback() {
+            return "stop the node and move the copy set aside before the restore back into place";
         }
 
         @Override
@@ -280,6 +333,11 @@ public sealed interface Action {
         }
 
         @Override
+        public String rollback() {
+            return "stop the node and move the copy set aside before the reset back into place";
+        }
+
+        @Override
         public Impact impact() {
             return Impact.DESTRUCTIVE;
         }
@@ -295,6 +353,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return voter ? "promote_to_voter" : "demote_to_non_voter";
+        }
+
+        @Override
+        public String rollback() {
+            return voter ? "demote_to_non_voter" : "promote_to_voter";
         }
 
         @Override
@@ -319,6 +382,11 @@ public sealed interface Action {
         @Override
         public String name() {
             return "raise_term";
+        }
+
+        @Override
+        public String rollback() {
+            return "none: terms never go down, and a higher term is always Raft-safe";
         }
 
         @Override
@@ -348,6 +416,11 @@ public sealed interface Action {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(impact, "impact");
             parameters = Map.copyOf(parameters);
+        }
+
+        @Override
+        public String rollback() {
+            return "see the host documentation of action '" + name + "'";
         }
     }
 }

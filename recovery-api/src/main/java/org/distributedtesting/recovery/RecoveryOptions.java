@@ -13,14 +13,15 @@ import java.util.Objects;
  * @param backupBeforeRecovery whether destructive steps move data aside first (seed: {@code backup_before_recovery})
  * @param maxRestartAttempts   recovery attempts allowed per node within {@code restartCooldown}, then escalate
  *                             (seed: {@code max_restart_attempts})
- * @param restartCooldown      the window {@code maxRestartAttempts} is counted in (seed: {@code restart_cooldown})
+ * @param restartCooldown      the window {@code maxRestartAttempts} is counted in: a node's attempt count and its
+ *                             backoff start over only once it has stayed healthy this long, so a crash loop is
+ *                             escalated instead of restarted forever (seed: {@code restart_cooldown})
  * @param confirmations        consecutive cycles a failure must be seen before acting
  * @param probeTimeout         deadline of one probe
  * @param historySize          earlier snapshots kept for detectors
  * @param nodeCooldown         quiet time after a verified recovery before the same node is touched again
- * @param backoffInitial       delay before the second attempt on a node; doubles per failed attempt
+ * @param backoffInitial       delay before the second attempt on a node; doubles per further attempt
  * @param backoffMax           the backoff's ceiling
- * @param healthyReset         healthy time after which a node's backoff and attempt count start over
  * @param verifyTimeout        how long a rung has to be verified before it counts as failed
  * @param verifyInterval       the cycle interval while a recovery awaits verification
  * @param actionBudget         actions allowed across the whole cluster within {@code actionBudgetWindow}
@@ -30,7 +31,7 @@ import java.util.Objects;
 public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery, int maxRestartAttempts,
                               Duration restartCooldown, int confirmations, Duration probeTimeout, int historySize,
                               Duration nodeCooldown, Duration backoffInitial, Duration backoffMax,
-                              Duration healthyReset, Duration verifyTimeout, Duration verifyInterval,
+                              Duration verifyTimeout, Duration verifyInterval,
                               int actionBudget, Duration actionBudgetWindow, boolean dryRun) {
 
     /** Seed default. */
@@ -50,10 +51,8 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
     public static final Duration DEFAULT_NODE_COOLDOWN = Duration.ofSeconds(30);
     /** Kubernetes' CrashLoopBackOff starts at 10 s ... */
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(10);
-    /** ... and is capped at 5 minutes ... */
+    /** ... and is capped at 5 minutes. */
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(5);
-    /** ... and reset after 10 minutes of healthy running. */
-    public static final Duration DEFAULT_HEALTHY_RESET = Duration.ofMinutes(10);
     /** 60 s: a restarted coordinator replays its log and catches up well within a minute. */
     public static final Duration DEFAULT_VERIFY_TIMEOUT = Duration.ofSeconds(60);
     /** 1 s: re-probe often while a recovery awaits verification. */
@@ -77,7 +76,6 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         notNegative("nodeCooldown", nodeCooldown);
         notNegative("backoffInitial", backoffInitial);
         notNegative("backoffMax", backoffMax);
-        positive("healthyReset", healthyReset);
         positive("verifyTimeout", verifyTimeout);
         positive("verifyInterval", verifyInterval);
         positive("actionBudgetWindow", actionBudgetWindow);
@@ -130,7 +128,6 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         b.nodeCooldown = nodeCooldown;
         b.backoffInitial = backoffInitial;
         b.backoffMax = backoffMax;
-        b.healthyReset = healthyReset;
         b.verifyTimeout = verifyTimeout;
         b.verifyInterval = verifyInterval;
         b.actionBudget = actionBudget;
@@ -163,7 +160,6 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         private Duration nodeCooldown = DEFAULT_NODE_COOLDOWN;
         private Duration backoffInitial = DEFAULT_BACKOFF_INITIAL;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
-        private Duration healthyReset = DEFAULT_HEALTHY_RESET;
         private Duration verifyTimeout = DEFAULT_VERIFY_TIMEOUT;
         private Duration verifyInterval = DEFAULT_VERIFY_INTERVAL;
         private int actionBudget = DEFAULT_ACTION_BUDGET;
@@ -233,12 +229,6 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
             return this;
         }
 
-        /** See {@link RecoveryOptions#healthyReset()}. */
-        public Builder healthyReset(Duration value) {
-            healthyReset = value;
-            return this;
-        }
-
         /** See {@link RecoveryOptions#verifyTimeout()}. */
         public Builder verifyTimeout(Duration value) {
             verifyTimeout = value;
@@ -276,7 +266,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
          */
         public RecoveryOptions build() {
             return new RecoveryOptions(autoRestart, backupBeforeRecovery, maxRestartAttempts, restartCooldown,
-                    confirmations, probeTimeout, historySize, nodeCooldown, backoffInitial, backoffMax, healthyReset,
+                    confirmations, probeTimeout, historySize, nodeCooldown, backoffInitial, backoffMax,
                     verifyTimeout, verifyInterval, actionBudget, actionBudgetWindow, dryRun);
         }
     }
