@@ -1,0 +1,50 @@
+package org.distributedtesting.recovery.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+
+/**
+ * What one engine cycle saw and did.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param snapshot             the observations of the cycle
+ * @param detected             failures the detectors reported (confirmed or not yet)
+ * @param verified             recoveries verified in this cycle
+ * @param escalated            failures given up on in this cycle (their nodes are quarantined)
+ * @param rungsRun             ladder rungs run in this cycle
+ * @param awaitingVerification recoveries whose rung acted and awaits verification
+ * @param stuck                every detected failure touches a quarantined node and nothing awaits verification:
+ *                             the engine will do nothing more until people act
+ * @param probeTime            wall time of probing all nodes
+ * @param detectTime           wall time of running all detectors
+ * @param elapsed              wall time of the whole cycle
+ */
+public record CycleReport(ClusterSnapshot snapshot, List<Failure> detected, List<Failure> verified,
+                          List<Failure> escalated, int rungsRun, int awaitingVerification, boolean stuck,
+                          Duration probeTime, Duration detectTime, Duration elapsed) {
+
+    /** Copies the lists. @throws NullPointerException if any argument is null */
+    public CycleReport {
+        Objects.requireNonNull(snapshot, "snapshot");
+        detected = List.copyOf(detected);
+        verified = List.copyOf(verified);
+        escalated = List.copyOf(escalated);
+        Objects.requireNonNull(probeTime, "probeTime");
+        Objects.requireNonNull(detectTime, "detectTime");
+        Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /** The cycle number. */
+    public long cycle() {
+        return snapshot.cycle();
+    }
+
+    /** No failure detected and no recovery awaiting verification. */
+    public boolean healthy() {
+        return detected.isEmpty() && awaitingVerification == 0;
+    }
+}

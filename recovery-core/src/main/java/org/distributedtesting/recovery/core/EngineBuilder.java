@@ -1,0 +1,194 @@
+package org.distributedtesting.recovery.core;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.NodeProbe;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.RecoveryListener;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.journal.InMemoryJournal;
+import org.distributedtesting.recovery.core.journal.RecoveryJournal;
+import org.distributedtesting.recovery.core.supervise.SupervisedNodeControl;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
+
+/**
+ * Builds a {@link RecoveryEngine}. Required: {@link #nodes}, {@link #probe} and at least one strategy. Defaults:
+ * {@link RecoveryOptions#defaults()}, the system clock and sleeper, an in-memory journal, executors the engine
+ * creates and owns.
+ *
+ * <p>Not thread-safe; {@link #build()} copies what it needs.
+ */
+public final class EngineBuilder {
+
+    /** Upper bound of probe threads the engine creates by default; more nodes share them. */
+    public static final int DEFAULT_MAX_PROBE_THREADS = 256;
+
+    List<NodeSpec> nodes = List.of();
+    NodeProbe probe;
+    NodeControl control;
+    ProcessSupervisor supervisor;
+    final List<RecoveryStrategy> strategies = new ArrayList<>();
+    RecoveryOptions options = RecoveryOptions.defaults();
+    RecoveryJournal journal;
+    boolean ownsJournal;
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = Sleeper.SYSTEM;
+    ScheduledExecutorService scheduler;
+    Executor probeExecutor;
+    int maxProbeThreads = DEFAULT_MAX_PROBE_THREADS;
+    final List<RecoveryListener> listeners = new ArrayList<>();
+
+    EngineBuilder() {
+    }
+
+    /** The cluster's nodes. */
+    public EngineBuilder nodes(List<NodeSpec> nodes) {
+        this.nodes = List.copyOf(nodes);
+        return this;
+    }
+
+    /** How nodes are asked for their status. */
+    public EngineBuilder probe(NodeProbe probe) {
+        this.probe = Objects.requireNonNull(probe, "probe");
+        return this;
+    }
+
+    /** How actions reach nodes. With a supervisor too, process actions go to the supervisor. */
+    public EngineBuilder control(NodeControl control) {
+        this.control = Objects.requireNonNull(control, "control");
+        return this;
+    }
+
+    /** Who starts, stops and watches nodes' processes; tells a crash from a partition. */
+    public EngineBuilder supervisor(ProcessSupervisor supervisor) {
+        this.supervisor = Objects.requireNonNull(supervisor, "supervisor");
+        return this;
+    }
+
+    /** Adds strategies. */
+    public EngineBuilder strategies(Collection<? extends RecoveryStrategy> strategies) {
+        strategies.forEach(s -> this.strategies.add(Objects.requireNonNull(s, "strategy")));
+        return this;
+    }
+
+    /** Adds a strategy. */
+    public EngineBuilder strategy(RecoveryStrategy strategy) {
+        strategies.add(Objects.requireNonNull(strategy, "strategy"));
+        return this;
+    }
+
+    /** The policy. */
+    public EngineBuilder options(RecoveryOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** Where actions are recorded; the caller keeps ownership and closes it. */
+    public EngineBuilder journal(RecoveryJournal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /** The clock for every time decision. */
+    public EngineBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** How {@link RecoveryEngine#runUntilSettled} waits between cycles. */
+    public EngineBuilder sleeper(Sleeper sleeper) {
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        return this;
+    }
+
+    /** The scheduler for interval cycles and probe deadlines; the caller keeps ownership. */
+    public EngineBuilder scheduler(ScheduledExecutorService scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /**
+     * Where probes run; the caller keeps ownership. {@code Runnable::run} probes one node after another on the
+     * cycle thread (deterministic, for simulations whose probes never block).
+     */
+    public EngineBuilder probeExecutor(Executor executor) {
+        this.probeExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * The most probe threads the engine creates when no executor is given.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public EngineBuilder maxProbeThreads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("maxProbeThreads must be > 0, but was " + threads);
+        }
+        this.maxProbeThreads = threads;
+        return this;
+    }
+
+    /** Adds a listener for the engine's events. */
+    public EngineBuilder listener(RecoveryListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    NodeControl control() {
+        NodeControl base = control != null ? control
+                : action -> new ActionResult.Failed("no node control configured for action '" + action.name() + "'");
+        return supervisor == null ? base
+                : new SupervisedNodeControl(nodes, supervisor, base, SupervisedNodeControl.DEFAULT_STOP_GRACE);
+    }
+
+    /**
+     * An engine.
+     *
+     * @throws IllegalStateException if nodes, probe or strategies are missing
+     * @throws IllegalArgumentException if node ids repeat or two strategies share a failure type or a name
+     */
+    public RecoveryEngine build() {
+        if (nodes.isEmpty()) {
+            throw new IllegalStateException("nodes are required: give the engine at least one node");
+        }
+        if (probe == null) {
+            throw new IllegalStateException("a probe is required: how should the engine ask nodes for status?");
+        }
+        if (strategies.isEmpty()) {
+            throw new IllegalStateException("at least one strategy is required");
+        }
+        Set<Object> seen = new HashSet<>();
+        for (NodeSpec node : nodes) {
+            if (!seen.add(node.id())) {
+                throw new IllegalArgumentException("node id '" + node.id() + "' appears twice");
+            }
+        }
+        Set<String> names = new HashSet<>();
+        for (RecoveryStrategy s : strategies) {
+            if (!names.add(s.name())) {
+                throw new IllegalArgumentException("two strategies are named '" + s.name() + "'");
+            }
+            if (s.rungs().isEmpty()) {
+                throw new IllegalArgumentException("strategy '" + s.name() + "' has no rungs");
+            }
+        }
+        RecoveryEngine.byType(strategies);
+        strategies.sort((a, b) -> a.type().compareTo(b.type()));
+        if (journal == null) {
+            journal = new InMemoryJournal();
+            ownsJournal = true;
+        }
+        return new RecoveryEngine(this);
+    }
+}

@@ -1,0 +1,98 @@
+package org.distributedtesting.recovery.core.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.distributedtesting.recovery.RecoveryOptions;
+
+/**
+ * What the planner remembers about one node: recovery attempts since it was last healthy for a whole
+ * {@code restart_cooldown}, when it was last attempted, its cooldown after a verified recovery, and whether it
+ * is quarantined.
+ *
+ * <p>Not thread-safe; the engine's cycle lock guards it.
+ */
+public final class NodeLedger {
+
+    private int attempts;
+    private Instant lastAttempt;
+    private Instant healthySince;
+    private Instant cooldownUntil;
+    private boolean quarantined;
+    private String busyWith;
+
+    /** The node showed no failure in this cycle. Attempts and backoff start over after a healthy window. */
+    public void healthy(Instant now, Duration window) {
+        if (healthySince == null) {
+            healthySince = now;
+        }
+        if (attempts > 0 && !now.isBefore(healthySince.plus(window))) {
+            attempts = 0;
+            lastAttempt = null;
+        }
+    }
+
+    /** The node is affected by a failure in this cycle. */
+    public void unhealthy() {
+        healthySince = null;
+    }
+
+    /** How long the node has been healthy at {@code now}, or zero. */
+    public Duration healthyFor(Instant now) {
+        return healthySince == null ? Duration.ZERO : Duration.between(healthySince, now);
+    }
+
+    /** Records one recovery attempt. */
+    public void attempted(Instant now) {
+        attempts++;
+        lastAttempt = now;
+    }
+
+    /** Forgets past attempts and their backoff. */
+    public void resetAttempts() {
+        attempts = 0;
+        lastAttempt = null;
+    }
+
+    /** Attempts since the node was last healthy for a whole window. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** When the next attempt may start, by exponential backoff; {@code null} when at once. */
+    public Instant nextAttemptAllowed(RecoveryOptions options) {
+        if (lastAttempt == null) {
+            return null;
+        }
+        return lastAttempt.plus(options.backoffBefore(attempts + 1));
+    }
+
+    /** Starts the quiet time after a verified recovery. */
+    public void cooldown(Instant until) {
+        cooldownUntil = until;
+    }
+
+    /** When the quiet time after a verified recovery ends, or null. */
+    public Instant cooldownUntil() {
+        return cooldownUntil;
+    }
+
+    /** Whether the node is quarantined: no action touches it. */
+    public boolean quarantined() {
+        return quarantined;
+    }
+
+    /** Quarantines or releases the node. */
+    public void quarantined(boolean value) {
+        quarantined = value;
+    }
+
+    /** The key of the recovery in progress on this node, or null. */
+    public String busyWith() {
+        return busyWith;
+    }
+
+    /** Marks the node busy with a recovery, or free with null. */
+    public void busyWith(String failureKey) {
+        busyWith = failureKey;
+    }
+}
