@@ -122,7 +122,7 @@ final class GuardedContext implements RecoveryContext {
         if (result == null && dryRun()) {
             facts.put("rollback", action.rollback());
             result = new ActionResult.Planned("would " + action.name().replace('_', ' ') + " on '" + action.node()
-                    + "'; " + facts.getOrDefault("quorum_effect", "no quorum effect"));
+                    + "'; quorum effect: " + facts.get("quorum_effect"));
         }
         if (result == null) {
             result = execute(action);
@@ -195,9 +195,13 @@ final class GuardedContext implements RecoveryContext {
         int up = voters.size() - down.size();
         int after = disrupts ? up - 1 : up;
         int quorum = voters.size() / 2 + 1;
-        if (disrupts || action.impact() == Action.Impact.RESTORING) {
+        if (action.impact() == Action.Impact.NONE) {
+            facts.put("quorum_effect", "none");
+        } else {
+            boolean restores = action.impact() == Action.Impact.RESTORING || down.contains(action.node());
             facts.put("quorum_effect", "voters up " + up + " of " + voters.size() + " -> " + after
-                    + " of " + voters.size() + " (majority " + quorum + ")");
+                    + (restores ? " (+1 once '" + action.node() + "' is back)" : "") + " of " + voters.size()
+                    + " (majority " + quorum + ")");
         }
         if (disrupts && after < quorum) {
             return new ActionResult.Refused("quorum_budget", action.name() + " on '" + action.node()

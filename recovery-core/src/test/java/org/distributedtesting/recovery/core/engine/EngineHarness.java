@@ -1,0 +1,92 @@
+package org.distributedtesting.recovery.core.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.JournalRecord;
+import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.RungResult;
+import org.distributedtesting.recovery.core.CycleReport;
+import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.journal.InMemoryJournal;
+
+/** Wires an engine to a fake cluster on virtual time, and remembers what happened. */
+final class EngineHarness implements AutoCloseable {
+
+    /** Options that make tests short: one-second steps everywhere. */
+    static final RecoveryOptions FAST = RecoveryOptions.builder()
+            .confirmations(3)
+            .verifyTimeout(Duration.ofSeconds(5))
+            .verifyInterval(Duration.ofSeconds(1))
+            .backoffInitial(Duration.ofSeconds(10))
+            .backoffMax(Duration.ofSeconds(40))
+            .nodeCooldown(Duration.ofSeconds(30))
+            .restartCooldown(Duration.ofSeconds(60))
+            .build();
+
+    final FakeCluster cluster;
+    final MutableClock clock = MutableClock.atEpoch();
+    final InMemoryJournal journal = new InMemoryJournal();
+    final List<RecoveryEvent> events = new ArrayList<>();
+    final RecoveryEngine engine;
+
+    EngineHarness(int nodes, RecoveryOptions options, RecoveryStrategy... strategies) {
+        cluster = new FakeCluster(nodes);
+        engine = RecoveryEngine.builder()
+                .nodes(cluster.specs)
+                .probe(cluster)
+                .control(cluster)
+                .supervisor(cluster)
+                .strategies(List.of(strategies))
+                .options(options)
+                .journal(journal)
+                .clock(clock)
+                .sleeper(clock.sleeper())
+                .probeExecutor(Runnable::run)
+                .listener(events::add)
+                .build();
+    }
+
+    /** Runs one cycle, then lets {@code step} pass. */
+    CycleReport cycle(Duration step) {
+        CycleReport report = engine.runCycle();
+        clock.advance(step);
+        return report;
+    }
+
+    /** Runs {@code n} cycles one second apart. */
+    CycleReport cycles(int n) {
+        CycleReport last = null;
+        for (int i = 0; i < n; i++) {
+            last = cycle(Duration.ofSeconds(1));
+        }
+        return last;
+    }
+
+    List<String> actions() {
+        return journal.records().stream().map(JournalRecord::action).toList();
+    }
+
+    List<JournalRecord> records(String action) {
+        return journal.records(action);
+    }
+
+    <T extends RecoveryEvent> List<T> events(Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** A rung that restarts the failure's first node. */
+    static RungResult restartFirst(org.distributedtesting.recovery.Failure f,
+                                   org.distributedtesting.recovery.RecoveryContext c) {
+        var result = c.perform(new Action.Restart(f.nodes().get(0)), f.summary());
+        return result.done() ? RungResult.acted(result.detail()) : RungResult.failed(result.detail());
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
