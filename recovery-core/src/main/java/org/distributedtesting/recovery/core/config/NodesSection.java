@@ -1,0 +1,117 @@
+package org.distributedtesting.recovery.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+
+/**
+ * Reads the {@code nodes} array into {@link NodeSpec}s: required keys, types, id syntax, unique ids and unique
+ * {@code host:port} addresses.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class NodesSection {
+
+    static final String KEY = "nodes";
+
+    private static final List<String> NODE_KEYS =
+            List.of("id", "host", "port", "data_dir", "alternative_addresses", "command");
+
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    private static final int MIN_PORT = 1;
+    private static final int MAX_PORT = 65_535;
+
+    private NodesSection() {
+    }
+
+    /** The nodes in {@code value}, in file order; relative {@code data_dir}s resolved against {@code baseDir}. */
+    static List<NodeSpec> read(ConfigReader reader, JsonNode value, Path baseDir) {
+        ArrayNode array = reader.array(value, KEY);
+        if (array.isEmpty()) {
+            throw reader.fail(KEY, "must list at least one node");
+        }
+        List<NodeSpec> nodes = new ArrayList<>(array.size());
+        Map<String, Integer> indexById = new HashMap<>();
+        Map<String, Integer> indexByAddress = new HashMap<>();
+        for (int i = 0; i < array.size(); i++) {
+            String path = ConfigReader.element(KEY, i);
+            NodeSpec node = readNode(reader, array.get(i), path, baseDir);
+            Integer sameId = indexById.putIfAbsent(node.id().value(), i);
+            if (sameId != null) {
+                throw reader.fail(ConfigReader.child(path, "id"), "duplicate node id '" + node.id()
+                        + "', already used by " + ConfigReader.element(KEY, sameId));
+            }
+            Integer sameAddress = indexByAddress.putIfAbsent(node.address(), i);
+            if (sameAddress != null) {
+                throw reader.fail(path, "address " + node.address() + " is already used by "
+                        + ConfigReader.element(KEY, sameAddress) + " ('" + nodes.get(sameAddress).id() + "')");
+            }
+            nodes.add(node);
+        }
+        return nodes;
+    }
+
+    private static NodeSpec readNode(ConfigReader reader, JsonNode value, String path, Path baseDir) {
+        ObjectNode object = reader.object(value, path);
+        reader.onlyKnownKeys(object, path, NODE_KEYS);
+        String idPath = ConfigReader.child(path, "id");
+        String id = reader.nonBlankString(reader.required(object, path, "id"), idPath);
+        if (!NODE_ID.matcher(id).matches()) {
+            throw reader.fail(idPath, "must start with a letter or digit and contain only letters, digits, '.', "
+                    + "'_' and '-', but was '" + id + "'");
+        }
+        String host = reader.nonBlankString(reader.required(object, path, "host"),
+                ConfigReader.child(path, "host"));
+        int port = reader.wholeNumberIn(reader.required(object, path, "port"),
+                ConfigReader.child(path, "port"), MIN_PORT, MAX_PORT);
+        String dataDirPath = ConfigReader.child(path, "data_dir");
+        Path dataDir = PathResolver.resolve(reader, baseDir,
+                reader.nonBlankString(reader.required(object, path, "data_dir"), dataDirPath), dataDirPath);
+        List<String> alternatives = ConfigReader.optional(object, "alternative_addresses")
+                .map(v -> alternativeAddresses(reader, v, ConfigReader.child(path, "alternative_addresses")))
+                .orElse(List.of());
+        List<String> command = ConfigReader.optional(object, "command")
+                .map(v -> command(reader, v, ConfigReader.child(path, "command")))
+                .orElse(List.of());
+        return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command);
+    }
+
+    /** Each entry must be {@code host:port}; the last colon separates the port, so {@code [::1]:80} works. */
+    private static List<String> alternativeAddresses(ConfigReader reader, JsonNode value, String path) {
+        List<String> addresses = reader.strings(value, path);
+        for (int i = 0; i < addresses.size(); i++) {
+            String address = addresses.get(i);
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || address.substring(0, colon).isBlank() || !isPort(address.substring(colon + 1))) {
+                throw reader.fail(ConfigReader.element(path, i),
+                        "must be host:port with a port in 1..65535, but was '" + address + "'");
+            }
+        }
+        return addresses;
+    }
+
+    private static boolean isPort(String text) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        int port = Integer.parseInt(text);
+        return port >= MIN_PORT && port <= MAX_PORT;
+    }
+
+    private static List<String> command(ConfigReader reader, JsonNode value, String path) {
+        List<String> command = reader.strings(value, path);
+        if (!command.isEmpty() && command.get(0).isBlank()) {
+            throw reader.fail(ConfigReader.element(path, 0), "the program to run must not be blank");
+        }
+        return command;
+    }
+}
