@@ -117,7 +117,7 @@ public final class ConfigLoader {
                     "auto_restart": true, "backup_before_recovery": true,
                     "max_restart_attempts": 5, "restart_cooldown": 60,
                     "confirmations": 3, "probe_timeout": 2, "history_size": 60, "node_cooldown": 30,
-                    "backoff_initial": 10, "backoff_max": 300, "healthy_reset": 600,
+                    "backoff_initial": 10, "backoff_max": 300,
                     "verify_timeout": 60, "verify_interval": 1,
                     "action_budget": 30, "action_budget_window": 600, "dry_run": false
                   },

@@ -51,7 +51,6 @@ final class RecoveryOptionsSection {
             seconds("node_cooldown", RecoveryOptions.Builder::nodeCooldown),
             seconds("backoff_initial", RecoveryOptions.Builder::backoffInitial),
             seconds("backoff_max", RecoveryOptions.Builder::backoffMax),
-            seconds("healthy_reset", RecoveryOptions.Builder::healthyReset),
             seconds("verify_timeout", RecoveryOptions.Builder::verifyTimeout),
             seconds("verify_interval", RecoveryOptions.Builder::verifyInterval),
             count("action_budget", RecoveryOptions.Builder::actionBudget),
