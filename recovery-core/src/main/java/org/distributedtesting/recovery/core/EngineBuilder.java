@@ -30,9 +30,6 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
  */
 public final class EngineBuilder {
 
-    /** Upper bound of probe threads the engine creates by default; more nodes share them. */
-    public static final int DEFAULT_MAX_PROBE_THREADS = 256;
-
     List<NodeSpec> nodes = List.of();
     NodeProbe probe;
     NodeControl control;
@@ -45,7 +42,6 @@ public final class EngineBuilder {
     Sleeper sleeper = Sleeper.SYSTEM;
     ScheduledExecutorService scheduler;
     Executor probeExecutor;
-    int maxProbeThreads = DEFAULT_MAX_PROBE_THREADS;
     final List<RecoveryListener> listeners = new ArrayList<>();
 
     EngineBuilder() {
@@ -123,19 +119,6 @@ public final class EngineBuilder {
      */
     public EngineBuilder probeExecutor(Executor executor) {
         this.probeExecutor = Objects.requireNonNull(executor, "executor");
-        return this;
-    }
-
-    /**
-     * The most probe threads the engine creates when no executor is given.
-     *
-     * @throws IllegalArgumentException if not positive
-     */
-    public EngineBuilder maxProbeThreads(int threads) {
-        if (threads <= 0) {
-            throw new IllegalArgumentException("maxProbeThreads must be > 0, but was " + threads);
-        }
-        this.maxProbeThreads = threads;
         return this;
     }
 

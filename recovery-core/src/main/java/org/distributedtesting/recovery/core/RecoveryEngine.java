@@ -78,8 +78,10 @@ public final class RecoveryEngine implements AutoCloseable {
         this.owned = new ArrayList<>();
         this.scheduler = b.scheduler != null ? b.scheduler : own(Executors.newSingleThreadScheduledExecutor(
                 threads("recovery-scheduler")));
-        var executor = b.probeExecutor != null ? b.probeExecutor : own(Executors.newFixedThreadPool(
-                Math.max(1, Math.min(nodes.size(), b.maxProbeThreads)), threads("recovery-probe")));
+        // a cached pool: every probe starts at once, so its deadline counts from when it was asked for, and a
+        // probe that ignores its interrupt only strands its own thread, never the probes queued behind it
+        var executor = b.probeExecutor != null ? b.probeExecutor : own(Executors.newCachedThreadPool(
+                threads("recovery-probe")));
         this.sink = new EventSink(b.journal);
         this.ownsJournal = b.ownsJournal;
         b.listeners.forEach(sink::addListener);

@@ -19,7 +19,7 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * A strategy for engine tests: reports every unreachable node as a failure of its type, and runs rungs the test
  * supplies.
  */
-final class TestStrategy extends LadderStrategy {
+class TestStrategy extends LadderStrategy {
 
     private final boolean immediate;
 
