@@ -1,0 +1,347 @@
+package org.distributedtesting.recovery.core.supervise;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.ProcessStatus;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Supervises nodes that run as local child processes, started from {@link NodeSpec#startCommand()}.
+ *
+ * <p>In every argument of the start command, {@code {id}}, {@code {host}}, {@code {port}} and {@code {data_dir}}
+ * (absolute) are replaced by the node's values. The process runs in the node's data directory; its standard
+ * output and error are appended to {@value #LOG_FILE} there, after a header line with the time and the command,
+ * and its pid is written to {@value #PID_FILE}. A node this supervisor did not start, whose pid file names a live
+ * process (started by an earlier run of the daemon), is adopted: reported alive and stopped on request, although
+ * its exit code cannot be known.
+ *
+ * <p>{@link #close()} leaves the processes running, so that restarting the daemon does not take the cluster down;
+ * a supervisor made by {@link #stoppingOnClose(Duration)} stops them.
+ *
+ * <p>Thread-safe. Start and stop of one node are serialized; {@link #status(NodeSpec)} never waits for them.
+ */
+public final class LocalProcessSupervisor implements ProcessSupervisor {
+
+    /** File in the node's data directory that receives the process's output. */
+    public static final String LOG_FILE = "node.log";
+
+    /** File in the node's data directory that holds the process id. */
+    public static final String PID_FILE = PidFile.NAME;
+
+    /** How long processes get to end after SIGKILL before {@link #stop} gives up. */
+    public static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSupervisor.class);
+
+    private final Clock clock;
+    private final Optional<Duration> stopOnCloseGrace;
+
+    /**
+     * One slot per node asked about. A slot's monitor serializes start, stop and close of its node. The slot's
+     * process reference is written under that monitor, or by status() with a compare-and-set from empty when it
+     * adopts a process, and is read without the monitor so that status() never waits for a stop's grace period.
+     */
+    private final ConcurrentMap<NodeId, Slot> slots = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A supervisor that stamps {@value #LOG_FILE} with the system clock and leaves processes running on close. */
+    public LocalProcessSupervisor() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * A supervisor that leaves processes running on close.
+     *
+     * @param clock stamps the header lines written to {@value #LOG_FILE}
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public LocalProcessSupervisor(Clock clock) {
+        this(clock, Optional.empty());
+    }
+
+    private LocalProcessSupervisor(Clock clock, Optional<Duration> stopOnCloseGrace) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stopOnCloseGrace = stopOnCloseGrace;
+    }
+
+    /**
+     * A supervisor whose {@link #close()} stops every process it supervises, as {@link #stop} does.
+     *
+     * @param grace time each process gets to end after SIGTERM before it is killed
+     * @throws NullPointerException if {@code grace} is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public static LocalProcessSupervisor stoppingOnClose(Duration grace) {
+        return stoppingOnClose(grace, Clock.systemUTC());
+    }
+
+    /**
+     * A supervisor whose {@link #close()} stops every process it supervises, as {@link #stop} does.
+     *
+     * @param grace time each process gets to end after SIGTERM before it is killed
+     * @param clock stamps the header lines written to {@value #LOG_FILE}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     */
+    public static LocalProcessSupervisor stoppingOnClose(Duration grace, Clock clock) {
+        return new LocalProcessSupervisor(clock, Optional.of(requireGrace(grace)));
+    }
+
+    /**
+     * Alive with the pid while the process runs; after it ended, its exit code (128 + signal for a process killed
+     * by a signal, so 137 after SIGKILL). A node never started here is adopted when its pid file names a live
+     * process; otherwise it is dead ("not started"), or unknown when the node has no start command.
+     */
+    @Override
+    public ProcessStatus status(NodeSpec node) {
+        Objects.requireNonNull(node, "node");
+        Optional<SupervisedProcess> process;
+        try {
+            process = current(node);
+        } catch (IOException | RuntimeException e) {
+            return new ProcessStatus(ProcessStatus.Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(),
+                    "could not read the pid file of node '" + node.id() + "': " + e);
+        }
+        return process.map(SupervisedProcess::status)
+                .orElseGet(() -> node.supervised() ? ProcessStatus.dead("not started") : ProcessStatus.unknown());
+    }
+
+    /**
+     * Starts the node's process unless it runs already (then returns its status and starts nothing).
+     *
+     * @return alive with the new pid, or the exit status when the process ended at once
+     * @throws IllegalStateException if the node has no start command or this supervisor is closed
+     * @throws SupervisionException if the process cannot be started; the message names the node and the command
+     */
+    @Override
+    public ProcessStatus start(NodeSpec node) {
+        Objects.requireNonNull(node, "node");
+        Slot slot = slot(node.id());
+        synchronized (slot) {
+            if (closed.get()) {
+                throw new IllegalStateException("supervisor is closed; node '" + node.id() + "' cannot be started");
+            }
+            if (!node.supervised()) {
+                throw new IllegalStateException("node '" + node.id() + "' has no \"command\" in the config, so it "
+                        + "cannot be started; add its start command to the node's entry");
+            }
+            Optional<SupervisedProcess> running = currentOrFail(node).filter(SupervisedProcess::isAlive);
+            if (running.isPresent()) {
+                LOG.debug("Node '{}' already runs as pid {}; not starting it again", node.id(), running.get().pid());
+                return running.get().status();
+            }
+            return launch(node, slot);
+        }
+    }
+
+    /**
+     * Stops the node's process and its descendants: SIGTERM, then SIGKILL to whatever still runs after
+     * {@code grace}. Returns once they have ended. Does nothing when the node's process does not run. Removes
+     * nothing from the data directory but the pid file.
+     *
+     * <p>Descendants that left the process tree (daemonized) are not found.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code grace} is negative
+     * @throws SupervisionException if a process still runs {@link #KILL_TIMEOUT} after SIGKILL
+     * @throws InterruptedException if interrupted while waiting; the processes may still run
+     */
+    @Override
+    public void stop(NodeSpec node, Duration grace) throws InterruptedException {
+        Objects.requireNonNull(node, "node");
+        requireGrace(grace);
+        Slot slot = slot(node.id());
+        synchronized (slot) {
+            Optional<SupervisedProcess> running = currentOrFail(node).filter(SupervisedProcess::isAlive);
+            if (running.isEmpty()) {
+                LOG.debug("Node '{}' does not run; nothing to stop", node.id());
+                return;
+            }
+            terminate(node.id(), running.get(), grace);
+        }
+    }
+
+    /**
+     * Stops every supervised process when made by {@link #stoppingOnClose(Duration)}; otherwise leaves them
+     * running. Afterwards {@link #start} refuses; status and stop still work. Closing twice does nothing.
+     *
+     * @throws SupervisionException if a process could not be stopped (the others were still stopped)
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (stopOnCloseGrace.isEmpty()) {
+            LOG.debug("Closing; leaving {} supervised processes running", slots.size());
+            return;
+        }
+        SupervisionException failure = null;
+        for (var entry : slots.entrySet()) {
+            synchronized (entry.getValue()) {
+                SupervisedProcess process = entry.getValue().process.get();
+                if (process == null || !process.isAlive()) {
+                    continue;
+                }
+                try {
+                    terminate(entry.getKey(), process, stopOnCloseGrace.get());
+                } catch (SupervisionException e) {
+                    failure = accumulate(failure, e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw accumulate(failure, new SupervisionException(entry.getKey(),
+                            "interrupted while stopping node '" + entry.getKey() + "' on close", e));
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private ProcessStatus launch(NodeSpec node, Slot slot) {
+        Path dataDir = node.dataDir().toAbsolutePath().normalize();
+        List<String> command = CommandLine.of(node, dataDir);
+        String rendered = CommandLine.render(command);
+        PidFile pidFile = new PidFile(dataDir);
+        Process process;
+        try {
+            Files.createDirectories(dataDir);
+            Path log = dataDir.resolve(LOG_FILE);
+            Files.writeString(log, "--- started by coordinator-recovery at " + clock.instant() + ": " + rendered
+                            + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            process = new ProcessBuilder(command)
+                    .directory(dataDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new SupervisionException(node.id(), "could not start node '" + node.id() + "' with command "
+                    + rendered + ": " + e.getMessage(), e);
+        }
+        // Nobody writes to the process's input: give it end-of-file rather than a pipe that never delivers.
+        closeInput(node.id(), process);
+        SupervisedProcess started = SupervisedProcess.started(process, pidFile);
+        // Set before the pid file is written, so status() adopting from that file finds this process instead.
+        slot.process.set(started);
+        try {
+            pidFile.write(process.pid());
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new SupervisionException(node.id(), "started node '" + node.id() + "' as pid " + process.pid()
+                    + " but could not write " + pidFile.path() + ", so killed it again: " + e.getMessage(), e);
+        }
+        LOG.info("Started node '{}' as pid {}: {}", node.id(), process.pid(), rendered);
+        return started.status();
+    }
+
+    private static void closeInput(NodeId id, Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            LOG.warn("Could not close the standard input of node '{}' (pid {}); it stays an open pipe",
+                    id, process.pid(), e);
+        }
+    }
+
+    private static void terminate(NodeId id, SupervisedProcess process, Duration grace)
+            throws InterruptedException {
+        LOG.info("Stopping node '{}' (pid {}) with a grace period of {}", id, process.pid(), grace);
+        List<ProcessHandle> tree = process.liveTree();
+        tree.forEach(ProcessHandle::destroy);
+        if (!process.awaitExit(tree, grace)) {
+            List<ProcessHandle> left = process.stillAlive(tree);
+            LOG.info("Node '{}' did not stop within {}; killing pids {}", id, grace, pids(left));
+            left.forEach(ProcessHandle::destroyForcibly);
+            if (!process.awaitExit(left, KILL_TIMEOUT)) {
+                throw new SupervisionException(id, "processes " + pids(process.stillAlive(left)) + " of node '"
+                        + id + "' still run " + KILL_TIMEOUT + " after SIGKILL");
+            }
+        }
+        LOG.info("Stopped node '{}' (pid {}): {}", id, process.pid(), process.status().detail());
+        try {
+            process.pidFile().deleteIfNames(process.pid());
+        } catch (IOException e) {
+            LOG.warn("Stopped node '{}' but could not remove {}; a later start overwrites it",
+                    id, process.pidFile().path(), e);
+        }
+    }
+
+    /** The process tracked for the node, or one adopted from its pid file when none is tracked. */
+    private Optional<SupervisedProcess> current(NodeSpec node) throws IOException {
+        Slot slot = slot(node.id());
+        SupervisedProcess tracked = slot.process.get();
+        if (tracked != null) {
+            return Optional.of(tracked);
+        }
+        PidFile pidFile = new PidFile(node.dataDir().toAbsolutePath().normalize());
+        Optional<ProcessHandle> live = pidFile.liveProcess();
+        if (live.isEmpty()) {
+            return Optional.empty();
+        }
+        SupervisedProcess adopted = SupervisedProcess.adopted(live.get(), pidFile);
+        if (slot.process.compareAndSet(null, adopted)) {
+            LOG.info("Adopted process {} of node '{}' from {}", adopted.pid(), node.id(), pidFile.path());
+            return Optional.of(adopted);
+        }
+        return Optional.of(slot.process.get());
+    }
+
+    private Optional<SupervisedProcess> currentOrFail(NodeSpec node) {
+        try {
+            return current(node);
+        } catch (IOException e) {
+            throw new SupervisionException(node.id(), "could not read the pid file of node '" + node.id()
+                    + "', so cannot tell whether it runs: " + e, e);
+        }
+    }
+
+    private Slot slot(NodeId id) {
+        return slots.computeIfAbsent(id, ignored -> new Slot());
+    }
+
+    private static Duration requireGrace(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace must be >= 0, but was " + grace);
+        }
+        return grace;
+    }
+
+    private static List<Long> pids(List<ProcessHandle> processes) {
+        return processes.stream().map(ProcessHandle::pid).toList();
+    }
+
+    private static SupervisionException accumulate(SupervisionException first, SupervisionException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    /** A node's process; its monitor serializes start and stop of the node (see the slots field). */
+    private static final class Slot {
+        final AtomicReference<SupervisedProcess> process = new AtomicReference<>();
+    }
+}
