@@ -25,6 +25,14 @@ public interface RecoveryStrategyProvider {
     List<RecoveryStrategy> strategies(Function<String, Settings> settings);
 
     /**
+     * Names of strategies from other providers (usually the built-ins) that this provider's strategies of the same
+     * name replace on purpose. Without this, two strategies of one name are an error. None by default.
+     */
+    default Set<String> replaces() {
+        return Set.of();
+    }
+
+    /**
      * Named sets of strategy names this provider defines, for {@code --strategy NAME} (for example
      * {@code "leadership" -> {"split_brain", "term_divergence"}}). None by default.
      */

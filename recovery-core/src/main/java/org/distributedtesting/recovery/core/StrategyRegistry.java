@@ -54,6 +54,7 @@ public final class StrategyRegistry {
     static StrategyRegistry discover(Function<String, Settings> settings,
                                      Iterable<RecoveryStrategyProvider> providers) {
         StrategyRegistry registry = new StrategyRegistry();
+        Map<String, RecoveryStrategy> replacements = new TreeMap<>();
         Iterator<RecoveryStrategyProvider> it = providers.iterator();
         while (true) {
             RecoveryStrategyProvider provider;
@@ -68,16 +69,29 @@ public final class StrategyRegistry {
             }
             List<RecoveryStrategy> contributed;
             Map<String, Set<String>> providedSets;
+            Set<String> replaces;
             try {
                 contributed = List.copyOf(provider.strategies(settings));
                 providedSets = Map.copyOf(provider.strategySets());
+                replaces = Set.copyOf(provider.replaces());
             } catch (RuntimeException e) {
                 registry.problem("strategy provider " + provider.getClass().getName() + " failed: " + e);
                 continue;
             }
-            contributed.forEach(registry::register);
+            for (RecoveryStrategy strategy : contributed) {
+                if (!replaces.contains(strategy.name())) {
+                    registry.register(strategy);
+                    continue;
+                }
+                RecoveryStrategy other = replacements.putIfAbsent(strategy.name(), strategy);
+                if (other != null) {
+                    throw new IllegalStateException("two providers replace strategy '" + strategy.name() + "': "
+                            + other.getClass().getName() + " and " + strategy.getClass().getName());
+                }
+            }
             providedSets.forEach(registry::registerSet);
         }
+        replacements.values().forEach(registry::replace);
         return registry;
     }
 

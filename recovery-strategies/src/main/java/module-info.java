@@ -1,0 +1,15 @@
+/**
+ * The built-in coordinator strategies and the command-line daemon.
+ */
+module org.distributedtesting.recovery.strategies {
+    requires transitive org.distributedtesting.recovery.core;
+    requires org.slf4j;
+    requires info.picocli;
+
+    exports org.distributedtesting.recovery.strategies;
+
+    opens org.distributedtesting.recovery.strategies.cli to info.picocli;
+
+    provides org.distributedtesting.recovery.spi.RecoveryStrategyProvider
+            with org.distributedtesting.recovery.strategies.BuiltInStrategies;
+}
