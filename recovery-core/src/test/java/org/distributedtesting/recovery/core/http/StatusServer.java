@@ -1,0 +1,82 @@
+package org.distributedtesting.recovery.core.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.distributedtesting.recovery.NodeSpec;
+
+/**
+ * A real HTTP server on 127.0.0.1 and an ephemeral port that plays one node's {@code /api/status}. Handlers that
+ * stall wait on {@link #released()}, which {@link #close()} opens, so no handler outlives its test.
+ *
+ * <p>Not thread-safe to configure; handlers run on the server's daemon threads.
+ */
+final class StatusServer implements AutoCloseable {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    private StatusServer(HttpHandler handler) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "status-server-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext(HttpNodeProbe.STATUS_PATH, handler);
+        server.start();
+    }
+
+    /** A server whose status path is answered by {@code handler}. */
+    static StatusServer start(HttpHandler handler) throws IOException {
+        return new StatusServer(handler);
+    }
+
+    /** A server that answers every request with {@code status} and {@code body}. */
+    static StatusServer answering(int status, byte[] body) throws IOException {
+        return start(exchange -> respond(exchange, status, body));
+    }
+
+    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Opens when the test ends; stalling handlers wait on it. */
+    CountDownLatch released() {
+        return released;
+    }
+
+    /** The node this server plays, named {@code id}. */
+    NodeSpec node(String id) {
+        return NodeSpec.of(id, "127.0.0.1", server.getAddress().getPort(), Path.of("/srv", id));
+    }
+
+    @Override
+    public void close() {
+        released.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
