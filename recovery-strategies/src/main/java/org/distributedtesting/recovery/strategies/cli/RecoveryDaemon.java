@@ -1,0 +1,250 @@
+package org.distributedtesting.recovery.strategies.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.distributedtesting.recovery.RecoveryException;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.SettleReport;
+import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.core.config.ConfigException;
+import org.distributedtesting.recovery.core.config.ConfigLoader;
+import org.distributedtesting.recovery.core.config.RecoveryConfig;
+import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
+import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command-line daemon. {@code --once} (the default) runs cycles until the cluster is healthy or nothing more
+ * can be done, and exits 0 (healthy or recovered), 1 (failures remain) or 2 (usage or configuration error, one
+ * line on stderr). {@code --daemon} runs a cycle every {@code --interval} seconds until SIGTERM, which stops it
+ * cleanly after the journal is flushed.
+ */
+@Command(name = "recovery", mixinStandardHelpOptions = true, version = "coordinator-recovery 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Watches a Raft coordinator cluster, detects failures and recovers them safely.%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:healthy, or every failure recovered (--once)", "1:failures remain (--once)",
+                "2:usage or configuration error"},
+        footer = {"%nExample config: java -jar recovery.jar --example-config"})
+public final class RecoveryDaemon implements Callable<Integer> {
+
+    /** Exit code: healthy or recovered. */
+    public static final int OK = 0;
+    /** Exit code: failures remain. */
+    public static final int FAILURES_REMAIN = 1;
+    /** Exit code: usage or configuration error. */
+    public static final int USAGE = 2;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "cluster configuration (JSON)")
+    Path config;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "seconds between cycles in --daemon mode (default: ${DEFAULT-VALUE})")
+    double interval;
+
+    @Option(names = "--daemon", description = "run until SIGTERM")
+    boolean daemon;
+
+    @Option(names = "--once", description = "run until healthy or stuck, then exit (the default)")
+    boolean once;
+
+    @Option(names = "--dry-run", description = "plan and journal recoveries, change nothing")
+    boolean dryRun;
+
+    @Option(names = "--strategy", paramLabel = "NAME", defaultValue = StrategyRegistry.ALL,
+            description = "strategy or set of strategies to run, comma-separated (default: ${DEFAULT-VALUE})")
+    String strategy;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "--once gives up after this long (default: ${DEFAULT-VALUE})")
+    double timeout;
+
+    @Option(names = "--example-config", description = "print an example configuration and exit")
+    boolean exampleConfig;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RecoveryDaemon(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the daemon and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        configureLogging();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the daemon with these arguments; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new RecoveryDaemon(out, err));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("recovery: " + e.getMessage() + " (see --help)");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, c, p) -> {
+            err.println("recovery: " + oneLine(e));
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    private static void configureLogging() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
+        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+        setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (exampleConfig) {
+            out.print(ConfigLoader.example());
+            return OK;
+        }
+        String usage = checkUsage();
+        if (usage != null) {
+            err.println("recovery: " + usage + " (see --help)");
+            return USAGE;
+        }
+        RecoveryConfig cfg;
+        List<RecoveryStrategy> strategies;
+        try {
+            cfg = ConfigLoader.load(config);
+            strategies = chooseStrategies(cfg);
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
+            err.println("recovery: " + oneLine(e));
+            return USAGE;
+        }
+        RecoveryOptions options = dryRun ? cfg.options().toBuilder().dryRun(true).build() : cfg.options();
+        boolean supervised = cfg.nodes().stream().anyMatch(n -> n.supervised());
+        FileRecoveryJournal journal;
+        try {
+            journal = FileRecoveryJournal.open(cfg.recoveryDir());
+        } catch (RecoveryException | java.io.UncheckedIOException e) {
+            err.println("recovery: cannot open the journal in " + cfg.recoveryDir() + ": " + oneLine(e));
+            return USAGE;
+        }
+        HttpNodeProbe probe = HttpNodeProbe.builder().build();
+        LocalProcessSupervisor supervisor = supervised ? new LocalProcessSupervisor() : null;
+        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).strategies(strategies)
+                .options(options).journal(journal).listener(new Timeline(out));
+        if (supervisor != null) {
+            builder.supervisor(supervisor);
+        }
+        RecoveryEngine engine = builder.build();
+        Runnable shutdown = () -> {
+            engine.close();
+            saveAndClose(journal);
+            probe.close();
+            if (supervisor != null) {
+                supervisor.close();
+            }
+        };
+        out.println("watching " + cfg.nodes().size() + " nodes with " + strategies.size() + " strategies"
+                + (options.dryRun() ? " (dry run: nothing will be changed)" : "") + "; journal "
+                + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
+        if (daemon) {
+            return runDaemon(engine, shutdown);
+        }
+        try {
+            SettleReport report = engine.runUntilSettled(seconds(timeout));
+            if (report.healthy()) {
+                out.println("healthy after " + report.cycles() + " cycles");
+                return OK;
+            }
+            out.println("failures remain after " + report.cycles() + " cycles:");
+            report.remaining().forEach(f -> out.println("  " + f.key() + ": " + f.summary()));
+            if (!engine.quarantined().isEmpty()) {
+                out.println("quarantined (needs an operator): " + engine.quarantined());
+            }
+            return FAILURES_REMAIN;
+        } finally {
+            shutdown.run();
+        }
+    }
+
+    private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {
+        Thread hook = new Thread(() -> {
+            out.println("stopping: finishing the current cycle and flushing the journal");
+            shutdown.run();
+            out.println("stopped");
+        }, "recovery-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        engine.start(seconds(interval));
+        Thread.currentThread().join(); // the daemon runs until the JVM is told to stop; the hook cleans up
+        return OK;
+    }
+
+    private String checkUsage() {
+        if (config == null) {
+            return "--config FILE is required";
+        }
+        if (daemon && once) {
+            return "--daemon and --once cannot be combined";
+        }
+        if (!(interval > 0) || Double.isInfinite(interval)) {
+            return "--interval must be a number of seconds > 0, but was " + interval;
+        }
+        if (!(timeout > 0) || Double.isInfinite(timeout)) {
+            return "--timeout must be a number of seconds > 0, but was " + timeout;
+        }
+        return null;
+    }
+
+    private List<RecoveryStrategy> chooseStrategies(RecoveryConfig cfg) {
+        StrategyRegistry registry = StrategyRegistry.discover(cfg::settingsFor);
+        for (String name : cfg.strategySettings().keySet()) {
+            if (!registry.names().contains(name)) {
+                throw new ConfigException("strategies." + name, cfg.source() + ": strategies." + name
+                        + ": unknown strategy; known strategies: " + String.join(", ", registry.names()));
+            }
+        }
+        List<RecoveryStrategy> chosen = registry.resolve(strategy).stream()
+                .filter(s -> cfg.watches(s.type())).toList();
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("--strategy " + strategy + " selects no strategy for the failure_types"
+                    + " the config watches");
+        }
+        return chosen;
+    }
+
+    private void saveAndClose(FileRecoveryJournal journal) {
+        try {
+            journal.saveRecoveryLog();
+        } catch (java.io.IOException e) {
+            err.println("recovery: could not write " + FileRecoveryJournal.RECOVERY_LOG_FILE_NAME + ": "
+                    + oneLine(e) + " (the journal itself is complete)");
+        } finally {
+            journal.close();
+        }
+    }
+
+    private static Duration seconds(double value) {
+        return Duration.ofNanos(Math.round(value * 1_000_000_000d));
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,58 @@
+package org.distributedtesting.recovery.strategies.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged daemon jar run as a child process, its output in files. */
+final class DaemonProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "recovery.jar").toAbsolutePath();
+
+    final Process process;
+    final Path stdout;
+    final Path stderr;
+
+    private DaemonProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static DaemonProcess start(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx64m", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "daemon", ".out");
+        Path err = Files.createTempFile(dir, "daemon", ".err");
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new DaemonProcess(p, out, err);
+    }
+
+    /** Waits for the exit code; fails the test when it takes longer than {@code limit}. */
+    int exitCode(Duration limit) throws InterruptedException, IOException {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("daemon still running after " + limit + "; stdout:\n" + out() + "\nstderr:\n"
+                    + err());
+        }
+        return process.exitValue();
+    }
+
+    String out() throws IOException {
+        return Files.readString(stdout);
+    }
+
+    String err() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}

@@ -1,0 +1,104 @@
+package org.distributedtesting.recovery.strategies.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
+
+/**
+ * Three stand-in node processes on loopback ports picked at run time, each with its own data directory, started
+ * through a {@link LocalProcessSupervisor} so that each has a pid file. Closing it stops every node, including
+ * processes another supervisor (the daemon) restarted.
+ */
+final class StandInCluster implements AutoCloseable {
+
+    final Path dir;
+    final List<NodeSpec> nodes = new ArrayList<>();
+    private final LocalProcessSupervisor supervisor = new LocalProcessSupervisor();
+
+    StandInCluster(Path dir, int size, int hangingNode) throws IOException {
+        this.dir = dir;
+        String classpath = System.getProperty("java.class.path");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (int i = 1; i <= size; i++) {
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp",
+                    classpath, StandInNode.class.getName(), "--id", "{id}", "--port", "{port}"));
+            if (i == 1) {
+                command.add("--leader");
+            }
+            if (i == hangingNode) {
+                command.add("--hang");
+            }
+            Path data = Files.createDirectories(dir.resolve("node-" + i));
+            nodes.add(new NodeSpec(NodeId.of("node-" + i), "127.0.0.1", freePort(), data, List.of(), command));
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts every node and waits until the answering ones answer. */
+    void start() {
+        nodes.forEach(supervisor::start);
+        try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
+            for (NodeSpec node : nodes) {
+                if (node.startCommand().contains("--hang")) {
+                    continue;
+                }
+                await("node " + node.id() + " answers").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> probe.probe(node, Duration.ofSeconds(1)) != null);
+            }
+        }
+    }
+
+    NodeSpec node(int i) {
+        return nodes.get(i - 1);
+    }
+
+    /** The pid in the node's pid file. */
+    long pid(int i) throws IOException {
+        return Long.parseLong(Files.readString(node(i).dataDir().resolve(LocalProcessSupervisor.PID_FILE)).trim());
+    }
+
+    /** The cluster as a config file, with fast recovery options for tests. */
+    Path writeConfig(String recoveryOptions) throws IOException {
+        StringBuilder json = new StringBuilder("{\n  \"nodes\": [\n");
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeSpec n = nodes.get(i);
+            json.append("    {\"id\": \"").append(n.id()).append("\", \"host\": \"127.0.0.1\", \"port\": ")
+                    .append(n.port()).append(", \"data_dir\": \"").append(n.dataDir()).append("\", \"command\": [");
+            for (int j = 0; j < n.startCommand().size(); j++) {
+                json.append(j == 0 ? "" : ", ").append('"').append(n.startCommand().get(j)).append('"');
+            }
+            json.append("]}").append(i + 1 < nodes.size() ? "," : "").append('\n');
+        }
+        json.append("  ],\n  \"recovery_dir\": \"").append(dir.resolve("recovery")).append("\",\n")
+                .append("  \"recovery_options\": ").append(recoveryOptions).append("\n}\n");
+        return Files.writeString(dir.resolve("cluster.json"), json);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // a fresh supervisor adopts whatever the pid files name, including nodes the daemon restarted
+        try (LocalProcessSupervisor adopting = new LocalProcessSupervisor()) {
+            for (NodeSpec node : nodes) {
+                adopting.status(node);
+                adopting.stop(node, Duration.ofSeconds(2));
+            }
+        }
+        supervisor.close();
+    }
+}
