@@ -1,0 +1,80 @@
+package org.distributedtesting.recovery.strategies.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecoveryDaemonTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return RecoveryDaemon.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path config() throws Exception {
+        return Files.writeString(dir.resolve("c.json"), "{\"nodes\": [{\"id\": \"n1\", \"host\": \"127.0.0.1\","
+                + " \"port\": 1, \"data_dir\": \"d\"}], \"recovery_dir\": \"r\"}");
+    }
+
+    @Test
+    void helpExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config", "--daemon", "--dry-run", "Exit codes");
+    }
+
+    @Test
+    void missingConfigIsAUsageError() {
+        assertThat(run("--once")).isEqualTo(2);
+        assertThat(err()).isEqualTo("recovery: --config FILE is required (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void daemonAndOnceTogetherAreAUsageError() throws Exception {
+        assertThat(run("--config", config().toString(), "--daemon", "--once")).isEqualTo(2);
+        assertThat(err()).contains("--daemon and --once cannot be combined");
+    }
+
+    @Test
+    void aNonPositiveIntervalIsAUsageError() throws Exception {
+        assertThat(run("--config", config().toString(), "--interval", "0")).isEqualTo(2);
+        assertThat(err()).contains("--interval must be a number of seconds > 0, but was 0.0");
+    }
+
+    @Test
+    void aNonNumericIntervalIsAUsageError() throws Exception {
+        assertThat(run("--config", config().toString(), "--interval", "soon")).isEqualTo(2);
+        assertThat(err()).contains("--interval").contains("soon").doesNotContain("\tat ");
+    }
+
+    @Test
+    void anUnknownStrategyInTheConfigIsAConfigError() throws Exception {
+        Path config = Files.writeString(dir.resolve("s.json"), "{\"nodes\": [{\"id\": \"n1\", \"host\":"
+                + " \"127.0.0.1\", \"port\": 1, \"data_dir\": \"d\"}], \"recovery_dir\": \"r\","
+                + " \"strategies\": {\"proces_crash\": {}}}");
+        assertThat(run("--config", config.toString())).isEqualTo(2);
+        assertThat(err()).contains("strategies.proces_crash: unknown strategy; known strategies: process_crash");
+    }
+
+    @Test
+    void printsAnExampleConfigThatLoads() throws Exception {
+        assertThat(run("--example-config")).isZero();
+        String example = out.toString(StandardCharsets.UTF_8);
+        assertThat(example).contains("\"nodes\"", "\"recovery_options\"");
+    }
+}
