@@ -7,6 +7,7 @@ module org.distributedtesting.recovery.core {
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
+    requires jdk.httpserver;
 
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.config;

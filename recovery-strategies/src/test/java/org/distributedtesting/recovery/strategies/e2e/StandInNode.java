@@ -1,22 +1,23 @@
 package org.distributedtesting.recovery.strategies.e2e;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.StateChecksum;
-import org.distributedtesting.recovery.core.http.StatusJson;
+import org.distributedtesting.recovery.core.http.NodeProtocolServer;
 
 /**
- * A stand-in coordinator node for end-to-end tests: a separate JVM that answers {@code GET /api/status} on
- * 127.0.0.1 like a healthy member of a 3-node cluster (node-1 leads). With {@code --hang} it accepts connections
- * and never answers. Usage: {@code StandInNode --id node-2 --port 7002 [--leader] [--hang]}.
+ * A stand-in coordinator node for end-to-end tests: a separate JVM that serves the node protocol through core's
+ * {@link NodeProtocolServer} on 127.0.0.1 like a healthy member of a 3-node cluster (node-1 leads). With
+ * {@code --hang} it accepts connections and never answers. Usage:
+ * {@code StandInNode --id node-2 --port 7002 [--leader] [--hang]}.
  */
 public final class StandInNode {
 
@@ -37,32 +38,26 @@ public final class StandInNode {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        NodeId node = NodeId.of(id);
+        if (hang) {
+            hangForever(port);
+            return;
+        }
         NodeStatus status = NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1)
                 .leader(NodeId.of("node-1")).commitIndex(42).appliedIndex(42).lastLogIndex(42)
                 .stateChecksum(new StateChecksum("c0ffee", 42)).build();
-        byte[] body = StatusJson.write(node, status);
-        CountDownLatch never = new CountDownLatch(1);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        server.setExecutor(Executors.newCachedThreadPool());
-        boolean hung = hang;
-        server.createContext("/api/status", exchange -> {
-            if (hung) {
-                try {
-                    never.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
+        NodeProtocolServer.builder(NodeId.of(id), () -> status).port(port).start();
+        System.out.println("stand-in " + id + " listening on 127.0.0.1:" + port);
+        new CountDownLatch(1).await();
+    }
+
+    /** Accepts connections, reads nothing, answers nothing: a node stuck in a deadlock. */
+    private static void hangForever(int port) throws IOException {
+        List<Socket> held = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            System.out.println("stand-in hanging on 127.0.0.1:" + port);
+            while (true) {
+                held.add(server.accept());
             }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        System.out.println("stand-in " + id + " listening on 127.0.0.1:" + port + (hang ? " (hanging)" : ""));
-        never.await();
+        }
     }
 }
