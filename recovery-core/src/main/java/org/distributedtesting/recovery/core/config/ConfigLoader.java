@@ -123,7 +123,7 @@ public final class ConfigLoader {
                   },
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
                   "strategies": {
-                    "slow_follower": {"max_lag_entries": 10000, "lag_window": 30}
+                    "process_crash": {"catch_up_lag_entries": 250}
                   }
                 }
                 """;

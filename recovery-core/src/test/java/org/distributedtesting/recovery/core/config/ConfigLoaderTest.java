@@ -159,7 +159,7 @@ class ConfigLoaderTest {
                 .containsExactly(NodeId.of("node-1"), NodeId.of("node-2"), NodeId.of("node-3"));
         assertThat(config.nodes().get(0).supervised()).isTrue();
         assertThat(config.failureTypes()).contains(FailureType.PROCESS_CRASH);
-        assertThat(config.settingsFor("slow_follower").getLong("max_lag_entries", 0)).isEqualTo(10_000);
+        assertThat(config.settingsFor("process_crash").getLong("catch_up_lag_entries", 0)).isEqualTo(250);
         assertThat(ConfigLoader.example()).contains(RecoveryOptionsSection.keys());
     }
 
