@@ -7,6 +7,7 @@ module org.distributedtesting.recovery.strategies {
     requires info.picocli;
 
     exports org.distributedtesting.recovery.strategies;
+    exports org.distributedtesting.recovery.strategies.cli;
 
     opens org.distributedtesting.recovery.strategies.cli to info.picocli;
 

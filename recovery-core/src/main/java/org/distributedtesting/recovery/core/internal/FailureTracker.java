@@ -113,6 +113,14 @@ public final class FailureTracker {
         return list;
     }
 
+    /**
+     * Stops tracking a failure that was recovered, so that its absence from later cycles is not reported as a
+     * failure that went away by itself; if it is still detected, it is tracked afresh and confirmed again.
+     */
+    public void forget(String key) {
+        tracked.remove(key);
+    }
+
     /** The tracked failure with this key, or null. */
     public Tracked get(String key) {
         return tracked.get(key);

@@ -138,6 +138,7 @@ public final class RecoveryLoop {
                     state.ledger(node).busyWith(null);
                 }
                 state.active.remove(recovery.key());
+                tracker.forget(recovery.key());
                 verified.add(recovery.failure());
             } else if (!now.isBefore(recovery.verifyDeadline())) {
                 rungFailed(recovery, recovery.actedRung(), "still failing " + options.verifyTimeout().toSeconds()
@@ -223,7 +224,7 @@ public final class RecoveryLoop {
                 LOG.warn("strategy '{}' threw in rung '{}' for {}", recovery.strategy().name(), name, failure.key(), e);
                 result = RungResult.failed("strategy threw " + ProbeRunner.describe(e));
             }
-            journalRung(recovery, name, attempt, result, now);
+            journalRung(recovery, name, attempt, result);
             if (result instanceof RungResult.Skipped) {
                 if (rung == recovery.strategy().rungs().size() - 1) {
                     release(recovery);
@@ -251,7 +252,8 @@ public final class RecoveryLoop {
         }
     }
 
-    private void journalRung(ActiveRecovery recovery, String rung, int attempt, RungResult result, Instant now) {
+    private void journalRung(ActiveRecovery recovery, String rung, int attempt, RungResult result) {
+        Instant now = state.clock.instant();
         Map<String, Object> details = EventSink.describe(recovery.failure());
         details.put("rung", rung);
         details.put("attempt", attempt);

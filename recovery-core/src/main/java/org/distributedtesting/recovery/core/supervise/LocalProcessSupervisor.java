@@ -121,8 +121,25 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             return new ProcessStatus(ProcessStatus.Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(),
                     "could not read the pid file of node '" + node.id() + "': " + e);
         }
-        return process.map(SupervisedProcess::status)
-                .orElseGet(() -> node.supervised() ? ProcessStatus.dead("not started") : ProcessStatus.unknown());
+        return process.map(SupervisedProcess::status).orElseGet(() -> notRunning(node));
+    }
+
+    /** A node with no live process: says which pid it last had, when its pid file still names one. */
+    private static ProcessStatus notRunning(NodeSpec node) {
+        if (!node.supervised()) {
+            return ProcessStatus.unknown();
+        }
+        OptionalLong last;
+        try {
+            last = new PidFile(node.dataDir().toAbsolutePath().normalize()).read();
+        } catch (IOException e) {
+            last = OptionalLong.empty(); // only the message loses the pid: the process is not running either way
+        }
+        if (last.isEmpty()) {
+            return ProcessStatus.dead("not started");
+        }
+        // the pid stays out of the status: it may belong to an unrelated process by now
+        return ProcessStatus.dead("not running (last pid " + last.getAsLong() + ")");
     }
 
     /**

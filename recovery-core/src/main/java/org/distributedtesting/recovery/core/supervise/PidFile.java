@@ -92,7 +92,7 @@ final class PidFile {
         }
     }
 
-    private OptionalLong read() throws IOException {
+    OptionalLong read() throws IOException {
         String content;
         try {
             content = Files.readString(path, StandardCharsets.US_ASCII).strip();

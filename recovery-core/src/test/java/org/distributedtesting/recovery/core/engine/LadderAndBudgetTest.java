@@ -52,6 +52,10 @@ class LadderAndBudgetTest {
                     .containsEntry("rung", "restart").containsEntry("outcome", "recovered")
                     .containsEntry("time_to_recover_ms", 3000L));
             assertThat(h.events(RecoveryEvent.RecoveryVerified.class)).hasSize(1);
+            // and a verified failure is not also reported as one that went away by itself
+            h.cycles(3);
+            assertThat(h.records("failure_cleared")).isEmpty();
+            assertThat(h.events(RecoveryEvent.FailureCleared.class)).isEmpty();
         }
     }
 

@@ -133,8 +133,8 @@ class LocalProcessSupervisorStatusTest extends LocalProcessTestSupport {
         // When
         ProcessStatus status = supervisor.status(node);
 
-        // Then
-        assertThat(status).isEqualTo(ProcessStatus.dead("not started"));
+        // Then: dead, and the unrelated pid is not reported as the node's
+        assertThat(status).isEqualTo(ProcessStatus.dead("not running (last pid " + unrelated.pid() + ")"));
         assertThat(unrelated.isAlive()).isTrue();
     }
 

@@ -1,2 +1,5 @@
-/** The command-line daemon: {@code java -jar recovery.jar --config cluster.json --daemon}. Not an API. */
+/**
+ * The command-line daemon: {@code java -jar recovery.jar --config cluster.json --daemon}. A host can run it in its
+ * own JVM with {@link org.distributedtesting.recovery.strategies.cli.RecoveryDaemon#run}.
+ */
 package org.distributedtesting.recovery.strategies.cli;
