@@ -1,7 +1,6 @@
 package org.distributedtesting.recovery.strategies.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,11 +26,8 @@ class CrashRecoveryIT {
             // given three running nodes
             cluster.start();
             Path config = cluster.writeConfig(FAST);
-            long killed = cluster.pid(2);
             // when node-2 is killed with SIGKILL
-            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(killed).isEmpty()
-                    || !ProcessHandle.of(killed).get().isAlive());
+            long killed = cluster.kill(2);
             // and the daemon runs once
             int exit;
             String out;
@@ -79,10 +75,7 @@ class CrashRecoveryIT {
         try (StandInCluster cluster = new StandInCluster(dir, 3, -1)) {
             cluster.start();
             Path config = cluster.writeConfig(FAST);
-            long killed = cluster.pid(2);
-            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
-            await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(killed).isEmpty()
-                    || !ProcessHandle.of(killed).get().isAlive());
+            long killed = cluster.kill(2);
             try (DaemonProcess daemon = DaemonProcess.start(dir, "--config", config.toString(), "--once",
                     "--dry-run", "--timeout", "5")) {
                 assertThat(daemon.exitCode(Duration.ofSeconds(60))).isEqualTo(1);

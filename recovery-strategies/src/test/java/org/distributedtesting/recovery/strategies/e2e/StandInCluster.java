@@ -73,6 +73,15 @@ final class StandInCluster implements AutoCloseable {
         return Long.parseLong(Files.readString(node(i).dataDir().resolve(LocalProcessSupervisor.PID_FILE)).trim());
     }
 
+    /** Kills node {@code i} with SIGKILL and waits until it is gone; returns its pid. */
+    long kill(int i) throws IOException {
+        long pid = pid(i);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        await("node-" + i + " dead").atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        return pid;
+    }
+
     /** The cluster as a config file, with fast recovery options for tests. */
     Path writeConfig(String recoveryOptions) throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"nodes\": [\n");
