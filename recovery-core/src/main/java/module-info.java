@@ -13,6 +13,7 @@ module org.distributedtesting.recovery.core {
     exports org.distributedtesting.recovery.core.config;
     exports org.distributedtesting.recovery.core.http;
     exports org.distributedtesting.recovery.core.journal;
+    exports org.distributedtesting.recovery.core.sim;
     exports org.distributedtesting.recovery.core.supervise;
 
     uses org.distributedtesting.recovery.spi.RecoveryStrategyProvider;

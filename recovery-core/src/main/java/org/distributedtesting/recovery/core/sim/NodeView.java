@@ -1,0 +1,43 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.util.Map;
+import java.util.Optional;
+import org.distributedtesting.recovery.IntegrityCheck;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.Role;
+import org.distributedtesting.recovery.StateChecksum;
+
+/**
+ * The ground truth about one simulated node at one instant, for tests and the invariant checker (the engine sees
+ * nodes only through probes).
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param id            the node
+ * @param alive         whether its process runs
+ * @param role          its Raft role
+ * @param term          its current term
+ * @param leader        the leader it knows
+ * @param voter         whether it votes
+ * @param commitIndex   its commit index
+ * @param appliedIndex  its applied index
+ * @param lastLogIndex  its last log index
+ * @param stateChecksum its state-machine checksum at its applied index
+ * @param database      its database's integrity
+ * @param log           its log's integrity
+ * @param rows          its state machine's rows
+ */
+public record NodeView(NodeId id, boolean alive, Role role, long term, Optional<NodeId> leader, boolean voter,
+                       long commitIndex, long appliedIndex, long lastLogIndex, StateChecksum stateChecksum,
+                       IntegrityCheck database, IntegrityCheck log, Map<String, String> rows) {
+
+    /** Copies the rows. */
+    public NodeView {
+        rows = Map.copyOf(rows);
+    }
+
+    /** Whether it is alive and claims to lead. */
+    public boolean leading() {
+        return alive && role == Role.LEADER;
+    }
+}

@@ -1,0 +1,175 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.distributedtesting.recovery.IntegrityCheck;
+
+/**
+ * A node's Raft log: a snapshot base and the entries after it. It can be corrupted on purpose (a bad checksum, a
+ * gap, terms out of order) and checks its own integrity as a real node's log scan would.
+ *
+ * <p>Not thread-safe; the simulation's lock guards it.
+ */
+final class RaftLog {
+
+    /** The ways a log can be corrupted. */
+    enum Corruption {
+        /** An entry's bytes changed after it was written: its checksum no longer matches. */
+        CHECKSUM,
+        /** An entry is missing from the middle of the log. */
+        GAP,
+        /** An entry carries a term lower than the entry before it. */
+        TERM_ORDER
+    }
+
+    private Snapshot snapshot = Snapshot.EMPTY;
+    private final List<LogEntry> entries = new ArrayList<>();
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    long snapshotIndex() {
+        return snapshot.index();
+    }
+
+    long lastIndex() {
+        return entries.isEmpty() ? snapshot.index() : entries.get(entries.size() - 1).index();
+    }
+
+    long lastTerm() {
+        return entries.isEmpty() ? snapshot.term() : entries.get(entries.size() - 1).term();
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    /** The entry at {@code index}, or null when compacted, missing or beyond the end. */
+    LogEntry entry(long index) {
+        long position = index - snapshot.index() - 1;
+        if (position < 0 || position >= entries.size()) {
+            return null;
+        }
+        LogEntry e = entries.get((int) position);
+        return e.index() == index ? e : null;
+    }
+
+    /** The term at {@code index}; -1 when unknown. */
+    long termAt(long index) {
+        if (index == snapshot.index()) {
+            return snapshot.term();
+        }
+        LogEntry e = entry(index);
+        return e == null ? -1 : e.term();
+    }
+
+    void append(LogEntry entry) {
+        entries.add(entry);
+    }
+
+    /** Removes the entry at {@code index} and everything after it. */
+    void truncateFrom(long index) {
+        while (!entries.isEmpty() && entries.get(entries.size() - 1).index() >= index) {
+            entries.remove(entries.size() - 1);
+        }
+    }
+
+    /** Entries from {@code from}, at most {@code max}. */
+    List<LogEntry> slice(long from, int max) {
+        List<LogEntry> out = new ArrayList<>();
+        for (long i = from; i <= lastIndex() && out.size() < max; i++) {
+            LogEntry e = entry(i);
+            if (e == null) {
+                break;
+            }
+            out.add(e);
+        }
+        return out;
+    }
+
+    /** Drops the entries a snapshot covers. */
+    void compact(Snapshot taken) {
+        entries.removeIf(e -> e.index() <= taken.index());
+        snapshot = taken;
+    }
+
+    /** Installs a leader's snapshot: entries it covers go; later entries stay only if they follow it. */
+    void install(Snapshot installed) {
+        LogEntry at = entry(installed.index());
+        if (at == null || at.term() != installed.term()) {
+            entries.clear();
+        } else {
+            entries.removeIf(e -> e.index() <= installed.index());
+        }
+        snapshot = installed;
+    }
+
+    /** Empties the log completely (after it was moved aside); it refills from the leader. */
+    void reset() {
+        entries.clear();
+        snapshot = Snapshot.EMPTY;
+    }
+
+    /** A copy of the log, for moving it aside. */
+    RaftLog copy() {
+        RaftLog copy = new RaftLog();
+        copy.snapshot = snapshot;
+        copy.entries.addAll(entries);
+        return copy;
+    }
+
+    /**
+     * Corrupts the log the given way. Picks an entry in the middle of the log; a log too short for that gets a
+     * checksum error in its last entry, so that the corruption is always visible.
+     */
+    void corrupt(Corruption kind, Random random) {
+        if (entries.isEmpty()) {
+            entries.add(LogEntry.of(snapshot.index() + 1, snapshot.term(), ""));
+        }
+        int n = entries.size();
+        if (n < 3 && kind != Corruption.CHECKSUM) {
+            kind = Corruption.CHECKSUM;
+        }
+        int at = n < 3 ? n - 1 : 1 + random.nextInt(n - 2);
+        LogEntry e = entries.get(at);
+        switch (kind) {
+            case CHECKSUM -> entries.set(at, new LogEntry(e.index(), e.term(), e.command() + "\u0000",
+                    e.checksum()));
+            case GAP -> entries.remove(at);
+            case TERM_ORDER -> {
+                long previous = entries.get(at - 1).term();
+                long bad = Math.max(0, previous - 1);
+                if (bad == previous) {
+                    entries.set(at - 1, LogEntry.of(entries.get(at - 1).index(), previous + 1,
+                            entries.get(at - 1).command()));
+                    bad = previous;
+                }
+                entries.set(at, LogEntry.of(e.index(), bad, e.command()));
+            }
+        }
+    }
+
+    /** The log scan a node runs on itself: entry checksums, contiguous indexes, non-decreasing terms. */
+    IntegrityCheck check() {
+        long expected = snapshot.index() + 1;
+        long previousTerm = snapshot.term();
+        for (LogEntry e : entries) {
+            if (e.index() != expected) {
+                return IntegrityCheck.failed("index gap: expected entry " + expected + ", found " + e.index());
+            }
+            if (!e.intact()) {
+                return IntegrityCheck.failed("checksum mismatch in entry " + e.index());
+            }
+            if (e.term() < previousTerm) {
+                return IntegrityCheck.failed("term goes down at entry " + e.index() + ": " + previousTerm + " -> "
+                        + e.term());
+            }
+            previousTerm = e.term();
+            expected++;
+        }
+        return new IntegrityCheck(IntegrityCheck.Status.OK, entries.size() + " entries after snapshot "
+                + snapshot.index() + " verified");
+    }
+}

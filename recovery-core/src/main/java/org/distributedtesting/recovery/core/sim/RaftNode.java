@@ -1,0 +1,452 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.Role;
+
+/**
+ * One simulated Raft coordinator node: leader election with randomized timeouts and optional pre-vote, log
+ * replication with AppendEntries, commit by majority, in-order apply to the state machine, snapshots and
+ * InstallSnapshot. Persistent state (term, vote, log, database) survives a crash; volatile state does not.
+ * Faults are flags that bend this behaviour the way real bugs and failures do ({@link NodeFaults}).
+ *
+ * <p>Not thread-safe; the simulation's lock guards it.
+ */
+final class RaftNode {
+
+    private static final int MAX_BATCH = 64;
+
+    final int index;
+    final NodeId id;
+    private final Simulation sim;
+
+    // persistent
+    long term;
+    int votedFor = -1;
+    RaftLog log = new RaftLog();
+    StateMachine db = new StateMachine();
+
+    // volatile
+    Role role = Role.FOLLOWER;
+    int leader = -1;
+    long commitIndex;
+    private long[] nextIndex;
+    private long[] matchIndex;
+    private final Set<Integer> votes = new HashSet<>();
+    private final Set<Integer> preVotes = new HashSet<>();
+    private long electionGeneration;
+    private long heartbeatGeneration;
+    long lastHeardFromLeader = Long.MIN_VALUE / 2;
+    long electionsStarted;
+
+    // process
+    boolean alive;
+    long startedAt;
+    final NodeFaults faults = new NodeFaults();
+
+    RaftNode(int index, Simulation sim) {
+        this.index = index;
+        this.id = NodeId.of("node-" + (index + 1));
+        this.sim = sim;
+    }
+
+    // ---- process lifecycle -------------------------------------------------------------------------------------
+
+    /** The process starts: it reads its database and log and waits for a leader as a follower. */
+    void start() {
+        alive = true;
+        startedAt = sim.now();
+        role = Role.FOLLOWER;
+        leader = -1;
+        commitIndex = Math.max(db.appliedIndex(), log.snapshotIndex());
+        votes.clear();
+        preVotes.clear();
+        heartbeatGeneration++;
+        resetElectionTimer();
+        sim.trace(id + " started at term " + term);
+    }
+
+    /** The process dies: volatile state is gone, timers stop. */
+    void crash() {
+        if (!alive) {
+            return;
+        }
+        alive = false;
+        electionGeneration++;
+        heartbeatGeneration++;
+        role = Role.FOLLOWER;
+        leader = -1;
+        sim.trace(id + " crashed");
+    }
+
+    boolean paused() {
+        return faults.pausedUntil > sim.now();
+    }
+
+    // ---- elections ---------------------------------------------------------------------------------------------
+
+    void resetElectionTimer() {
+        long generation = ++electionGeneration;
+        long timeout = sim.config.electionMinMillis()
+                + sim.random.nextInt((int) (sim.config.electionMaxMillis() - sim.config.electionMinMillis()));
+        if (faults.campaignLoop) {
+            timeout = sim.config.electionMinMillis() / 2;
+        }
+        sim.loop.schedule(timeout, () -> {
+            if (alive && generation == electionGeneration) {
+                onElectionTimeout();
+            }
+        });
+    }
+
+    private void onElectionTimeout() {
+        if (role == Role.LEADER) {
+            return;
+        }
+        if (paused()) {
+            sim.loop.schedule(faults.pausedUntil - sim.now(), this::resetElectionTimer);
+            return;
+        }
+        if (faults.electionsPaused || !sim.voters.contains(index)) {
+            resetElectionTimer();
+            return;
+        }
+        if (sim.config.preVote() && !faults.campaignLoop) {
+            preVotes.clear();
+            preVotes.add(index);
+            for (int peer : sim.peersOf(index)) {
+                sim.send(index, peer, new Message.RequestVote(term + 1, index, log.lastIndex(), log.lastTerm(), true));
+            }
+            resetElectionTimer();
+            if (preVotes.size() >= sim.majority()) {
+                startElection();
+            }
+        } else {
+            startElection();
+        }
+    }
+
+    private void startElection() {
+        term++;
+        role = Role.CANDIDATE;
+        votedFor = index;
+        leader = -1;
+        electionsStarted++;
+        votes.clear();
+        votes.add(index);
+        heartbeatGeneration++;
+        for (int peer : sim.peersOf(index)) {
+            sim.send(index, peer, new Message.RequestVote(term, index, log.lastIndex(), log.lastTerm(), false));
+        }
+        resetElectionTimer();
+        if (votes.size() >= sim.majority()) {
+            becomeLeader();
+        }
+    }
+
+    private boolean upToDate(long lastLogIndex, long lastLogTerm) {
+        return lastLogTerm > log.lastTerm() || (lastLogTerm == log.lastTerm() && lastLogIndex >= log.lastIndex());
+    }
+
+    void becomeFollower(long newTerm, int newLeader) {
+        if (newTerm > term) {
+            term = newTerm;
+            votedFor = -1;
+        }
+        if (role == Role.LEADER) {
+            sim.trace(id + " stepped down at term " + term);
+        }
+        role = Role.FOLLOWER;
+        leader = newLeader;
+        heartbeatGeneration++;
+    }
+
+    void becomeLeader() {
+        role = Role.LEADER;
+        leader = index;
+        int n = sim.nodes.size();
+        nextIndex = new long[n];
+        matchIndex = new long[n];
+        log.append(LogEntry.of(log.lastIndex() + 1, term, ""));
+        for (int i = 0; i < n; i++) {
+            nextIndex[i] = log.lastIndex();
+        }
+        matchIndex[index] = log.lastIndex();
+        sim.trace(id + " became leader at term " + term);
+        sim.onLeader(this);
+        heartbeat(++heartbeatGeneration);
+        advanceCommit();
+    }
+
+    private void heartbeat(long generation) {
+        if (!alive || role != Role.LEADER || generation != heartbeatGeneration) {
+            return;
+        }
+        if (!paused()) {
+            for (int peer : sim.peersOf(index)) {
+                sendAppend(peer);
+            }
+        }
+        sim.loop.schedule(sim.config.heartbeatMillis(), () -> heartbeat(generation));
+    }
+
+    // ---- messages ----------------------------------------------------------------------------------------------
+
+    void receive(Message m) {
+        if (!alive) {
+            return;
+        }
+        if (paused()) {
+            sim.loop.schedule(faults.pausedUntil - sim.now(), () -> receive(m));
+            return;
+        }
+        if (m instanceof Message.RequestVote rv) {
+            onRequestVote(rv);
+        } else if (m instanceof Message.Vote v) {
+            onVote(v);
+        } else if (m instanceof Message.Append a) {
+            onAppend(a);
+        } else if (m instanceof Message.AppendReply r) {
+            onAppendReply(r);
+        } else if (m instanceof Message.InstallSnapshot s) {
+            onInstallSnapshot(s);
+        } else if (m instanceof Message.SnapshotReply r) {
+            onSnapshotReply(r);
+        }
+    }
+
+    private void onRequestVote(Message.RequestVote rv) {
+        if (rv.preVote()) {
+            boolean leaderRecentlyHeard = leader != -1 && role != Role.LEADER
+                    && sim.now() - lastHeardFromLeader < sim.config.electionMinMillis();
+            boolean grant = rv.term() > term && upToDate(rv.lastLogIndex(), rv.lastLogTerm())
+                    && !leaderRecentlyHeard && role != Role.LEADER;
+            sim.send(index, rv.from(), new Message.Vote(rv.term(), index, grant, true));
+            return;
+        }
+        if (rv.term() > term) {
+            becomeFollower(rv.term(), -1);
+        }
+        boolean grant = rv.term() == term && (votedFor == -1 || votedFor == rv.from())
+                && upToDate(rv.lastLogIndex(), rv.lastLogTerm());
+        if (grant) {
+            votedFor = rv.from();
+            resetElectionTimer();
+        }
+        sim.send(index, rv.from(), new Message.Vote(term, index, grant, false));
+    }
+
+    private void onVote(Message.Vote v) {
+        if (v.preVote()) {
+            if (role != Role.LEADER && v.granted() && v.term() == term + 1 && !preVotes.isEmpty()) {
+                preVotes.add(v.from());
+                if (preVotes.size() >= sim.majority()) {
+                    preVotes.clear();
+                    startElection();
+                }
+            }
+            return;
+        }
+        if (v.term() > term) {
+            becomeFollower(v.term(), -1);
+            resetElectionTimer();
+            return;
+        }
+        if (role == Role.CANDIDATE && v.term() == term && v.granted() && sim.voters.contains(v.from())) {
+            votes.add(v.from());
+            if (votes.stream().filter(sim.voters::contains).count() >= sim.majority()) {
+                becomeLeader();
+            }
+        }
+    }
+
+    private void onAppend(Message.Append a) {
+        if (a.term() < term || (role == Role.LEADER && a.term() == term)) {
+            sim.send(index, a.from(), new Message.AppendReply(term, index, false, 0));
+            return;
+        }
+        if (a.term() > term || role != Role.FOLLOWER) {
+            becomeFollower(a.term(), a.from());
+        }
+        leader = a.from();
+        lastHeardFromLeader = sim.now();
+        resetElectionTimer();
+        if (a.prevLogIndex() > log.lastIndex()) {
+            reply(a.from(), new Message.AppendReply(term, index, false, log.lastIndex() + 1));
+            return;
+        }
+        if (a.prevLogIndex() >= log.snapshotIndex() && log.termAt(a.prevLogIndex()) != a.prevLogTerm()) {
+            reply(a.from(), new Message.AppendReply(term, index, false, Math.max(1, a.prevLogIndex())));
+            return;
+        }
+        for (LogEntry e : a.entries()) {
+            if (e.index() <= log.snapshotIndex()) {
+                continue;
+            }
+            LogEntry existing = log.entry(e.index());
+            if (existing != null && existing.term() != e.term()) {
+                log.truncateFrom(e.index());
+                existing = null;
+            }
+            if (existing == null && e.index() == log.lastIndex() + 1) {
+                log.append(e);
+            }
+        }
+        long lastNew = a.prevLogIndex() + a.entries().size();
+        if (a.leaderCommit() > commitIndex) {
+            commitIndex = Math.max(commitIndex, Math.min(a.leaderCommit(), Math.min(lastNew, log.lastIndex())));
+            applyCommitted();
+        }
+        reply(a.from(), new Message.AppendReply(term, index, true, Math.min(lastNew, log.lastIndex())));
+    }
+
+    /** Replies after the disk has written, which a slow disk delays. */
+    private void reply(int to, Message message) {
+        if (faults.slowDiskMillis > 0) {
+            sim.loop.schedule(faults.slowDiskMillis, () -> {
+                if (alive) {
+                    sim.send(index, to, message);
+                }
+            });
+        } else {
+            sim.send(index, to, message);
+        }
+    }
+
+    private void onAppendReply(Message.AppendReply r) {
+        if (r.term() > term) {
+            becomeFollower(r.term(), -1);
+            resetElectionTimer();
+            return;
+        }
+        if (role != Role.LEADER || r.term() != term) {
+            return;
+        }
+        if (r.success()) {
+            matchIndex[r.from()] = Math.max(matchIndex[r.from()], r.matchIndex());
+            nextIndex[r.from()] = matchIndex[r.from()] + 1;
+            advanceCommit();
+        } else {
+            nextIndex[r.from()] = Math.max(1, Math.min(nextIndex[r.from()] - 1, r.matchIndex()));
+            sendAppend(r.from());
+        }
+    }
+
+    private void sendAppend(int peer) {
+        if (nextIndex[peer] <= log.snapshotIndex()) {
+            sim.send(index, peer, new Message.InstallSnapshot(term, index, log.snapshot()));
+            return;
+        }
+        long prev = nextIndex[peer] - 1;
+        List<LogEntry> entries = log.slice(nextIndex[peer], MAX_BATCH);
+        sim.send(index, peer, new Message.Append(term, index, prev, log.termAt(prev), entries, commitIndex));
+    }
+
+    private void onInstallSnapshot(Message.InstallSnapshot s) {
+        if (s.term() < term) {
+            sim.send(index, s.from(), new Message.SnapshotReply(term, index, 0));
+            return;
+        }
+        becomeFollower(s.term(), s.from());
+        lastHeardFromLeader = sim.now();
+        resetElectionTimer();
+        Snapshot snapshot = s.snapshot();
+        if (snapshot.index() > db.appliedIndex()) {
+            log.install(snapshot);
+            db.restore(snapshot);
+            commitIndex = Math.max(commitIndex, snapshot.index());
+            sim.trace(id + " installed snapshot at index " + snapshot.index());
+        }
+        reply(s.from(), new Message.SnapshotReply(term, index, Math.max(snapshot.index(), db.appliedIndex())));
+    }
+
+    private void onSnapshotReply(Message.SnapshotReply r) {
+        if (r.term() > term) {
+            becomeFollower(r.term(), -1);
+            resetElectionTimer();
+            return;
+        }
+        if (role == Role.LEADER && r.term() == term) {
+            matchIndex[r.from()] = Math.max(matchIndex[r.from()], r.matchIndex());
+            nextIndex[r.from()] = matchIndex[r.from()] + 1;
+            advanceCommit();
+        }
+    }
+
+    // ---- commit and apply --------------------------------------------------------------------------------------
+
+    /** A client command; returns its log index, or -1 when this node does not lead. */
+    long propose(String command) {
+        if (!alive || role != Role.LEADER) {
+            return -1;
+        }
+        log.append(LogEntry.of(log.lastIndex() + 1, term, command));
+        matchIndex[index] = log.lastIndex();
+        advanceCommit();
+        return log.lastIndex();
+    }
+
+    private void advanceCommit() {
+        matchIndex[index] = log.lastIndex();
+        for (long n = log.lastIndex(); n > commitIndex; n--) {
+            if (log.termAt(n) != term) {
+                break;
+            }
+            int count = 0;
+            for (int voter : sim.voters) {
+                if (matchIndex[voter] >= n) {
+                    count++;
+                }
+            }
+            if (count >= sim.majority()) {
+                commitIndex = n;
+                sim.onCommitted(this, n);
+                break;
+            }
+        }
+        applyCommitted();
+    }
+
+    void applyCommitted() {
+        while (db.appliedIndex() < commitIndex && alive) {
+            if (faults.applyStuck) {
+                if (faults.applyStuckSince < 0) {
+                    faults.applyStuckSince = sim.now();
+                }
+                return;
+            }
+            LogEntry entry = log.entry(db.appliedIndex() + 1);
+            if (entry == null) {
+                return;
+            }
+            boolean wrong = faults.wrongApplies > 0 && !entry.command().isEmpty();
+            if (wrong) {
+                faults.wrongApplies--;
+            }
+            db.apply(entry, wrong);
+            sim.onApplied(this, entry);
+        }
+        if (db.appliedIndex() - log.snapshotIndex() >= sim.config.snapshotThreshold()) {
+            takeSnapshot();
+        }
+    }
+
+    /** Snapshots the state machine at its applied index and compacts the log. */
+    void takeSnapshot() {
+        long at = db.appliedIndex();
+        if (at <= log.snapshotIndex()) {
+            return;
+        }
+        long t = log.termAt(at);
+        if (t < 0) {
+            return;
+        }
+        log.compact(db.snapshot(t));
+    }
+
+    long matchIndexOf(int peer) {
+        return role == Role.LEADER ? matchIndex[peer] : -1;
+    }
+}

@@ -1,0 +1,96 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.distributedtesting.recovery.IntegrityCheck;
+
+/**
+ * A node's state machine and its database: a key-value map materialized on disk, the index it was applied up
+ * to, and a running checksum over every applied entry. The database can be corrupted on purpose (bytes flipped in
+ * a page); its integrity check then fails, as a real engine's check would.
+ *
+ * <p>Not thread-safe; the simulation's lock guards it.
+ */
+final class StateMachine {
+
+    private final TreeMap<String, String> rows = new TreeMap<>();
+    private long appliedIndex;
+    private long checksum = Hashing.FNV_OFFSET;
+    private String corruption;
+
+    long appliedIndex() {
+        return appliedIndex;
+    }
+
+    long checksum() {
+        return checksum;
+    }
+
+    Map<String, String> rows() {
+        return java.util.Collections.unmodifiableMap(rows);
+    }
+
+    /**
+     * Applies one committed entry. With {@code wrong}, the node computes a wrong result (a state-divergence bug):
+     * it stores a different value, so its checksum parts from the others' at this index.
+     */
+    void apply(LogEntry entry, boolean wrong) {
+        String command = entry.command();
+        int eq = command.indexOf('=');
+        String applied = command;
+        if (eq > 0) {
+            String key = command.substring(0, eq);
+            String value = command.substring(eq + 1) + (wrong ? "#wrong" : "");
+            rows.put(key, value);
+            applied = key + "=" + value;
+        }
+        appliedIndex = entry.index();
+        checksum = Hashing.mix(Hashing.mix(checksum, entry.index()), applied);
+    }
+
+    /** Replaces the state with a snapshot's. */
+    void restore(Snapshot snapshot) {
+        rows.clear();
+        rows.putAll(snapshot.state());
+        appliedIndex = snapshot.index();
+        checksum = snapshot.checksum();
+        corruption = null;
+    }
+
+    /** This state as a snapshot at its applied index, with {@code term} the term of that entry. */
+    Snapshot snapshot(long term) {
+        return new Snapshot(appliedIndex, term, rows, checksum);
+    }
+
+    /** Empties the database (it was moved aside). */
+    void reset() {
+        restore(Snapshot.EMPTY);
+    }
+
+    /** Flips bytes in a page of the database. */
+    void corrupt(String detail) {
+        corruption = detail;
+    }
+
+    boolean corrupted() {
+        return corruption != null;
+    }
+
+    /** The database's integrity check. */
+    IntegrityCheck check() {
+        if (corruption != null) {
+            return IntegrityCheck.failed("integrity check failed: page checksum mismatch (" + corruption + ")");
+        }
+        return new IntegrityCheck(IntegrityCheck.Status.OK, rows.size() + " rows ok at index " + appliedIndex);
+    }
+
+    /** A copy of the database, for moving it aside or restoring another node from it. */
+    StateMachine copy() {
+        StateMachine copy = new StateMachine();
+        copy.rows.putAll(rows);
+        copy.appliedIndex = appliedIndex;
+        copy.checksum = checksum;
+        copy.corruption = corruption;
+        return copy;
+    }
+}
