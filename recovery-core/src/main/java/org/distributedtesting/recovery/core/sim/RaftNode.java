@@ -40,11 +40,15 @@ final class RaftNode {
     private long heartbeatGeneration;
     long lastHeardFromLeader = Long.MIN_VALUE / 2;
     long electionsStarted;
+    private long diskBusyUntil;
 
     // process
     boolean alive;
     long startedAt;
     final NodeFaults faults = new NodeFaults();
+    final ResourceModel resources = new ResourceModel();
+    final java.util.List<String> movedAside = new java.util.ArrayList<>();
+    long starts;
 
     RaftNode(int index, Simulation sim) {
         this.index = index;
@@ -54,17 +58,31 @@ final class RaftNode {
 
     // ---- process lifecycle -------------------------------------------------------------------------------------
 
-    /** The process starts: it reads its database and log and waits for a leader as a follower. */
+    /**
+     * The process starts: after {@code startupMillis} it has read its database and log and serves as a follower.
+     * A deadlock or leak held only in memory is gone.
+     */
     void start() {
         alive = true;
+        starts++;
         startedAt = sim.now();
+        faults.applyStuck = false;
+        faults.applyStuckSince = -1;
+        faults.stuckOperations = 0;
+        faults.stuckOperationsSince = -1;
+        resources.restarted(sim.now());
         role = Role.FOLLOWER;
         leader = -1;
         commitIndex = Math.max(db.appliedIndex(), log.snapshotIndex());
         votes.clear();
         preVotes.clear();
         heartbeatGeneration++;
-        resetElectionTimer();
+        long generation = ++electionGeneration;
+        sim.loop.schedule(sim.config.startupMillis(), () -> {
+            if (alive && generation == electionGeneration) {
+                resetElectionTimer();
+            }
+        });
         sim.trace(id + " started at term " + term);
     }
 
@@ -83,6 +101,11 @@ final class RaftNode {
 
     boolean paused() {
         return faults.pausedUntil > sim.now();
+    }
+
+    /** Alive and done starting up. */
+    boolean serving() {
+        return alive && sim.now() >= startedAt + sim.config.startupMillis();
     }
 
     // ---- elections ---------------------------------------------------------------------------------------------
@@ -195,13 +218,28 @@ final class RaftNode {
     // ---- messages ----------------------------------------------------------------------------------------------
 
     void receive(Message m) {
-        if (!alive) {
+        if (!serving()) {
             return;
         }
         if (paused()) {
             sim.loop.schedule(faults.pausedUntil - sim.now(), () -> receive(m));
             return;
         }
+        if (faults.slowDiskMillis > 0 && (m instanceof Message.Append || m instanceof Message.InstallSnapshot)) {
+            // a slow disk writes one batch after another: each waits for the ones before it
+            long done = Math.max(sim.now(), diskBusyUntil) + faults.slowDiskMillis;
+            diskBusyUntil = done;
+            sim.loop.schedule(done - sim.now(), () -> {
+                if (serving()) {
+                    handle(m);
+                }
+            });
+            return;
+        }
+        handle(m);
+    }
+
+    private void handle(Message m) {
         if (m instanceof Message.RequestVote rv) {
             onRequestVote(rv);
         } else if (m instanceof Message.Vote v) {
@@ -302,17 +340,8 @@ final class RaftNode {
         reply(a.from(), new Message.AppendReply(term, index, true, Math.min(lastNew, log.lastIndex())));
     }
 
-    /** Replies after the disk has written, which a slow disk delays. */
     private void reply(int to, Message message) {
-        if (faults.slowDiskMillis > 0) {
-            sim.loop.schedule(faults.slowDiskMillis, () -> {
-                if (alive) {
-                    sim.send(index, to, message);
-                }
-            });
-        } else {
-            sim.send(index, to, message);
-        }
+        sim.send(index, to, message);
     }
 
     private void onAppendReply(Message.AppendReply r) {
@@ -353,13 +382,16 @@ final class RaftNode {
         lastHeardFromLeader = sim.now();
         resetElectionTimer();
         Snapshot snapshot = s.snapshot();
-        if (snapshot.index() > db.appliedIndex()) {
+        if (log.termAt(snapshot.index()) != snapshot.term()) {
             log.install(snapshot);
+        }
+        if (snapshot.index() > db.appliedIndex()) {
             db.restore(snapshot);
-            commitIndex = Math.max(commitIndex, snapshot.index());
             sim.trace(id + " installed snapshot at index " + snapshot.index());
         }
-        reply(s.from(), new Message.SnapshotReply(term, index, Math.max(snapshot.index(), db.appliedIndex())));
+        commitIndex = Math.max(commitIndex, snapshot.index());
+        applyCommitted();
+        reply(s.from(), new Message.SnapshotReply(term, index, Math.max(snapshot.index(), log.lastIndex())));
     }
 
     private void onSnapshotReply(Message.SnapshotReply r) {
@@ -444,6 +476,21 @@ final class RaftNode {
             return;
         }
         log.compact(db.snapshot(t));
+    }
+
+    /** Campaigns at once (a leadership transfer's TimeoutNow). */
+    void campaignNow() {
+        if (serving() && role != Role.LEADER && sim.voters.contains(index)) {
+            startElection();
+        }
+    }
+
+    /** As leader: forget what a follower had and resend from its log's end. */
+    void resync(int peer) {
+        if (role == Role.LEADER) {
+            nextIndex[peer] = Math.min(nextIndex[peer], sim.nodes.get(peer).log.lastIndex() + 1);
+            sendAppend(peer);
+        }
     }
 
     long matchIndexOf(int peer) {

@@ -8,9 +8,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeProbe;
+import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.StateChecksum;
+import org.distributedtesting.recovery.core.EngineBuilder;
+import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.Sleeper;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
 
 /**
  * A cluster of simulated Raft coordinator nodes on virtual time, for unit tests and for the daemon's
@@ -34,12 +41,72 @@ public final class SimulatedCluster {
     private static final long STEP_MILLIS = 10;
 
     private final Simulation sim;
+    private final List<NodeSpec> specs;
+    private final SimFaults faults = new SimFaults(this);
 
     private SimulatedCluster(SimConfig config) {
         this.sim = new Simulation(config);
+        List<NodeSpec> list = new ArrayList<>();
+        for (RaftNode node : sim.nodes) {
+            list.add(NodeSpec.of(node.id.value(), "sim", 7001 + node.index,
+                    java.nio.file.Path.of("sim", node.id.value())));
+        }
+        this.specs = List.copyOf(list);
         for (RaftNode node : sim.nodes) {
             node.start();
         }
+    }
+
+    // ---- wiring the engine to the simulation -------------------------------------------------------------------
+
+    /** The nodes as the engine knows them (host {@code sim}, ports from 7001). */
+    public List<NodeSpec> nodeSpecs() {
+        return specs;
+    }
+
+    NodeSpec spec(NodeId id) {
+        return specs.stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("node '" + id + "' is not in this cluster"));
+    }
+
+    /** What each node answers to a status probe. */
+    public NodeProbe probe() {
+        return new SimProbe(this);
+    }
+
+    /** Carries out the engine's actions on the simulated nodes. */
+    public NodeControl control() {
+        return new SimControl(this);
+    }
+
+    /** Starts and stops the simulated nodes' processes. */
+    public ProcessSupervisor supervisor() {
+        return new SimSupervisor(this);
+    }
+
+    /** Waiting advances the simulation instead of the wall clock. */
+    public Sleeper sleeper() {
+        return this::advance;
+    }
+
+    /**
+     * An engine builder wired to this cluster: its nodes, probe, control, supervisor, virtual clock and sleeper,
+     * probes run one after another on the cycle thread (deterministic). Add strategies, options, a journal and
+     * listeners, then build.
+     */
+    public EngineBuilder engine() {
+        return RecoveryEngine.builder().nodes(specs).probe(probe()).control(control()).supervisor(supervisor())
+                .clock(sim.clock).sleeper(sleeper()).probeExecutor(Runnable::run);
+    }
+
+    /** Fault injection for the ten failure modes and noise. */
+    public SimFaults faults() {
+        return faults;
+    }
+
+    /** What was moved aside on a node (by the engine's backups), oldest first. */
+    public synchronized List<String> movedAside(NodeId node) {
+        return List.copyOf(raft(node).movedAside);
     }
 
     /** A builder with etcd-like defaults: 3 nodes, seed 1, pre-vote on. */

@@ -29,6 +29,7 @@ final class Simulation {
     private final List<String> trace = new ArrayList<>();
     private final List<Consumer<RaftNode>> leaderListeners = new ArrayList<>();
     private final List<CommitListener> commitListeners = new ArrayList<>();
+    private final List<Consumer<org.distributedtesting.recovery.Action>> actionListeners = new ArrayList<>();
 
     /** Called when a leader commits an index. */
     interface CommitListener {
@@ -85,6 +86,35 @@ final class Simulation {
 
     void onCommit(CommitListener listener) {
         commitListeners.add(listener);
+    }
+
+    /** Listens to every engine action, just before it takes effect. */
+    void onAction(Consumer<org.distributedtesting.recovery.Action> listener) {
+        actionListeners.add(listener);
+    }
+
+    void actionExecuting(org.distributedtesting.recovery.Action action) {
+        actionListeners.forEach(l -> l.accept(action));
+    }
+
+    RaftNode node(org.distributedtesting.recovery.NodeId id) {
+        for (RaftNode n : nodes) {
+            if (n.id.equals(id)) {
+                return n;
+            }
+        }
+        throw new IllegalArgumentException("node '" + id + "' is not in this cluster");
+    }
+
+    /** The live leader with the highest term, or null. */
+    RaftNode leaderNode() {
+        RaftNode best = null;
+        for (RaftNode n : nodes) {
+            if (n.alive && n.role == org.distributedtesting.recovery.Role.LEADER && (best == null || n.term > best.term)) {
+                best = n;
+            }
+        }
+        return best;
     }
 
     void onLeader(RaftNode leader) {

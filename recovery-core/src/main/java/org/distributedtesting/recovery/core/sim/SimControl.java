@@ -1,0 +1,187 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.Role;
+
+/**
+ * Carries out the engine's actions on simulated nodes, as a real coordinator's control endpoints would. Data is
+ * only ever moved aside, never deleted: each node keeps what was moved aside, so a test can check it. Every action
+ * is announced to the simulation's action listeners (the invariant checker) before it takes effect.
+ *
+ * <p>Thread-safe: holds the cluster's lock.
+ */
+final class SimControl implements NodeControl {
+
+    /** Host-specific action: restart only the stuck apply loop, not the node. */
+    static final String RESTART_COMPONENT = "restart_stuck_component";
+
+    private final SimulatedCluster cluster;
+
+    SimControl(SimulatedCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    @Override
+    public ActionResult execute(Action action) {
+        synchronized (cluster) {
+            Simulation sim = cluster.simulation();
+            RaftNode node = sim.node(action.node());
+            sim.actionExecuting(action);
+            sim.trace(node.id + " " + action.name() + " " + action.parameters());
+            return apply(sim, node, action);
+        }
+    }
+
+    private ActionResult apply(Simulation sim, RaftNode node, Action action) {
+        if (action instanceof Action.Start) {
+            return new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
+                    ? ActionResult.Done.of("started") : new ActionResult.Failed("the process ended at start");
+        }
+        if (action instanceof Action.Stop) {
+            node.crash();
+            return ActionResult.Done.of("stopped");
+        }
+        if (action instanceof Action.Restart) {
+            node.crash();
+            return new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
+                    ? ActionResult.Done.of("restarted") : new ActionResult.Failed("the process ended at start");
+        }
+        if (!node.alive && !(action instanceof Action.MoveAside) && !(action instanceof Action.Restore)
+                && !(action instanceof Action.Reset)) {
+            return new ActionResult.Failed("node '" + node.id + "' is down");
+        }
+        if (action instanceof Action.StepDown stepDown) {
+            return stepDown(sim, node, stepDown);
+        }
+        if (action instanceof Action.SetElectionsPaused paused) {
+            node.faults.electionsPaused = paused.paused();
+            return ActionResult.Done.of(paused.paused() ? "elections paused" : "elections resumed");
+        }
+        if (action instanceof Action.CancelOperations) {
+            int cancelled = node.faults.stuckOperations;
+            node.faults.stuckOperations = 0;
+            node.faults.stuckOperationsSince = -1;
+            return new ActionResult.Done("cancelled " + cancelled + " operations", Map.of("cancelled", cancelled));
+        }
+        if (action instanceof Action.CleanupResources) {
+            node.resources.update(sim.now(), node.faults);
+            node.resources.cleaned();
+            node.faults.diskGrowthPerSecond = 0;
+            node.takeSnapshot();
+            return ActionResult.Done.of("purged old snapshots and backups, compacted the log");
+        }
+        if (action instanceof Action.TriggerSync sync) {
+            return triggerSync(sim, node, sim.node(sync.from()));
+        }
+        if (action instanceof Action.MoveAside moveAside) {
+            return moveAside(node, moveAside.artifact());
+        }
+        if (action instanceof Action.Restore restore) {
+            return restore(sim, node, restore);
+        }
+        if (action instanceof Action.Reset reset) {
+            return reset(node, reset.artifact());
+        }
+        if (action instanceof Action.SetVoter setVoter) {
+            if (setVoter.voter()) {
+                sim.voters.add(node.index);
+            } else {
+                sim.voters.remove(node.index);
+            }
+            return ActionResult.Done.of(setVoter.voter() ? "promoted to voter" : "demoted to non-voter");
+        }
+        if (action instanceof Action.RaiseTerm raise) {
+            if (raise.term() <= node.term) {
+                return ActionResult.Done.of("term already " + node.term);
+            }
+            node.becomeFollower(raise.term(), -1);
+            node.resetElectionTimer();
+            return ActionResult.Done.of("term raised to " + raise.term());
+        }
+        if (action instanceof Action.Custom custom) {
+            if (RESTART_COMPONENT.equals(custom.name())) {
+                node.faults.applyStuck = false;
+                node.faults.applyStuckSince = -1;
+                node.applyCommitted();
+                return ActionResult.Done.of("restarted the apply loop");
+            }
+            return new ActionResult.Failed("the simulated node does not know action '" + custom.name() + "'");
+        }
+        return new ActionResult.Failed("the simulated node does not support " + action.name());
+    }
+
+    private static ActionResult stepDown(Simulation sim, RaftNode node, Action.StepDown stepDown) {
+        if (node.role != Role.LEADER) {
+            return ActionResult.Done.of("not leading; nothing to do");
+        }
+        node.becomeFollower(node.term, -1);
+        node.resetElectionTimer();
+        stepDown.successor().map(sim::node).filter(RaftNode::serving).ifPresent(successor -> {
+            // like Raft's TimeoutNow: the successor campaigns at once
+            successor.faults.electionsPaused = false;
+            sim.loop.schedule(0, successor::campaignNow);
+        });
+        return ActionResult.Done.of("stepped down at term " + node.term);
+    }
+
+    private static ActionResult triggerSync(Simulation sim, RaftNode node, RaftNode from) {
+        RaftNode leader = sim.leaderNode();
+        if (leader == null) {
+            return new ActionResult.Failed("no leader to sync from");
+        }
+        leader.resync(node.index);
+        return ActionResult.Done.of("leader '" + leader.id + "' resends from index " + (node.log.lastIndex() + 1)
+                + " (requested source '" + from.id + "')");
+    }
+
+    private static ActionResult moveAside(RaftNode node, Action.Artifact artifact) {
+        if (node.alive) {
+            return new ActionResult.Failed("node '" + node.id + "' is running; stop it before moving its "
+                    + artifact.name().toLowerCase(java.util.Locale.ROOT) + " aside");
+        }
+        switch (artifact) {
+            case DATABASE -> node.movedAside.add("database@" + node.db.appliedIndex());
+            case LOG -> node.movedAside.add("log@" + node.log.lastIndex());
+            case SNAPSHOTS -> node.movedAside.add("snapshots@" + node.log.snapshotIndex());
+        }
+        return ActionResult.Done.of("moved aside as " + node.movedAside.get(node.movedAside.size() - 1));
+    }
+
+    private static ActionResult restore(Simulation sim, RaftNode node, Action.Restore restore) {
+        if (node.alive) {
+            return new ActionResult.Failed("node '" + node.id + "' is running; stop it before restoring");
+        }
+        RaftNode from = sim.node(restore.from());
+        if (!from.alive) {
+            return new ActionResult.Failed("source '" + from.id + "' is down");
+        }
+        switch (restore.artifact()) {
+            case DATABASE -> node.db = from.db.copy();
+            case LOG, SNAPSHOTS -> node.log = from.log.copy();
+        }
+        node.commitIndex = Math.max(node.db.appliedIndex(), node.log.snapshotIndex());
+        return ActionResult.Done.of("restored " + restore.artifact().name().toLowerCase(java.util.Locale.ROOT)
+                + " from '" + from.id + "' at index " + node.db.appliedIndex());
+    }
+
+    private static ActionResult reset(RaftNode node, Action.Artifact artifact) {
+        if (node.alive) {
+            return new ActionResult.Failed("node '" + node.id + "' is running; stop it before resetting");
+        }
+        switch (artifact) {
+            case DATABASE -> node.db.reset();
+            case LOG, SNAPSHOTS -> node.log.reset();
+        }
+        return ActionResult.Done.of("reset " + artifact.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** What was moved aside on each node, for tests. */
+    static List<String> movedAside(RaftNode node) {
+        return new ArrayList<>(node.movedAside);
+    }
+}

@@ -1,0 +1,72 @@
+package org.distributedtesting.recovery.core.sim;
+
+import java.time.Duration;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.ProcessStatus;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
+
+/**
+ * Starts and stops simulated nodes' processes. Process ids are made up but stable: the node's number times 1000
+ * plus its start count. A crash loop makes a started node die again shortly; a node whose process fails to start
+ * (on a corrupt log) ends at once with exit code 1.
+ *
+ * <p>Thread-safe: holds the cluster's lock.
+ */
+final class SimSupervisor implements ProcessSupervisor {
+
+    private final SimulatedCluster cluster;
+
+    SimSupervisor(SimulatedCluster cluster) {
+        this.cluster = cluster;
+    }
+
+    static long pid(RaftNode node) {
+        return (node.index + 1) * 1000L + node.starts;
+    }
+
+    @Override
+    public ProcessStatus status(NodeSpec spec) {
+        synchronized (cluster) {
+            RaftNode node = cluster.simulation().node(spec.id());
+            if (node.alive) {
+                return ProcessStatus.alive(pid(node));
+            }
+            return ProcessStatus.exited(pid(node), node.faults.failsToStart ? 1 : 137);
+        }
+    }
+
+    @Override
+    public ProcessStatus start(NodeSpec spec) {
+        synchronized (cluster) {
+            Simulation sim = cluster.simulation();
+            RaftNode node = sim.node(spec.id());
+            if (node.alive) {
+                return ProcessStatus.alive(pid(node));
+            }
+            node.start();
+            if (node.faults.failsToStart || !node.log.check().status().equals(
+                    org.distributedtesting.recovery.IntegrityCheck.Status.OK)) {
+                node.crash();
+                sim.trace(node.id + " failed to start: " + node.log.check().detail());
+                return ProcessStatus.exited(pid(node), 1);
+            }
+            if (node.faults.crashLoopsLeft > 0) {
+                node.faults.crashLoopsLeft--;
+                long starts = node.starts;
+                sim.loop.schedule(node.faults.crashLoopAfterMillis, () -> {
+                    if (node.alive && node.starts == starts) {
+                        node.crash();
+                    }
+                });
+            }
+            return ProcessStatus.alive(pid(node));
+        }
+    }
+
+    @Override
+    public void stop(NodeSpec spec, Duration grace) {
+        synchronized (cluster) {
+            cluster.simulation().node(spec.id()).crash();
+        }
+    }
+}
