@@ -17,6 +17,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.CycleReport;
 import org.distributedtesting.recovery.core.RecoveryEngine;
 import org.distributedtesting.recovery.core.journal.InMemoryJournal;
+import org.distributedtesting.recovery.core.journal.RecoveryJournal;
 
 /**
  * One end-to-end run on a simulated cluster: elect a leader, write continuously, inject faults over time, let
@@ -108,7 +109,7 @@ public final class Scenario {
             throw new IllegalStateException("a scenario runs once; build another");
         }
         ran = true;
-        InMemoryJournal journal = new InMemoryJournal();
+        RecoveryJournal journal = config.journal != null ? config.journal : new InMemoryJournal();
         var builder = cluster.engine().strategies(config.strategies).options(config.options).journal(journal)
                 .listener(this::onEvent);
         config.listeners.forEach(builder::listener);
@@ -136,7 +137,6 @@ public final class Scenario {
                     break;
                 }
             }
-            tracked.stream().filter(t -> !t.healed).forEach(t -> t.healAt(now()));
             cluster.advance(Duration.ofSeconds(5));
             healthy = engine.runCycle().healthy() && healthy;
         }
@@ -205,7 +205,7 @@ public final class Scenario {
         }
     }
 
-    private ScenarioResult result(InMemoryJournal journal, boolean healthy) {
+    private ScenarioResult result(RecoveryJournal journal, boolean healthy) {
         List<String> violations = new ArrayList<>();
         for (Tracked t : tracked) {
             if (t.recoveredAt < 0 && t.healed && t.detectedAt < 0 && healthy) {
@@ -260,8 +260,15 @@ public final class Scenario {
         private Duration healAfter = Duration.ofSeconds(30);
         private boolean permanent;
         private Duration maxDuration = Duration.ofMinutes(10);
+        private RecoveryJournal journal;
 
         private Builder() {
+        }
+
+        /** Where the engine journals (default: in memory); the caller keeps ownership. */
+        public Builder journal(RecoveryJournal value) {
+            journal = Objects.requireNonNull(value, "journal");
+            return this;
         }
 
         /** Cluster size (default 5). */
