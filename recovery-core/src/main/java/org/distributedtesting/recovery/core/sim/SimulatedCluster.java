@@ -34,9 +34,11 @@ public final class SimulatedCluster {
     private static final long STEP_MILLIS = 10;
 
     private final Simulation sim;
+    private final InvariantChecker invariants;
 
     private SimulatedCluster(SimConfig config) {
         this.sim = new Simulation(config);
+        this.invariants = new InvariantChecker(sim, this);
         for (RaftNode node : sim.nodes) {
             node.start();
         }
@@ -89,7 +91,12 @@ public final class SimulatedCluster {
     }
 
     private void afterEvent() {
-        // the invariant checker hooks in here
+        invariants.afterEvent();
+    }
+
+    /** The invariant checker watching this cluster since it was built. */
+    public InvariantChecker invariants() {
+        return invariants;
     }
 
     /** Live nodes that claim to lead, highest term first. */
