@@ -43,9 +43,11 @@ public final class SimulatedCluster {
     private final Simulation sim;
     private final List<NodeSpec> specs;
     private final SimFaults faults = new SimFaults(this);
+    private final InvariantChecker invariants;
 
     private SimulatedCluster(SimConfig config) {
         this.sim = new Simulation(config);
+        this.invariants = new InvariantChecker(sim, this);
         List<NodeSpec> list = new ArrayList<>();
         for (RaftNode node : sim.nodes) {
             list.add(NodeSpec.of(node.id.value(), "sim", 7001 + node.index,
@@ -156,7 +158,12 @@ public final class SimulatedCluster {
     }
 
     private void afterEvent() {
-        // the invariant checker hooks in here
+        invariants.afterEvent();
+    }
+
+    /** The invariant checker watching this cluster since it was built. */
+    public InvariantChecker invariants() {
+        return invariants;
     }
 
     /** Live nodes that claim to lead, highest term first. */
