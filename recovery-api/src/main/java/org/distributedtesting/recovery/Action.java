@@ -106,16 +106,23 @@ public sealed interface Action {
         }
     }
 
-    /** Restarts a node's process (starts it if it is down). */
-    record Restart(NodeId node) implements Action {
-        /** @throws NullPointerException if {@code node} is null */
+    /**
+     * Restarts a node's process (starts it if it is down).
+     *
+     * @param node the node
+     * @param name the journal name: {@code restart_node}, or one that says why, such as
+     *             {@code restart_deadlocked_node}
+     */
+    record Restart(NodeId node, String name) implements Action {
+        /** @throws NullPointerException if any argument is null */
         public Restart {
             Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(name, "name");
         }
 
-        @Override
-        public String name() {
-            return "restart_node";
+        /** A restart journaled as {@code restart_node}. */
+        public Restart(NodeId node) {
+            this(node, "restart_node");
         }
 
         @Override
@@ -233,17 +240,24 @@ public sealed interface Action {
         }
     }
 
-    /** Asks a node to catch up from {@code source}, through the normal replication path. */
-    record TriggerSync(NodeId node, NodeId from) implements Action {
+    /**
+     * Asks a node to catch up from {@code from}, through the normal replication path.
+     *
+     * @param node the lagging node
+     * @param from the node to catch up from (usually the leader)
+     * @param name the journal name: {@code trigger_sync}, or one that says why
+     */
+    record TriggerSync(NodeId node, NodeId from, String name) implements Action {
         /** @throws NullPointerException if any argument is null */
         public TriggerSync {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(name, "name");
         }
 
-        @Override
-        public String name() {
-            return "trigger_sync";
+        /** A sync journaled as {@code trigger_sync}. */
+        public TriggerSync(NodeId node, NodeId from) {
+            this(node, from, "trigger_sync");
         }
 
         @Override

@@ -28,12 +28,13 @@ import java.util.TreeMap;
  * @param log              the verdict of the node's log integrity check
  * @param peerReachability which peers the node can reach, by its own account
  * @param electionsStarted elections this node has started since it began, {@code -1} if unknown
+ * @param electionsPaused  whether the node's election timer is paused (by a recovery action)
  */
 public record NodeStatus(Role role, long term, Optional<NodeId> leader, long commitIndex, long appliedIndex,
                          long lastLogIndex, Optional<StateChecksum> stateChecksum, boolean voter,
                          Resources resources, List<Operation> operations, long queueDepth,
                          IntegrityCheck database, IntegrityCheck log, Map<NodeId, Boolean> peerReachability,
-                         long electionsStarted) {
+                         long electionsStarted, boolean electionsPaused) {
 
     /** @throws NullPointerException if any reference is null */
     public NodeStatus {
@@ -70,6 +71,7 @@ public record NodeStatus(Role role, long term, Optional<NodeId> leader, long com
         b.log = log;
         b.peerReachability = new TreeMap<>(peerReachability);
         b.electionsStarted = electionsStarted;
+        b.electionsPaused = electionsPaused;
         return b;
     }
 
@@ -97,6 +99,7 @@ public record NodeStatus(Role role, long term, Optional<NodeId> leader, long com
         private IntegrityCheck log = IntegrityCheck.UNKNOWN;
         private Map<NodeId, Boolean> peerReachability = new TreeMap<>();
         private long electionsStarted = -1;
+        private boolean electionsPaused;
 
         private Builder() {
         }
@@ -191,11 +194,17 @@ public record NodeStatus(Role role, long term, Optional<NodeId> leader, long com
             return this;
         }
 
+        /** Sets whether the node's elections are paused. */
+        public Builder electionsPaused(boolean electionsPaused) {
+            this.electionsPaused = electionsPaused;
+            return this;
+        }
+
         /** A status with the values set so far. */
         public NodeStatus build() {
             return new NodeStatus(role, term, Optional.ofNullable(leader), commitIndex, appliedIndex, lastLogIndex,
                     Optional.ofNullable(stateChecksum), voter, resources, operations, queueDepth, database, log,
-                    peerReachability, electionsStarted);
+                    peerReachability, electionsStarted, electionsPaused);
         }
     }
 }

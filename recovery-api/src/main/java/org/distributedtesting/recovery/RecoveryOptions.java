@@ -26,13 +26,16 @@ import java.util.Objects;
  * @param verifyInterval       the cycle interval while a recovery awaits verification
  * @param actionBudget         actions allowed across the whole cluster within {@code actionBudgetWindow}
  * @param actionBudgetWindow   the window of the global action budget
+ * @param quarantineRetryAfter a circuit breaker's half-open delay: this long after a node was quarantined, one more
+ *                             attempt is allowed (zero: never, only an operator or a healthy node releases it)
  * @param dryRun               plan and journal, do nothing
  */
 public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery, int maxRestartAttempts,
                               Duration restartCooldown, int confirmations, Duration probeTimeout, int historySize,
                               Duration nodeCooldown, Duration backoffInitial, Duration backoffMax,
                               Duration verifyTimeout, Duration verifyInterval,
-                              int actionBudget, Duration actionBudgetWindow, boolean dryRun) {
+                              int actionBudget, Duration actionBudgetWindow, Duration quarantineRetryAfter,
+                              boolean dryRun) {
 
     /** Seed default. */
     public static final int DEFAULT_MAX_RESTART_ATTEMPTS = 5;
@@ -61,6 +64,8 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
     public static final int DEFAULT_ACTION_BUDGET = 30;
     /** See {@link #DEFAULT_ACTION_BUDGET}. */
     public static final Duration DEFAULT_ACTION_BUDGET_WINDOW = Duration.ofMinutes(10);
+    /** 10 minutes: a quarantined node gets one more try per ten minutes, like a circuit breaker half-opening. */
+    public static final Duration DEFAULT_QUARANTINE_RETRY_AFTER = Duration.ofMinutes(10);
 
     /**
      * @throws NullPointerException if a duration is null
@@ -79,6 +84,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         positive("verifyTimeout", verifyTimeout);
         positive("verifyInterval", verifyInterval);
         positive("actionBudgetWindow", actionBudgetWindow);
+        notNegative("quarantineRetryAfter", quarantineRetryAfter);
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new IllegalArgumentException("backoffMax must be >= backoffInitial (" + backoffInitial
                     + "), but was " + backoffMax);
@@ -132,6 +138,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         b.verifyInterval = verifyInterval;
         b.actionBudget = actionBudget;
         b.actionBudgetWindow = actionBudgetWindow;
+        b.quarantineRetryAfter = quarantineRetryAfter;
         b.dryRun = dryRun;
         return b;
     }
@@ -164,6 +171,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         private Duration verifyInterval = DEFAULT_VERIFY_INTERVAL;
         private int actionBudget = DEFAULT_ACTION_BUDGET;
         private Duration actionBudgetWindow = DEFAULT_ACTION_BUDGET_WINDOW;
+        private Duration quarantineRetryAfter = DEFAULT_QUARANTINE_RETRY_AFTER;
         private boolean dryRun;
 
         private Builder() {
@@ -253,6 +261,12 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
             return this;
         }
 
+        /** See {@link RecoveryOptions#quarantineRetryAfter()}. */
+        public Builder quarantineRetryAfter(Duration value) {
+            quarantineRetryAfter = value;
+            return this;
+        }
+
         /** See {@link RecoveryOptions#dryRun()}. */
         public Builder dryRun(boolean value) {
             dryRun = value;
@@ -267,7 +281,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         public RecoveryOptions build() {
             return new RecoveryOptions(autoRestart, backupBeforeRecovery, maxRestartAttempts, restartCooldown,
                     confirmations, probeTimeout, historySize, nodeCooldown, backoffInitial, backoffMax,
-                    verifyTimeout, verifyInterval, actionBudget, actionBudgetWindow, dryRun);
+                    verifyTimeout, verifyInterval, actionBudget, actionBudgetWindow, quarantineRetryAfter, dryRun);
         }
     }
 }

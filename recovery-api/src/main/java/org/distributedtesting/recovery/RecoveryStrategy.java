@@ -28,6 +28,14 @@ public interface RecoveryStrategy {
     List<String> rungs();
 
     /**
+     * The journal action of rung {@code rung}'s record, such as the seed's {@code recover_split_brain}; by default
+     * {@code recovery_attempted}.
+     */
+    default String rungAction(int rung) {
+        return "recovery_attempted";
+    }
+
+    /**
      * Runs rung {@code rung} (an index into {@link #rungs()}) for {@code failure}.
      *
      * @return what the rung did; an exception is turned into {@link RungResult.Failed} by the engine

@@ -45,6 +45,7 @@ public abstract class LadderStrategy implements RecoveryStrategy {
     private final FailureType type;
     private final Settings settings;
     private final List<String> rungNames = new ArrayList<>();
+    private final List<String> rungActions = new ArrayList<>();
     private final List<Rung> rungs = new ArrayList<>();
     private final FailureDetector detector = this::detect;
 
@@ -66,13 +67,30 @@ public abstract class LadderStrategy implements RecoveryStrategy {
      * @throws IllegalArgumentException if the name is taken
      */
     protected final void rung(String rungName, Rung body) {
+        rung(rungName, "recovery_attempted", body);
+    }
+
+    /**
+     * Adds a rung whose journal record is named {@code journalAction} (for example the seed's
+     * {@code recover_split_brain}); call from the constructor.
+     *
+     * @throws IllegalArgumentException if the name is taken
+     */
+    protected final void rung(String rungName, String journalAction, Rung body) {
         Objects.requireNonNull(rungName, "rungName");
+        Objects.requireNonNull(journalAction, "journalAction");
         Objects.requireNonNull(body, "body");
         if (rungNames.contains(rungName)) {
             throw new IllegalArgumentException("rung '" + rungName + "' is already on the ladder of '" + name + "'");
         }
         rungNames.add(rungName);
+        rungActions.add(journalAction);
         rungs.add(body);
+    }
+
+    @Override
+    public String rungAction(int rung) {
+        return rungActions.get(Objects.checkIndex(rung, rungActions.size()));
     }
 
     /** Finds this strategy's failures; pure, see {@link FailureDetector}. */

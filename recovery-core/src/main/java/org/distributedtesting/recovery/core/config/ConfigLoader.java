@@ -119,7 +119,8 @@ public final class ConfigLoader {
                     "confirmations": 3, "probe_timeout": 2, "history_size": 60, "node_cooldown": 30,
                     "backoff_initial": 10, "backoff_max": 300,
                     "verify_timeout": 60, "verify_interval": 1,
-                    "action_budget": 30, "action_budget_window": 600, "dry_run": false
+                    "action_budget": 30, "action_budget_window": 600, "quarantine_retry_after": 600,
+    "dry_run": false
                   },
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
                   "strategies": {

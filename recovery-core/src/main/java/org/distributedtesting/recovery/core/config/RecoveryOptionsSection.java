@@ -55,6 +55,7 @@ final class RecoveryOptionsSection {
             seconds("verify_interval", RecoveryOptions.Builder::verifyInterval),
             count("action_budget", RecoveryOptions.Builder::actionBudget),
             seconds("action_budget_window", RecoveryOptions.Builder::actionBudgetWindow),
+            seconds("quarantine_retry_after", RecoveryOptions.Builder::quarantineRetryAfter),
             bool("dry_run", RecoveryOptions.Builder::dryRun));
 
     private static final List<String> KEYS = OPTIONS.stream().map(Option::key).toList();

@@ -46,7 +46,7 @@ import org.distributedtesting.recovery.StateChecksum;
  *  "operations":[{"id":"op-1","kind":"apply","started_at":"2026-11-26T06:39:15Z"}],"queue_depth":0,
  *  "integrity":{"database":{"status":"ok","detail":"integrity_check ok"},
  *               "log":{"status":"failed","detail":"checksum mismatch at 42"}},
- *  "peers":{"node-2":true,"node-3":false},"elections_started":2}
+ *  "peers":{"node-2":true,"node-3":false},"elections_started":2,"elections_paused":false}
  * }</pre>
  * Every member is optional; a missing member (or JSON {@code null}) keeps the {@link NodeStatus#builder()}
  * default, and so does a missing member of {@code resources} (0) or an integrity check's missing
@@ -113,6 +113,7 @@ public final class StatusJson {
         member(root, "peers").map(StatusJson::peers).ifPresent(status::peerReachability);
         member(root, "elections_started").map(v -> integer(v, "elections_started", -1))
                 .ifPresent(status::electionsStarted);
+        member(root, "elections_paused").map(v -> bool(v, "elections_paused")).ifPresent(status::electionsPaused);
         return status.build();
     }
 
@@ -165,6 +166,7 @@ public final class StatusJson {
         ObjectNode peers = root.putObject("peers");
         new TreeMap<>(status.peerReachability()).forEach((peer, reachable) -> peers.put(peer.value(), reachable));
         root.put("elections_started", status.electionsStarted());
+        root.put("elections_paused", status.electionsPaused());
         try {
             return MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {

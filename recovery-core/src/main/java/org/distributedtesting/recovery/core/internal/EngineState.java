@@ -101,7 +101,7 @@ public final class EngineState {
         if (!ledger.quarantined()) {
             return false;
         }
-        ledger.quarantined(false);
+        ledger.release();
         ledger.resetAttempts();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("node", node.value());

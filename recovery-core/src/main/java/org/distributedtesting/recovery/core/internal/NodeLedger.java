@@ -18,6 +18,7 @@ public final class NodeLedger {
     private Instant healthySince;
     private Instant cooldownUntil;
     private boolean quarantined;
+    private Instant quarantinedAt;
     private String busyWith;
 
     /** The node showed no failure in this cycle. Attempts and backoff start over after a healthy window. */
@@ -81,9 +82,28 @@ public final class NodeLedger {
         return quarantined;
     }
 
-    /** Quarantines or releases the node. */
-    public void quarantined(boolean value) {
-        quarantined = value;
+    /** Quarantines the node at {@code now}. */
+    public void quarantine(Instant now) {
+        quarantined = true;
+        quarantinedAt = now;
+    }
+
+    /** Releases the node from quarantine. */
+    public void release() {
+        quarantined = false;
+        quarantinedAt = null;
+    }
+
+    /** When the node was quarantined, or null. */
+    public Instant quarantinedAt() {
+        return quarantinedAt;
+    }
+
+    /** Half-opens the circuit: out of quarantine with exactly one attempt left before the next escalation. */
+    public void halfOpen(int maxAttempts) {
+        release();
+        attempts = Math.max(0, maxAttempts - 1);
+        lastAttempt = null;
     }
 
     /** The key of the recovery in progress on this node, or null. */

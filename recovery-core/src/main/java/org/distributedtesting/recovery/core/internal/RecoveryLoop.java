@@ -94,13 +94,14 @@ public final class RecoveryLoop {
     private void updateHealth(Instant now) {
         for (Map.Entry<NodeId, NodeLedger> e : state.ledgers.entrySet()) {
             NodeLedger ledger = e.getValue();
+            halfOpen(e.getKey(), ledger, now);
             if (state.suspect.contains(e.getKey())) {
                 ledger.unhealthy();
                 continue;
             }
             ledger.healthy(now, options.restartCooldown());
             if (ledger.quarantined() && ledger.healthyFor(now).compareTo(options.restartCooldown()) >= 0) {
-                ledger.quarantined(false);
+                ledger.release();
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("node", e.getKey().value());
                 details.put("reason", "healthy for " + options.restartCooldown().toSeconds() + " s");
@@ -108,6 +109,20 @@ public final class RecoveryLoop {
                 LOG.info("released '{}' from quarantine: healthy again", e.getKey());
             }
         }
+    }
+
+    /** The circuit breaker's half-open state: a quarantined node gets one more attempt after a while. */
+    private void halfOpen(NodeId node, NodeLedger ledger, Instant now) {
+        Duration retry = options.quarantineRetryAfter();
+        if (!ledger.quarantined() || retry.isZero() || now.isBefore(ledger.quarantinedAt().plus(retry))) {
+            return;
+        }
+        ledger.halfOpen(options.maxRestartAttempts());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("node", node.value());
+        details.put("reason", "quarantined for " + retry.toSeconds() + " s (quarantine_retry_after): one more attempt");
+        state.sink.journal(new JournalRecord(now, "node_half_open", details));
+        LOG.info("'{}' half-open after {} s in quarantine: one more attempt allowed", node, retry.toSeconds());
     }
 
     private void verify(ClusterSnapshot snapshot, ClusterHistory history, Instant now, List<Failure> verified) {
@@ -263,8 +278,8 @@ public final class RecoveryLoop {
         if (state.options.dryRun()) {
             details.put("dry_run", true);
         }
-        state.sink.journal(new JournalRecord(now, state.options.dryRun() ? "recovery_planned" : "recovery_attempted",
-                details));
+        String action = state.options.dryRun() ? "recovery_planned" : recovery.strategy().rungAction(recovery.rung());
+        state.sink.journal(new JournalRecord(now, action, details));
         state.sink.publish(new RecoveryEvent.RungAttempted(now, recovery.failure(), rung, attempt, result));
     }
 
@@ -285,7 +300,7 @@ public final class RecoveryLoop {
         details.put("outcome", "escalated");
         state.sink.journal(new JournalRecord(now, "recovery_escalated", details));
         for (NodeId node : failure.nodes()) {
-            state.ledger(node).quarantined(true);
+            state.ledger(node).quarantine(now);
             Map<String, Object> q = new LinkedHashMap<>();
             q.put("node", node.value());
             q.put("reason", reason);

@@ -157,6 +157,9 @@ public final class Scenario {
     private void inject(FailureType type, Random choices) {
         NodeId target = target(type, choices);
         InjectedFault fault = cluster.faults().inject(type, target);
+        if (type.equals(FailureType.STATE_DIVERGENCE)) {
+            cluster.invariants().exemptNode(target, "wrong results injected on purpose until recovered");
+        }
         long healAt = SELF_HEALING.contains(type) && !config.permanent ? now() + config.healAfter.toMillis()
                 : Long.MAX_VALUE;
         tracked.add(new Tracked(fault, healAt));
@@ -196,6 +199,9 @@ public final class Scenario {
             } else if (event instanceof RecoveryEvent.RecoveryVerified e && t.matches(e.failure())
                     && t.recoveredAt < 0) {
                 t.recoveredAt = at;
+                if (t.fault.type().equals(FailureType.STATE_DIVERGENCE)) {
+                    t.fault.nodes().forEach(cluster.invariants()::clearExemption);
+                }
             } else if (event instanceof RecoveryEvent.FailureCleared e && t.matches(e.failure()) && t.healed
                     && t.recoveredAt < 0) {
                 t.recoveredAt = at;
@@ -206,7 +212,8 @@ public final class Scenario {
     }
 
     private ScenarioResult result(RecoveryJournal journal, boolean healthy) {
-        List<String> violations = new ArrayList<>();
+        cluster.invariants().checkAcknowledgedWrites();
+        List<String> violations = cluster.invariants().violations().stream().map(Object::toString).toList();
         for (Tracked t : tracked) {
             if (t.recoveredAt < 0 && t.healed && t.detectedAt < 0 && healthy) {
                 t.recoveredAt = t.healedAtMillis; // it healed before the engine had to act

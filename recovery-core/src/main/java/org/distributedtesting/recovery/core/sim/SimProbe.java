@@ -67,7 +67,8 @@ final class SimProbe implements NodeProbe {
                 .commitIndex(node.commitIndex)
                 .appliedIndex(node.db.appliedIndex())
                 .lastLogIndex(node.log.lastIndex())
-                .stateChecksum(new StateChecksum(Hashing.hex(node.db.checksum()), node.db.appliedIndex()))
+                .stateChecksum(node.db.checkpointIndex() < 0 ? null
+                        : new StateChecksum(Hashing.hex(node.db.checkpointChecksum()), node.db.checkpointIndex()))
                 .voter(sim.voters.contains(node.index))
                 .resources(node.resources.current(node))
                 .operations(operations(sim, node))
@@ -76,6 +77,7 @@ final class SimProbe implements NodeProbe {
                 .log(node.log.check())
                 .peerReachability(peers)
                 .electionsStarted(node.electionsStarted)
+                .electionsPaused(node.faults.electionsPaused)
                 .build();
     }
 

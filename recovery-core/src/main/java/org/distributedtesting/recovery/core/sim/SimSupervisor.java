@@ -43,6 +43,7 @@ final class SimSupervisor implements ProcessSupervisor {
             if (node.alive) {
                 return ProcessStatus.alive(pid(node));
             }
+            sim.actionExecuting(new org.distributedtesting.recovery.Action.Start(node.id));
             node.start();
             if (node.faults.failsToStart || !node.log.check().status().equals(
                     org.distributedtesting.recovery.IntegrityCheck.Status.OK)) {
@@ -66,7 +67,12 @@ final class SimSupervisor implements ProcessSupervisor {
     @Override
     public void stop(NodeSpec spec, Duration grace) {
         synchronized (cluster) {
-            cluster.simulation().node(spec.id()).crash();
+            Simulation sim = cluster.simulation();
+            RaftNode node = sim.node(spec.id());
+            if (node.alive) {
+                sim.actionExecuting(new org.distributedtesting.recovery.Action.Stop(node.id));
+                node.crash();
+            }
         }
     }
 }

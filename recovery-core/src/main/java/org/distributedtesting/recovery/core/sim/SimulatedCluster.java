@@ -48,6 +48,7 @@ public final class SimulatedCluster {
     private SimulatedCluster(SimConfig config) {
         this.sim = new Simulation(config);
         this.invariants = new InvariantChecker(sim, this);
+        sim.onAction(invariants::actionExecuted);
         List<NodeSpec> list = new ArrayList<>();
         for (RaftNode node : sim.nodes) {
             list.add(NodeSpec.of(node.id.value(), "sim", 7001 + node.index,

@@ -16,6 +16,15 @@ final class StateMachine {
     private final TreeMap<String, String> rows = new TreeMap<>();
     private long appliedIndex;
     private long checksum = Hashing.FNV_OFFSET;
+    /** The checksum at the last applied index that is a multiple of {@link #CHECKPOINT}, and that index (-1: none). */
+    private long checkpointIndex;
+    private long checkpointChecksum = Hashing.FNV_OFFSET;
+
+    /**
+     * Nodes report their checksum at every 16th index, like etcd's hash at a revision: nodes that apply at slightly
+     * different speeds still report checksums at the same index, which is what makes them comparable.
+     */
+    static final long CHECKPOINT = 16;
     private String corruption;
 
     long appliedIndex() {
@@ -24,6 +33,15 @@ final class StateMachine {
 
     long checksum() {
         return checksum;
+    }
+
+    /** The last checkpoint index, or -1 when none is known since a restore. */
+    long checkpointIndex() {
+        return checkpointIndex;
+    }
+
+    long checkpointChecksum() {
+        return checkpointChecksum;
     }
 
     Map<String, String> rows() {
@@ -46,6 +64,10 @@ final class StateMachine {
         }
         appliedIndex = entry.index();
         checksum = Hashing.mix(Hashing.mix(checksum, entry.index()), applied);
+        if (appliedIndex % CHECKPOINT == 0) {
+            checkpointIndex = appliedIndex;
+            checkpointChecksum = checksum;
+        }
     }
 
     /** Replaces the state with a snapshot's. */
@@ -54,6 +76,9 @@ final class StateMachine {
         rows.putAll(snapshot.state());
         appliedIndex = snapshot.index();
         checksum = snapshot.checksum();
+        boolean aligned = appliedIndex % CHECKPOINT == 0;
+        checkpointIndex = aligned ? appliedIndex : -1;
+        checkpointChecksum = aligned ? checksum : Hashing.FNV_OFFSET;
         corruption = null;
     }
 
@@ -90,6 +115,8 @@ final class StateMachine {
         copy.rows.putAll(rows);
         copy.appliedIndex = appliedIndex;
         copy.checksum = checksum;
+        copy.checkpointIndex = checkpointIndex;
+        copy.checkpointChecksum = checkpointChecksum;
         copy.corruption = corruption;
         return copy;
     }

@@ -42,7 +42,7 @@ class ConfigLoaderTest {
                     'max_restart_attempts': 7, 'restart_cooldown': 90, 'confirmations': 4, 'probe_timeout': 0.25,
                     'history_size': 20, 'node_cooldown': 0, 'backoff_initial': 5, 'backoff_max': 40,
                     'verify_timeout': 30.5, 'verify_interval': 2, 'action_budget': 9,
-                    'action_budget_window': 1800, 'dry_run': true},
+                    'action_budget_window': 1800, 'quarantine_retry_after': 0, 'dry_run': true},
                   'failure_types': ['Process-Crash', 'split_brain'],
                   'strategies': {'process_crash': {'any_key': 1.5, 'other': true, 'count': 3, 'mode': 'fast'}}
                 }
@@ -62,7 +62,7 @@ class ConfigLoaderTest {
         assertThat(config.options()).isEqualTo(new RecoveryOptions(false, false, 7, Duration.ofSeconds(90), 4,
                 Duration.ofMillis(250), 20, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(40),
                 Duration.ofMillis(30_500), Duration.ofSeconds(2), 9, Duration.ofMinutes(30),
-                true));
+                Duration.ZERO, true));
         assertThat(config.failureTypes()).containsExactly(FailureType.SPLIT_BRAIN, FailureType.PROCESS_CRASH);
         assertThat(config.strategySettings()).isEqualTo(Map.of("process_crash",
                 new Settings(Map.of("any_key", 1.5, "other", true, "count", 3L, "mode", "fast"))));

@@ -143,6 +143,25 @@ class LadderAndBudgetTest {
     }
 
     @Test
+    void aQuarantinedNodeHalfOpensAfterTheRetryDelayForExactlyOneMoreAttempt() {
+        List<String> log = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST.toBuilder().maxRestartAttempts(2)
+                .quarantineRetryAfter(Duration.ofSeconds(100)).build(), ladder(log, RungResult.failed("could not")))) {
+            h.cluster.crash(2);
+            h.cycles(60);
+            assertThat(log).hasSize(2);
+            assertThat(h.engine.quarantined()).containsExactly(FakeCluster.id(2));
+            // when the retry delay has passed
+            h.cycles(60);
+            // then exactly one more attempt ran, and the node is quarantined again
+            assertThat(h.records("node_half_open")).hasSize(1);
+            assertThat(log).hasSize(3);
+            assertThat(h.engine.quarantined()).containsExactly(FakeCluster.id(2));
+            assertThat(h.records("node_quarantined")).hasSize(2);
+        }
+    }
+
+    @Test
     void anOperatorCanReleaseAQuarantinedNode() {
         List<String> log = new ArrayList<>();
         try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST.toBuilder()

@@ -210,7 +210,7 @@ class StatusJsonTest {
                 .database(new IntegrityCheck(verdicts[random.nextInt(verdicts.length)], "d\"é\n" + random.nextInt()))
                 .log(new IntegrityCheck(verdicts[random.nextInt(verdicts.length)], ""))
                 .peerReachability(peers)
-                .electionsStarted(random.nextInt(10) - 1)
+                .electionsStarted(random.nextInt(10) - 1).electionsPaused(random.nextBoolean())
                 .build();
     }
 }

@@ -185,7 +185,7 @@ class FaultSignalTest {
     @Test
     void aWrongApplyMakesChecksumsDifferAtTheSameIndexUntilStateIsTransferred() throws Exception {
         cluster.faults().wrongApply(follower, 1);
-        writes(5);
+        writes(20); // past the next checksum checkpoint (every 16 entries)
         cluster.advance(Duration.ofSeconds(1));
         NodeStatus bad = probe(follower);
         NodeStatus good = probe(leader);
@@ -193,7 +193,7 @@ class FaultSignalTest {
         assertThat(bad.stateChecksum()).isNotEqualTo(good.stateChecksum());
 
         transferState(follower);
-        writes(2);
+        writes(20);
         cluster.advance(Duration.ofSeconds(1));
         assertThat(probe(follower).stateChecksum()).isEqualTo(probe(leader).stateChecksum());
     }
