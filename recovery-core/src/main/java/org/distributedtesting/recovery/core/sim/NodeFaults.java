@@ -32,4 +32,6 @@ final class NodeFaults {
     long crashLoopAfterMillis;
     /** The process fails to start (for example on a corrupt log). */
     boolean failsToStart;
+    /** Every recovery action on this node fails (a node that resists recovery, for escalation tests). */
+    boolean refusesActions;
 }

@@ -33,6 +33,9 @@ final class SimControl implements NodeControl {
             RaftNode node = sim.node(action.node());
             sim.actionExecuting(action);
             sim.trace(node.id + " " + action.name() + " " + action.parameters());
+            if (node.faults.refusesActions) {
+                return new ActionResult.Failed("node '" + node.id + "' refused " + action.name() + " (injected)");
+            }
             return apply(sim, node, action);
         }
     }

@@ -366,6 +366,26 @@ public final class SimFaults {
         }
     }
 
+    // ---- a node that resists recovery -----------------------------------------------------------------------------
+
+    /**
+     * Every recovery action on the node fails from now on, and its process will not start: for tests of the
+     * ladder's climb and the engine's escalation. Heal: actions work again.
+     */
+    public InjectedFault refuseActions(NodeId node) {
+        synchronized (cluster) {
+            RaftNode n = sim().node(node);
+            n.faults.refusesActions = true;
+            sim().trace(node + " refuses every recovery action");
+            return new InjectedFault(FailureType.custom("refuses_actions", 0), List.of(node),
+                    "refuses every recovery action", sim().now(), () -> {
+                        synchronized (cluster) {
+                            n.faults.refusesActions = false;
+                        }
+                    });
+        }
+    }
+
     // ---- noise that is not a failure -------------------------------------------------------------------------------
 
     /** Random extra latency on every message, up to {@code max}. */

@@ -44,6 +44,10 @@ final class SimSupervisor implements ProcessSupervisor {
                 return ProcessStatus.alive(pid(node));
             }
             sim.actionExecuting(new org.distributedtesting.recovery.Action.Start(node.id));
+            if (node.faults.refusesActions) {
+                sim.trace(node.id + " refused to start (injected)");
+                return ProcessStatus.exited(pid(node), 1);
+            }
             node.start();
             if (node.faults.failsToStart || !node.log.check().status().equals(
                     org.distributedtesting.recovery.IntegrityCheck.Status.OK)) {
