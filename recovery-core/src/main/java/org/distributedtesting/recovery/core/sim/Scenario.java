@@ -84,6 +84,10 @@ public final class Scenario {
         }
     }
 
+    /** A fault to inject, at an offset from the end of the warm-up (-1: by position and spacing). */
+    private record Planned(FailureType type, long offsetMillis) {
+    }
+
     private Scenario(Builder config) {
         this.config = config;
         this.cluster = SimulatedCluster.builder().nodes(config.nodes).seed(config.seed).build();
@@ -121,12 +125,17 @@ public final class Scenario {
             }
             long start = now() + config.warmup.toMillis();
             long end = now() + config.maxDuration.toMillis();
-            List<FailureType> pending = new ArrayList<>(config.faults);
+            List<Planned> pending = new ArrayList<>();
+            for (int i = 0; i < config.faults.size(); i++) {
+                Planned p = config.faults.get(i);
+                pending.add(new Planned(p.type, p.offsetMillis >= 0 ? p.offsetMillis : i * config.spacing.toMillis()));
+            }
+            pending.sort(java.util.Comparator.comparingLong(p -> p.offsetMillis));
             int healthyCycles = 0;
             while (now() < end) {
                 writeFor(CYCLE_MILLIS);
-                while (!pending.isEmpty() && now() >= start + tracked.size() * config.spacing.toMillis()) {
-                    inject(pending.remove(0), choices);
+                while (!pending.isEmpty() && now() >= start + pending.get(0).offsetMillis) {
+                    inject(pending.remove(0).type, choices);
                 }
                 healDue();
                 CycleReport report = engine.runCycle();
@@ -258,7 +267,7 @@ public final class Scenario {
     public static final class Builder {
         private int nodes = 5;
         private long seed = 1;
-        private final List<FailureType> faults = new ArrayList<>();
+        private final List<Planned> faults = new ArrayList<>();
         private final List<RecoveryStrategy> strategies = new ArrayList<>();
         private final List<RecoveryListener> listeners = new ArrayList<>();
         private RecoveryOptions options = RecoveryOptions.defaults();
@@ -292,13 +301,25 @@ public final class Scenario {
 
         /** Faults to inject, in order, {@link #spacing} apart. */
         public Builder inject(FailureType... types) {
-            faults.addAll(List.of(types));
+            return inject(List.of(types));
+        }
+
+        /** Faults to inject, in order, {@link #spacing} apart. */
+        public Builder inject(List<FailureType> types) {
+            types.forEach(t -> faults.add(new Planned(Objects.requireNonNull(t, "type"), -1)));
             return this;
         }
 
-        /** Faults to inject, in order. */
-        public Builder inject(List<FailureType> types) {
-            faults.addAll(types);
+        /**
+         * A fault to inject {@code offset} after the warm-up.
+         *
+         * @throws IllegalArgumentException if the offset is negative
+         */
+        public Builder injectAt(FailureType type, Duration offset) {
+            if (offset.isNegative()) {
+                throw new IllegalArgumentException("offset must be >= 0, but was " + offset);
+            }
+            faults.add(new Planned(Objects.requireNonNull(type, "type"), offset.toMillis()));
             return this;
         }
 
