@@ -136,7 +136,8 @@ public final class Scenario {
                     break;
                 }
             }
-            tracked.stream().filter(t -> !t.healed).forEach(t -> t.healAt(now()));
+            // undone for the final check, but not marked healed: a fault nobody recovered must not count as recovered
+            tracked.stream().filter(t -> !t.healed).forEach(t -> t.fault.heal());
             cluster.advance(Duration.ofSeconds(5));
             healthy = engine.runCycle().healthy() && healthy;
         }
@@ -174,6 +175,9 @@ public final class Scenario {
         if (candidates.isEmpty()) {
             candidates = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).toList();
         }
+        if (candidates.isEmpty()) {
+            candidates = List.of(leader); // a single node
+        }
         return candidates.get(choices.nextInt(candidates.size()));
     }
 
@@ -191,7 +195,7 @@ public final class Scenario {
         for (Tracked t : tracked) {
             if (event instanceof RecoveryEvent.FailureConfirmed e && t.matches(e.failure()) && t.detectedAt < 0) {
                 t.detectedAt = at;
-            } else if (event instanceof RecoveryEvent.RungAttempted e && t.matches(e.failure())) {
+            } else if (event instanceof RecoveryEvent.RungAttempted e && t.matches(e.failure()) && !t.settled()) {
                 t.rungs.add(e.rung());
             } else if (event instanceof RecoveryEvent.RecoveryVerified e && t.matches(e.failure())
                     && t.recoveredAt < 0) {
