@@ -1,6 +1,7 @@
 /**
- * Measures what one engine cycle costs over a large simulated cluster, and what the detector pass alone costs.
- * Run {@link org.distributedtesting.recovery.examples.bench.CycleBenchmark}.
+ * Measures what one engine cycle costs over a large simulated cluster, what the detector pass alone costs, and
+ * what one whole simulated scenario costs. Run {@link org.distributedtesting.recovery.examples.bench.CycleBenchmark}
+ * or {@link org.distributedtesting.recovery.examples.bench.ScenarioBenchmark}.
  */
 module org.distributedtesting.recovery.examples.bench {
     requires org.distributedtesting.recovery.strategies;

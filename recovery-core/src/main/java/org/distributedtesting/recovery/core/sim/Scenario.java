@@ -186,6 +186,9 @@ public final class Scenario {
         if (candidates.isEmpty()) {
             candidates = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).toList();
         }
+        if (candidates.isEmpty()) {
+            candidates = List.of(leader); // a single node
+        }
         return candidates.get(choices.nextInt(candidates.size()));
     }
 
@@ -203,7 +206,7 @@ public final class Scenario {
         for (Tracked t : tracked) {
             if (event instanceof RecoveryEvent.FailureConfirmed e && t.matches(e.failure()) && t.detectedAt < 0) {
                 t.detectedAt = at;
-            } else if (event instanceof RecoveryEvent.RungAttempted e && t.matches(e.failure())) {
+            } else if (event instanceof RecoveryEvent.RungAttempted e && t.matches(e.failure()) && !t.settled()) {
                 t.rungs.add(e.rung());
             } else if (event instanceof RecoveryEvent.RecoveryVerified e && t.matches(e.failure())
                     && t.recoveredAt < 0) {

@@ -20,21 +20,31 @@ import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The command-line daemon. {@code --once} (the default) runs cycles until the cluster is healthy or nothing more
  * can be done, and exits 0 (healthy or recovered), 1 (failures remain) or 2 (usage or configuration error, one
  * line on stderr). {@code --daemon} runs a cycle every {@code --interval} seconds until SIGTERM, which stops it
- * cleanly after the journal is flushed.
+ * cleanly after the journal is flushed. {@code --simulate} runs the engine against a simulated cluster in virtual
+ * time instead ({@link SimulateCommand}).
+ *
+ * <p>Not thread-safe; one instance per command line.
  */
 @Command(name = "recovery", mixinStandardHelpOptions = true, version = "coordinator-recovery 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = "Watches a Raft coordinator cluster, detects failures and recovers them safely.%n",
+        description = {"Watches a Raft coordinator cluster, detects failures and recovers them safely.",
+                "--simulate runs one scenario against a simulated cluster in virtual time (no --config): it"
+                        + " injects faults " + SimulateCommand.SPACING_SECONDS + " s apart, prints a timeline and a"
+                        + " summary, and exits when the scenario ends, with or without --once.%n"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:healthy, or every failure recovered (--once)", "1:failures remain (--once)",
+        exitCodeList = {"0:healthy, or every failure recovered (--once, --simulate)",
+                "1:failures remain (--once), or a simulated fault was not recovered or an invariant broke",
                 "2:usage or configuration error"},
-        footer = {"%nExample config: java -jar recovery.jar --example-config"})
+        footer = {"%nExample config: java -jar recovery.jar --example-config",
+                "A simulation:   java -jar recovery.jar --simulate --seed 7"})
 public final class RecoveryDaemon implements Callable<Integer> {
 
     /** Exit code: healthy or recovered. */
@@ -71,6 +81,30 @@ public final class RecoveryDaemon implements Callable<Integer> {
     @Option(names = "--example-config", description = "print an example configuration and exit")
     boolean exampleConfig;
 
+    @Option(names = "--simulate", description = "run the engine against a simulated cluster in virtual time, print"
+            + " the timeline and a summary, and exit (0: every injected fault recovered and no invariant broke)")
+    boolean simulate;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "--simulate: cluster size, 1.."
+            + SimulateCommand.MAX_NODES + " (default: " + SimulateCommand.DEFAULT_NODES + ")")
+    Integer nodes;
+
+    @Option(names = "--seed", paramLabel = "S", description = "--simulate: the seed; the same seed prints the same"
+            + " timeline (default: " + SimulateCommand.DEFAULT_SEED + ")")
+    Long seed;
+
+    @Option(names = "--inject", paramLabel = "TYPE[,TYPE...]", description = "--simulate: failure types to inject,"
+            + " " + SimulateCommand.SPACING_SECONDS + " s apart, names as in the config (default: "
+            + SimulateCommand.DEFAULT_INJECTION + ")")
+    String inject;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "--simulate: virtual time limit of the"
+            + " scenario (default: " + SimulateCommand.DEFAULT_DURATION_SECONDS + ")")
+    Double duration;
+
+    @Spec
+    CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -81,7 +115,8 @@ public final class RecoveryDaemon implements Callable<Integer> {
 
     /** Runs the daemon and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        configureLogging();
+        // a simulation's story is its timeline; the engine's INFO lines would repeat it with wall-clock times
+        configureLogging(List.of(args).contains("--simulate") ? "warn" : "info");
         System.exit(run(args, System.out, System.err));
     }
 
@@ -101,8 +136,8 @@ public final class RecoveryDaemon implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    private static void configureLogging() {
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    private static void configureLogging(String level) {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
         setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
@@ -125,6 +160,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (usage != null) {
             err.println("recovery: " + usage + " (see --help)");
             return USAGE;
+        }
+        if (simulate) {
+            return simulate();
         }
         RecoveryConfig cfg;
         List<RecoveryStrategy> strategies;
@@ -195,9 +233,35 @@ public final class RecoveryDaemon implements Callable<Integer> {
         return OK;
     }
 
+    private int simulate() {
+        SimulateCommand.Request request;
+        List<RecoveryStrategy> strategies;
+        try {
+            request = SimulateCommand.request(nodes, seed, inject, duration, dryRun);
+            strategies = SimulateCommand.strategies(strategy);
+        } catch (IllegalArgumentException | RecoveryException e) {
+            err.println("recovery: " + oneLine(e) + " (see --help)");
+            return USAGE;
+        }
+        return SimulateCommand.run(request, strategies, out);
+    }
+
     private String checkUsage() {
-        if (config == null) {
-            return "--config FILE is required";
+        if (simulate) {
+            if (config != null) {
+                return "--config and --simulate cannot be combined: a simulation brings its own cluster";
+            }
+            if (daemon) {
+                return "--daemon and --simulate cannot be combined: a simulation ends with its scenario";
+            }
+            if (given("--interval") || given("--timeout")) {
+                return "--interval and --timeout do not apply to --simulate; --duration limits a simulation";
+            }
+        } else if (nodes != null || seed != null || inject != null || duration != null) {
+            return "--nodes, --seed, --inject and --duration need --simulate";
+        }
+        if (config == null && !simulate) {
+            return "--config FILE is required (or --simulate)";
         }
         if (daemon && once) {
             return "--daemon and --once cannot be combined";
@@ -209,6 +273,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
             return "--timeout must be a number of seconds > 0, but was " + timeout;
         }
         return null;
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     private List<RecoveryStrategy> chooseStrategies(RecoveryConfig cfg) {

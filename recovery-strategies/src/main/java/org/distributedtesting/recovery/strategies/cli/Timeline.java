@@ -1,39 +1,111 @@
 package org.distributedtesting.recovery.strategies.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryListener;
 import org.distributedtesting.recovery.RungResult;
 
 /**
  * Prints the engine's events as a readable timeline, one line each: detected, each rung and action, verified
- * (with the time to recover), escalated. Cycle events are not printed.
+ * (with the time to recover), escalated. Cycle events are not printed. The live daemon writes wall-clock times
+ * ({@link TimeFormat#WALL_CLOCK}); {@code --simulate} writes virtual seconds ({@link TimeFormat#virtual}) and
+ * adds the lines of the faults it injected ({@link #injected}).
  *
  * <p>Thread-safe: each event is printed with one {@code println}.
  */
 final class Timeline implements RecoveryListener {
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-
     private final PrintStream out;
+    private final TimeFormat time;
 
+    /**
+     * How a timeline writes a point in time and a span of time.
+     *
+     * @param at   a point in time, padded so that lines align
+     * @param span a span of time, with its unit
+     */
+    record TimeFormat(Function<Instant, String> at, Function<Duration, String> span) {
+
+        private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(ZoneOffset.UTC);
+
+        /** Wall-clock time of day in UTC ({@code 07:12:01.532}), spans in seconds ({@code 2.0 s}). */
+        static final TimeFormat WALL_CLOCK = new TimeFormat(CLOCK::format,
+                d -> String.format(Locale.ROOT, "%.1f s", seconds(d)));
+
+        /** @throws NullPointerException if an argument is null */
+        TimeFormat {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(span, "span");
+        }
+
+        /**
+         * Seconds of virtual time since {@code epoch} ({@code    12.000s}), spans marked as virtual
+         * ({@code 5.0 s (virtual)}).
+         */
+        static TimeFormat virtual(Instant epoch) {
+            Objects.requireNonNull(epoch, "epoch");
+            return new TimeFormat(at -> String.format(Locale.ROOT, "%9.3fs", seconds(Duration.between(epoch, at))),
+                    d -> String.format(Locale.ROOT, "%.1f s (virtual)", seconds(d)));
+        }
+
+        private static double seconds(Duration d) {
+            return d.toMillis() / 1000.0;
+        }
+    }
+
+    /** A timeline of wall-clock times. */
     Timeline(PrintStream out) {
+        this(out, TimeFormat.WALL_CLOCK);
+    }
+
+    /** A timeline that writes times with {@code time}. */
+    Timeline(PrintStream out, TimeFormat time) {
         this.out = Objects.requireNonNull(out, "out");
+        this.time = Objects.requireNonNull(time, "time");
     }
 
     @Override
     public void onEvent(RecoveryEvent event) {
-        String line = describe(event);
+        String line = line(event);
         if (line != null) {
-            out.println(TIME.format(event.at()) + "  " + line);
+            out.println(line);
         }
     }
 
-    static String describe(RecoveryEvent event) {
+    /** The event's line with its time, or null for an event the timeline does not show. */
+    String line(RecoveryEvent event) {
+        String text = describe(event);
+        return text == null ? null : time.at().apply(event.at()) + "  " + text;
+    }
+
+    /** The line of a fault injected into a simulated cluster. */
+    String injected(Instant at, FailureType type, List<NodeId> nodes, String description) {
+        return time.at().apply(at) + "  INJECTED   " + type + " on " + names(nodes) + ": " + description;
+    }
+
+    /** The line of a simulated fault that healed before the engine had to act (a partition that closed). */
+    String healed(Instant at, FailureType type, List<NodeId> nodes) {
+        return time.at().apply(at) + "  HEALED     " + type + " on " + names(nodes) + " healed by itself";
+    }
+
+    /** Node ids without brackets: {@code node-3} or {@code node-2, node-4}. */
+    static String names(List<NodeId> nodes) {
+        return String.join(", ", nodes.stream().map(NodeId::value).toList());
+    }
+
+    private String describe(RecoveryEvent event) {
         if (event instanceof RecoveryEvent.FailureConfirmed e) {
             return "DETECTED   " + e.failure().key() + " after " + e.confirmations() + " cycles: "
                     + e.failure().summary();
@@ -53,8 +125,7 @@ final class Timeline implements RecoveryListener {
         }
         if (event instanceof RecoveryEvent.RecoveryVerified e) {
             return "RECOVERED  " + e.failure().key() + " by '" + e.rung() + "' "
-                    + String.format(java.util.Locale.ROOT, "%.1f", e.sinceDetected().toMillis() / 1000.0)
-                    + " s after it was first seen";
+                    + time.span().apply(e.sinceDetected()) + " after it was first seen";
         }
         if (event instanceof RecoveryEvent.RungFailed e) {
             return "NOT FIXED  " + e.failure().key() + " by '" + e.rung() + "': " + e.reason();

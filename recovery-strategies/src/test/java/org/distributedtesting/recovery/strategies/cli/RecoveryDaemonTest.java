@@ -41,7 +41,8 @@ class RecoveryDaemonTest {
     @Test
     void missingConfigIsAUsageError() {
         assertThat(run("--once")).isEqualTo(2);
-        assertThat(err()).isEqualTo("recovery: --config FILE is required (see --help)" + System.lineSeparator());
+        assertThat(err()).isEqualTo("recovery: --config FILE is required (or --simulate) (see --help)"
+                + System.lineSeparator());
     }
 
     @Test
