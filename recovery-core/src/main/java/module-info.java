@@ -8,12 +8,19 @@ module org.distributedtesting.recovery.core {
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
     requires jdk.httpserver;
+    // only for the simulator's test support (sim.junit, sim.assertj), whose public types extend JUnit's and
+    // AssertJ's; optional: not transitive either, or every module reading this one would need them to compile
+    requires static org.junit.jupiter.api;
+    requires static org.assertj.core;
 
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.config;
     exports org.distributedtesting.recovery.core.http;
     exports org.distributedtesting.recovery.core.journal;
     exports org.distributedtesting.recovery.core.sim;
+    exports org.distributedtesting.recovery.core.sim.assertj;
+    exports org.distributedtesting.recovery.core.sim.harness;
+    exports org.distributedtesting.recovery.core.sim.junit;
     exports org.distributedtesting.recovery.core.supervise;
 
     uses org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
