@@ -1,0 +1,244 @@
+package org.distributedtesting.recovery.core.sim.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.JournalRecord;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.ProcessStatus;
+import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.CycleReport;
+import org.distributedtesting.recovery.core.sim.InjectedFault;
+import org.distributedtesting.recovery.core.sim.harness.SimReport;
+import org.distributedtesting.recovery.core.sim.SimulatedCluster;
+import org.distributedtesting.recovery.core.sim.harness.SimulatedRecovery;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every strategy, built-in or custom, must meet, run against the simulated cluster (like Micrometer's
+ * TCK): a valid identity, a pure and tolerant detector, silence on a healthy cluster, detection of its fault within
+ * a stated number of cycles, recovery with every invariant holding, a dry run that changes nothing, and escalation
+ * instead of a loop when recovery keeps failing. Extend it and implement {@link #strategy()}:
+ *
+ * <pre>{@code
+ * class MyStrategyContractTest extends RecoveryStrategyContract {
+ *     @Override
+ *     protected RecoveryStrategy strategy() {
+ *         return new MyStrategy(Settings.EMPTY);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Override the protected hooks to say how to produce the strategy's failure ({@link #inject}), which node to hit
+ * ({@link #target}), which other strategies run beside it ({@link #companions}) and how fast it must detect
+ * ({@link #maxCyclesToDetect}). Each test builds its own cluster; not thread-safe.
+ */
+@SuppressWarnings("exports")
+public abstract class RecoveryStrategyContract {
+
+    private static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9_]*");
+
+    /** A fresh instance of the strategy under test. */
+    protected abstract RecoveryStrategy strategy();
+
+    /** Other strategies to run beside it (for example the crash strategy under a partition test); none by default. */
+    protected List<RecoveryStrategy> companions() {
+        return List.of();
+    }
+
+    /** Cluster size for the simulated tests (default 5). */
+    protected int nodes() {
+        return 5;
+    }
+
+    /** Seeds to run the detection and recovery tests with (default 1, 2, 3). */
+    protected long[] seeds() {
+        return new long[] {1, 2, 3};
+    }
+
+    /** Engine cycles (one virtual second each) within which the fault must be confirmed (default 10). */
+    protected int maxCyclesToDetect() {
+        return 10;
+    }
+
+    /** How long a recovery may take, in virtual time (default 5 minutes). */
+    protected Duration maxTimeToRecover() {
+        return Duration.ofMinutes(5);
+    }
+
+    /** The node to hit: the leader for split brain, else the first follower. */
+    protected NodeId target(SimulatedCluster cluster) {
+        NodeId leader = cluster.leader().orElseThrow();
+        if (strategy().type().equals(FailureType.SPLIT_BRAIN)) {
+            return leader;
+        }
+        return cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+    }
+
+    /** Produces the strategy's failure on {@code target}; by default the simulator's typical fault of its type. */
+    protected InjectedFault inject(SimulatedCluster cluster, NodeId target) {
+        return cluster.faults().inject(strategy().type(), target);
+    }
+
+    /** Engine options for the tests; defaults. */
+    protected RecoveryOptions options() {
+        return RecoveryOptions.defaults();
+    }
+
+    private List<RecoveryStrategy> all() {
+        List<RecoveryStrategy> list = new ArrayList<>(companions());
+        list.add(0, strategy());
+        return list;
+    }
+
+    private SimulatedCluster cluster(long seed) {
+        SimulatedCluster cluster = SimulatedCluster.builder().nodes(nodes()).seed(seed).build();
+        cluster.awaitLeader(Duration.ofSeconds(30)).orElseThrow();
+        writeFor(cluster, Duration.ofSeconds(5));
+        return cluster;
+    }
+
+    private static void writeFor(SimulatedCluster cluster, Duration duration) {
+        for (long t = 0; t < duration.toMillis(); t += 200) {
+            cluster.write("c" + cluster.clock().millis());
+            cluster.advance(Duration.ofMillis(200));
+        }
+    }
+
+    private static CycleReport cycleWithWrites(SimulatedCluster cluster, SimulatedRecovery recovery) {
+        writeFor(cluster, Duration.ofSeconds(1));
+        return recovery.runCycle();
+    }
+
+    @Test
+    void hasAValidIdentity() {
+        RecoveryStrategy s = strategy();
+        assertThat(s.name()).as("name").matches(SNAKE);
+        assertThat(s.type()).as("type").isNotNull();
+        assertThat(s.detector()).as("detector").isNotNull();
+        assertThat(s.rungs()).as("rungs").isNotEmpty().doesNotHaveDuplicates().allMatch(r -> SNAKE.matcher(r).matches());
+        for (int i = 0; i < s.rungs().size(); i++) {
+            assertThat(s.rungAction(i)).as("journal action of rung %d", i).matches(SNAKE);
+        }
+    }
+
+    @Test
+    void theDetectorIsPureAndToleratesEveryNodeDown() {
+        RecoveryStrategy s = strategy();
+        SimulatedCluster cluster = cluster(seeds()[0]);
+        try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options())) {
+            ClusterSnapshot snapshot = recovery.runCycle().snapshot();
+            ClusterHistory history = recovery.engine().history();
+            assertThat(s.detector().detect(snapshot, history)).isEqualTo(s.detector().detect(snapshot, history));
+        }
+        Map<NodeId, NodeObservation> down = new LinkedHashMap<>();
+        for (NodeSpec spec : cluster.nodeSpecs()) {
+            down.put(spec.id(), new NodeObservation.Unreachable(spec.id(), cluster.clock().instant(), "refused",
+                    ProcessStatus.unknown()));
+        }
+        ClusterSnapshot allDown = new ClusterSnapshot(1, cluster.clock().instant(), cluster.nodeSpecs(), down);
+        List<Failure> failures = s.detector().detect(allDown, ClusterHistory.EMPTY);
+        assertThat(failures).allSatisfy(f -> assertThat(f.type()).isEqualTo(s.type()));
+    }
+
+    @Test
+    void reportsNothingOnAHealthyCluster() {
+        for (long seed : seeds()) {
+            SimulatedCluster cluster = cluster(seed);
+            try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, List.of(strategy()), options())) {
+                for (int i = 0; i < 120; i++) {
+                    CycleReport report = cycleWithWrites(cluster, recovery);
+                    assertThat(report.detected()).as("seed %d cycle %d\n%s", seed, i, SimReport.of(cluster, 50))
+                            .isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    void detectsAndRecoversItsFaultWithEveryInvariantHolding() {
+        for (long seed : seeds()) {
+            SimulatedCluster cluster = cluster(seed);
+            try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options())) {
+                NodeId target = target(cluster);
+                inject(cluster, target);
+                int cycles = 0;
+                while (recovery.events(RecoveryEvent.FailureConfirmed.class).stream()
+                        .noneMatch(e -> e.failure().type().equals(strategy().type()))) {
+                    assertThat(cycles++).as("cycles to detect, seed %d\n%s", seed, SimReport.of(cluster, 80))
+                            .isLessThan(maxCyclesToDetect());
+                    cycleWithWrites(cluster, recovery);
+                }
+                long end = cluster.clock().millis() + maxTimeToRecover().toMillis();
+                while (recovery.events(RecoveryEvent.RecoveryVerified.class).stream()
+                        .noneMatch(e -> e.failure().type().equals(strategy().type()))) {
+                    assertThat(cluster.clock().millis()).as("time to recover, seed %d\n%s", seed,
+                            SimReport.of(cluster, List.of(recovery), 80)).isLessThan(end);
+                    cycleWithWrites(cluster, recovery);
+                }
+                cluster.advance(Duration.ofSeconds(5));
+                cluster.invariants().checkAcknowledgedWrites();
+                assertThat(cluster.invariants().violations()).as("invariants, seed %d", seed).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aDryRunChangesNothing() {
+        SimulatedCluster cluster = cluster(seeds()[0]);
+        RecoveryOptions dry = options().toBuilder().dryRun(true).build();
+        try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), dry)) {
+            inject(cluster, target(cluster));
+            for (int i = 0; i < 30; i++) {
+                cycleWithWrites(cluster, recovery);
+            }
+            assertThat(recovery.events(RecoveryEvent.ActionTaken.class))
+                    .allSatisfy(e -> assertThat(e.result().done()).as(e.action().name()).isFalse());
+            assertThat(recovery.journal().records()).filteredOn(r -> r.details().containsKey("outcome"))
+                    .allSatisfy(r -> assertThat(r.details().get("outcome")).isNotEqualTo("done"));
+        }
+    }
+
+    @Test
+    void escalatesInsteadOfLoopingWhenRecoveryKeepsFailing() {
+        SimulatedCluster cluster = cluster(seeds()[0]);
+        RecoveryOptions options = options().toBuilder().quarantineRetryAfter(Duration.ZERO).build();
+        try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options)) {
+            NodeId target = target(cluster);
+            cluster.faults().refuseActions(target);
+            inject(cluster, target);
+            for (int i = 0; i < 900 && recovery.events(RecoveryEvent.Escalated.class).isEmpty(); i++) {
+                cycleWithWrites(cluster, recovery);
+            }
+            assertThat(recovery.events(RecoveryEvent.Escalated.class)).as("escalated\n%s",
+                    SimReport.of(cluster, List.of(recovery), 80)).isNotEmpty();
+            int actions = actionRecords(recovery);
+            for (int i = 0; i < 120; i++) {
+                cycleWithWrites(cluster, recovery);
+            }
+            assertThat(actionRecords(recovery)).as("actions after escalation").isEqualTo(actions);
+            assertThat(new HashSet<>(recovery.events(RecoveryEvent.RungAttempted.class).stream()
+                    .map(RecoveryEvent.RungAttempted::rung).toList())).isNotEmpty();
+        }
+    }
+
+    /** Journal records of actions (they name a node and a rung), refused ones included. */
+    private static int actionRecords(SimulatedRecovery recovery) {
+        return (int) recovery.journal().records().stream().map(JournalRecord::details)
+                .filter(d -> d.containsKey("node") && d.containsKey("rung")).count();
+    }
+}
