@@ -18,17 +18,23 @@ public final class BuiltInStrategies implements RecoveryStrategyProvider {
     /** The set of strategies that keep nodes' processes running. */
     public static final String AVAILABILITY = "availability";
 
+    /** The set of strategies that repair nodes' data: their database and their log. */
+    public static final String DATA = "data";
+
     /** Required by {@link java.util.ServiceLoader}. */
     public BuiltInStrategies() {
     }
 
     @Override
     public List<RecoveryStrategy> strategies(Function<String, Settings> settings) {
-        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)));
+        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)),
+                new LogCorruptionStrategy(settings.apply(LogCorruptionStrategy.NAME)),
+                new DatabaseCorruptionStrategy(settings.apply(DatabaseCorruptionStrategy.NAME)));
     }
 
     @Override
     public Map<String, Set<String>> strategySets() {
-        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME));
+        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME),
+                DATA, Set.of(LogCorruptionStrategy.NAME, DatabaseCorruptionStrategy.NAME));
     }
 }

@@ -23,8 +23,10 @@ import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
  * Process crash: a node does not answer AND its supervisor reports its process dead. (Unreachable with the process
- * alive is a partition, not a crash, and is left to the partition strategy.) The engine confirms the failure over
- * {@code confirmations} cycles before the ladder runs.
+ * alive is a partition, not a crash, and is left to the partition strategy. A node whose process ended by itself with
+ * an error exit code while the last answer it gave had a failed log check does not start on its corrupt log: it is
+ * left to {@link LogCorruptionStrategy}, since restarting it would only fail again.) The engine confirms the failure
+ * over {@code confirmations} cycles before the ladder runs.
  *
  * <p>Ladder: {@code restart} the process through the supervisor. The engine repeats the rung with exponential
  * backoff while verification fails, and quarantines the node with an alert once {@code max_restart_attempts} are
@@ -73,7 +75,8 @@ public class ProcessCrashStrategy extends LadderStrategy {
         List<Failure> failures = new ArrayList<>();
         boolean quorumAtRisk = snapshot.reachable().size() < snapshot.quorum();
         for (NodeObservation observation : snapshot.observations().values()) {
-            if (observation instanceof NodeObservation.Unreachable down && down.process().isDead()) {
+            if (observation instanceof NodeObservation.Unreachable down && down.process().isDead()
+                    && !NodeSignals.failsToStartOnCorruptLog(down, history)) {
                 ProcessStatus process = down.process();
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("reachable", false);

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
@@ -74,6 +75,39 @@ class ProcessCrashStrategyTest {
     void anUnreachableNodeWithoutSupervisorIsNotACrash() {
         assertThat(strategy.detector().detect(snapshot(up(1, Role.LEADER, 10, 10),
                 down(2, ProcessStatus.unknown()), up(3, Role.FOLLOWER, 10, 10)), ClusterHistory.EMPTY)).isEmpty();
+    }
+
+    @Test
+    void leavesANodeThatFailsToStartOnItsCorruptLogToTheLogStrategy() {
+        // Given node-2 last answered with a failed log check, then its process ended with exit code 1
+        NodeStatus corrupt = NodeStatus.builder().role(Role.FOLLOWER).term(2).appliedIndex(10).commitIndex(10)
+                .log(IntegrityCheck.failed("checksum mismatch in entry 7")).build();
+        ClusterHistory history = new ClusterHistory(List.of(snapshot(up(1, Role.LEADER, 10, 10),
+                new NodeObservation.Reachable(id(2), NOW, Duration.ofMillis(1), corrupt, ProcessStatus.alive(102)),
+                up(3, Role.FOLLOWER, 10, 10))));
+        ClusterSnapshot failsToStart = snapshot(up(1, Role.LEADER, 10, 10), down(2, ProcessStatus.exited(4242, 1)),
+                up(3, Role.FOLLOWER, 10, 10));
+
+        // When / Then: restarting it would fail again; the log strategy takes it
+        assertThat(strategy.detector().detect(failsToStart, history)).isEmpty();
+        assertThat(new LogCorruptionStrategy().detector().detect(failsToStart, history)).singleElement()
+                .satisfies(f -> assertThat(f.key()).isEqualTo("log_corruption:node-2"));
+    }
+
+    @Test
+    void stillRestartsAKilledNodeWhoseLogWasCorrupt() {
+        // Given the same node-2, killed (exit 137) rather than failing on its own: a restart is worth a try
+        NodeStatus corrupt = NodeStatus.builder().role(Role.FOLLOWER).term(2).appliedIndex(10).commitIndex(10)
+                .log(IntegrityCheck.failed("checksum mismatch in entry 7")).build();
+        ClusterHistory history = new ClusterHistory(List.of(snapshot(up(1, Role.LEADER, 10, 10),
+                new NodeObservation.Reachable(id(2), NOW, Duration.ofMillis(1), corrupt, ProcessStatus.alive(102)),
+                up(3, Role.FOLLOWER, 10, 10))));
+
+        assertThat(strategy.detector().detect(snapshot(up(1, Role.LEADER, 10, 10),
+                down(2, ProcessStatus.exited(4242, 137)), up(3, Role.FOLLOWER, 10, 10)), history)).hasSize(1);
+        assertThat(strategy.detector().detect(snapshot(up(1, Role.LEADER, 10, 10),
+                down(2, ProcessStatus.exited(4242, 1)), up(3, Role.FOLLOWER, 10, 10)), ClusterHistory.EMPTY))
+                .as("exit 1 with no corrupt log on record").hasSize(1);
     }
 
     @Test

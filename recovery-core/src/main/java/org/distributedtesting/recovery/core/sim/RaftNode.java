@@ -49,6 +49,8 @@ final class RaftNode {
     final ResourceModel resources = new ResourceModel();
     final java.util.List<String> movedAside = new java.util.ArrayList<>();
     long starts;
+    /** The exit code of the process's last end: 137 (killed) unless it failed to start (1). */
+    int exitCode = 137;
 
     RaftNode(int index, Simulation sim) {
         this.index = index;
@@ -92,6 +94,7 @@ final class RaftNode {
             return;
         }
         alive = false;
+        exitCode = 137;
         electionGeneration++;
         heartbeatGeneration++;
         role = Role.FOLLOWER;

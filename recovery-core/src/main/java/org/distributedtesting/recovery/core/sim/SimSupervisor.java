@@ -8,7 +8,8 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
 /**
  * Starts and stops simulated nodes' processes. Process ids are made up but stable: the node's number times 1000
  * plus its start count. A crash loop makes a started node die again shortly; a node whose process fails to start
- * (on a corrupt log) ends at once with exit code 1.
+ * (on a corrupt log) ends at once with exit code 1, and its status says so until it runs again. A node that refuses
+ * recovery actions neither starts nor stops.
  *
  * <p>Thread-safe: holds the cluster's lock.
  */
@@ -31,7 +32,7 @@ final class SimSupervisor implements ProcessSupervisor {
             if (node.alive) {
                 return ProcessStatus.alive(pid(node));
             }
-            return ProcessStatus.exited(pid(node), node.faults.failsToStart ? 1 : 137);
+            return ProcessStatus.exited(pid(node), node.faults.failsToStart ? 1 : node.exitCode);
         }
     }
 
@@ -52,6 +53,7 @@ final class SimSupervisor implements ProcessSupervisor {
             if (node.faults.failsToStart || !node.log.check().status().equals(
                     org.distributedtesting.recovery.IntegrityCheck.Status.OK)) {
                 node.crash();
+                node.exitCode = 1;
                 sim.trace(node.id + " failed to start: " + node.log.check().detail());
                 return ProcessStatus.exited(pid(node), 1);
             }
@@ -73,6 +75,10 @@ final class SimSupervisor implements ProcessSupervisor {
         synchronized (cluster) {
             Simulation sim = cluster.simulation();
             RaftNode node = sim.node(spec.id());
+            if (node.alive && node.faults.refusesActions) {
+                sim.trace(node.id + " refused to stop (injected)");
+                throw new IllegalStateException("node '" + node.id + "' refused to stop (injected)");
+            }
             if (node.alive) {
                 sim.actionExecuting(new org.distributedtesting.recovery.Action.Stop(node.id));
                 node.crash();

@@ -134,6 +134,17 @@ class FaultSignalTest {
         cluster.faults().corruptLog(follower, "GAP");
         cluster.faults().crash(follower);
         assertThat(cluster.supervisor().start(spec(follower)).exitCode()).hasValue(1);
+        assertThat(cluster.supervisor().status(spec(follower)).exitCode()).as("status after the failed start")
+                .hasValue(1);
+    }
+
+    @Test
+    void aNodeThatRefusesActionsCannotBeStoppedThroughItsSupervisorEither() throws Exception {
+        cluster.faults().refuseActions(follower);
+
+        assertThatThrownBy(() -> cluster.supervisor().stop(spec(follower), Duration.ofSeconds(1)))
+                .hasMessageContaining("refused to stop");
+        assertThat(cluster.view(follower).alive()).isTrue();
     }
 
     @Test

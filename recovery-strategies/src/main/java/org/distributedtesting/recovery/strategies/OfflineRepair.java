@@ -1,0 +1,95 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryContext;
+import org.distributedtesting.recovery.RungResult;
+
+/**
+ * One repair of a node's data while its process is stopped: stop it, run steps (move aside, restore, reset), start
+ * it again. Every action goes through {@link RecoveryContext#perform}, so the engine's guards apply to each. When a
+ * step after the stop fails, the node is started again on what it has, so that a failed repair never leaves a
+ * voter down that the quorum budget counted on getting back.
+ *
+ * <p>Not thread-safe: one repair is driven by one rung on one thread.
+ */
+final class OfflineRepair {
+
+    private final RecoveryContext context;
+    private final NodeId node;
+    private final String reason;
+    private final List<String> done = new ArrayList<>();
+    private boolean stopped;
+    private ActionResult last;
+
+    OfflineRepair(RecoveryContext context, NodeId node, String reason) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.node = Objects.requireNonNull(node, "node");
+        this.reason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Whether the action was carried out, or planned in a dry run. */
+    static boolean succeeded(ActionResult result) {
+        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
+    }
+
+    /** Stops the node's process; false when that failed or a guard refused it. */
+    boolean stop() {
+        stopped = step(new Action.Stop(node));
+        return stopped;
+    }
+
+    /** Performs one step; false when it failed or a guard refused it. */
+    boolean step(Action action) {
+        last = context.perform(action, reason);
+        if (succeeded(last)) {
+            done.add(action.name());
+            return true;
+        }
+        return false;
+    }
+
+    /** The result of the last step. */
+    ActionResult last() {
+        return last;
+    }
+
+    /** Moves {@code artifact} aside, then resets it. */
+    boolean moveAsideAndReset(Action.Artifact artifact) {
+        return step(new Action.MoveAside(node, artifact)) && step(new Action.Reset(node, artifact));
+    }
+
+    /** Starts the node again: the rung acted when it started, failed otherwise. */
+    RungResult start() {
+        if (step(new Action.Start(node))) {
+            return RungResult.acted("'" + node + "': " + String.join(", ", done));
+        }
+        return RungResult.failed("start of '" + node + "' after " + String.join(", ", done) + " "
+                + describe(last));
+    }
+
+    /**
+     * Gives up after a failed step: starts the node again if this repair stopped it, and reports the step that
+     * failed.
+     */
+    RungResult abort(String what) {
+        String failure = what + " on '" + node + "' " + describe(last);
+        if (stopped) {
+            ActionResult restart = context.perform(new Action.Start(node), "rollback after a failed repair: "
+                    + failure);
+            failure += "; started it again on its old data: " + restart.detail();
+        }
+        return RungResult.failed(failure);
+    }
+
+    private static String describe(ActionResult result) {
+        if (result instanceof ActionResult.Refused refused) {
+            return "refused by " + refused.guard() + ": " + refused.detail();
+        }
+        return "failed: " + (result == null ? "not run" : result.detail());
+    }
+}
