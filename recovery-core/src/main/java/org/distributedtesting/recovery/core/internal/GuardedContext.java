@@ -40,6 +40,11 @@ final class GuardedContext implements RecoveryContext {
     private final int rung;
     private final int attempt;
     private int actionsDone;
+    private int waitRefusals;
+
+    /** Guards that mean "not now" rather than "this rung cannot work": waiting, not climbing, is the answer. */
+    private static final java.util.Set<String> WAIT_GUARDS =
+            java.util.Set.of("quorum_budget", "one_recovery_per_node", "action_budget");
 
     GuardedContext(EngineState state, ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history,
                    int rung, int attempt) {
@@ -96,6 +101,15 @@ final class GuardedContext implements RecoveryContext {
         return actionsDone;
     }
 
+    /**
+     * Whether the rung was held back by a guard that says "not now" (the quorum budget, a node busy with another
+     * recovery, the global action budget) before it could change anything: such a rung is retried later, without
+     * counting an attempt or climbing the ladder.
+     */
+    boolean deferredByGuard() {
+        return waitRefusals > 0 && actionsDone == 0;
+    }
+
     @Override
     public NodeObservation probe(NodeId node) {
         NodeObservation observation = state.probes.probe(spec(node));
@@ -126,6 +140,9 @@ final class GuardedContext implements RecoveryContext {
         }
         if (result == null) {
             result = execute(action);
+        }
+        if (result instanceof ActionResult.Refused refused && WAIT_GUARDS.contains(refused.guard())) {
+            waitRefusals++;
         }
         record(action, reason, result, facts);
         return result;

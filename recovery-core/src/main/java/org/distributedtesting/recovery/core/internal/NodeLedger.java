@@ -20,6 +20,7 @@ public final class NodeLedger {
     private boolean quarantined;
     private Instant quarantinedAt;
     private String busyWith;
+    private Instant deferredUntil;
 
     /** The node showed no failure in this cycle. Attempts and backoff start over after a healthy window. */
     public void healthy(Instant now, Duration window) {
@@ -59,12 +60,18 @@ public final class NodeLedger {
         return attempts;
     }
 
-    /** When the next attempt may start, by exponential backoff; {@code null} when at once. */
+    /** When the next attempt may start, by exponential backoff or a guard's deferral; {@code null} when at once. */
     public Instant nextAttemptAllowed(RecoveryOptions options) {
-        if (lastAttempt == null) {
-            return null;
+        Instant byBackoff = lastAttempt == null ? null : lastAttempt.plus(options.backoffBefore(attempts + 1));
+        if (deferredUntil == null) {
+            return byBackoff;
         }
-        return lastAttempt.plus(options.backoffBefore(attempts + 1));
+        return byBackoff == null || deferredUntil.isAfter(byBackoff) ? deferredUntil : byBackoff;
+    }
+
+    /** A guard held the node's recovery back: try again at {@code until}, with no attempt counted. */
+    public void defer(Instant until) {
+        deferredUntil = until;
     }
 
     /** Starts the quiet time after a verified recovery. */

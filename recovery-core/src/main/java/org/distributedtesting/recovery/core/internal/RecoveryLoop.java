@@ -239,7 +239,17 @@ public final class RecoveryLoop {
                 LOG.warn("strategy '{}' threw in rung '{}' for {}", recovery.strategy().name(), name, failure.key(), e);
                 result = RungResult.failed("strategy threw " + ProbeRunner.describe(e));
             }
-            journalRung(recovery, name, attempt, result);
+            boolean deferred = result instanceof RungResult.Failed && context.deferredByGuard();
+            journalRung(recovery, name, attempt, result, deferred);
+            if (deferred) {
+                // a "not now" guard (quorum, a busy node, the action budget): wait without spending the budget
+                Instant retry = now.plus(max(options.backoffInitial(), options.verifyInterval()));
+                failure.nodes().forEach(n -> state.ledger(n).defer(retry));
+                release(recovery);
+                LOG.info("rung '{}' for {} deferred by a guard until {}: {}", name, failure.key(), retry,
+                        result.detail());
+                return;
+            }
             if (result instanceof RungResult.Skipped) {
                 if (rung == recovery.strategy().rungs().size() - 1) {
                     release(recovery);
@@ -267,13 +277,13 @@ public final class RecoveryLoop {
         }
     }
 
-    private void journalRung(ActiveRecovery recovery, String rung, int attempt, RungResult result) {
+    private void journalRung(ActiveRecovery recovery, String rung, int attempt, RungResult result, boolean deferred) {
         Instant now = state.clock.instant();
         Map<String, Object> details = EventSink.describe(recovery.failure());
         details.put("rung", rung);
         details.put("attempt", attempt);
         details.put("outcome", result instanceof RungResult.Acted ? "acted"
-                : result instanceof RungResult.Skipped ? "skipped" : "failed");
+                : result instanceof RungResult.Skipped ? "skipped" : deferred ? "deferred" : "failed");
         details.put("detail", result.detail());
         if (state.options.dryRun()) {
             details.put("dry_run", true);
@@ -281,6 +291,10 @@ public final class RecoveryLoop {
         String action = state.options.dryRun() ? "recovery_planned" : recovery.strategy().rungAction(recovery.rung());
         state.sink.journal(new JournalRecord(now, action, details));
         state.sink.publish(new RecoveryEvent.RungAttempted(now, recovery.failure(), rung, attempt, result));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private void rungFailed(ActiveRecovery recovery, String rung, String reason, Instant now) {
