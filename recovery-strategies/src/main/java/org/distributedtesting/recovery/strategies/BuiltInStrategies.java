@@ -18,17 +18,23 @@ public final class BuiltInStrategies implements RecoveryStrategyProvider {
     /** The set of strategies that keep nodes' processes running. */
     public static final String AVAILABILITY = "availability";
 
+    /** The set of strategies that keep exactly one leader in the highest term. */
+    public static final String LEADERSHIP = "leadership";
+
     /** Required by {@link java.util.ServiceLoader}. */
     public BuiltInStrategies() {
     }
 
     @Override
     public List<RecoveryStrategy> strategies(Function<String, Settings> settings) {
-        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)));
+        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)),
+                new NetworkPartitionStrategy(settings.apply(NetworkPartitionStrategy.NAME)),
+                new SplitBrainStrategy(settings.apply(SplitBrainStrategy.NAME)));
     }
 
     @Override
     public Map<String, Set<String>> strategySets() {
-        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME));
+        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME, NetworkPartitionStrategy.NAME),
+                LEADERSHIP, Set.of(SplitBrainStrategy.NAME));
     }
 }
