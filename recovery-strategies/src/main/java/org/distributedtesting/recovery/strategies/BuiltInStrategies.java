@@ -15,8 +15,11 @@ import org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
  */
 public final class BuiltInStrategies implements RecoveryStrategyProvider {
 
-    /** The set of strategies that keep nodes' processes running. */
+    /** The set of strategies that keep nodes' processes running and reachable. */
     public static final String AVAILABILITY = "availability";
+
+    /** The set of strategies that keep exactly one leader in the highest term. */
+    public static final String LEADERSHIP = "leadership";
 
     /** The set of strategies that repair nodes' data: their database and their log. */
     public static final String DATA = "data";
@@ -27,14 +30,19 @@ public final class BuiltInStrategies implements RecoveryStrategyProvider {
 
     @Override
     public List<RecoveryStrategy> strategies(Function<String, Settings> settings) {
-        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)),
+        return List.of(
+                new SplitBrainStrategy(settings.apply(SplitBrainStrategy.NAME)),
+                new NetworkPartitionStrategy(settings.apply(NetworkPartitionStrategy.NAME)),
+                new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)),
                 new LogCorruptionStrategy(settings.apply(LogCorruptionStrategy.NAME)),
                 new DatabaseCorruptionStrategy(settings.apply(DatabaseCorruptionStrategy.NAME)));
     }
 
     @Override
     public Map<String, Set<String>> strategySets() {
-        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME),
+        return Map.of(
+                AVAILABILITY, Set.of(ProcessCrashStrategy.NAME, NetworkPartitionStrategy.NAME),
+                LEADERSHIP, Set.of(SplitBrainStrategy.NAME),
                 DATA, Set.of(LogCorruptionStrategy.NAME, DatabaseCorruptionStrategy.NAME));
     }
 }

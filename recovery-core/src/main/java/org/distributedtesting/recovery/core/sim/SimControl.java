@@ -20,6 +20,12 @@ final class SimControl implements NodeControl {
     /** Host-specific action: restart only the stuck apply loop, not the node. */
     static final String RESTART_COMPONENT = "restart_stuck_component";
 
+    /**
+     * Host-specific action: the monitor reaches the node at another of its addresses. Simulated as that address
+     * working: the monitor's link to the node is restored; the links between nodes are not.
+     */
+    static final String USE_ALTERNATIVE_ADDRESS = "use_alternative_address";
+
     private final SimulatedCluster cluster;
 
     SimControl(SimulatedCluster cluster) {
@@ -112,6 +118,11 @@ final class SimControl implements NodeControl {
                 node.faults.applyStuckSince = -1;
                 node.applyCommitted();
                 return ActionResult.Done.of("restarted the apply loop");
+            }
+            if (USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
+                sim.network.monitorCut(node.index, false);
+                return ActionResult.Done.of("the monitor reaches '" + node.id + "' at "
+                        + custom.parameters().getOrDefault("address", "its alternative address"));
             }
             return new ActionResult.Failed("the simulated node does not know action '" + custom.name() + "'");
         }

@@ -1,0 +1,119 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
+
+/**
+ * Who leads according to whom, read from one snapshot: how many voters follow a leader, and which leader (if any)
+ * a majority of the voters follows. Shared by the split-brain and partition strategies, which both have to keep the
+ * leader a majority follows and fence the others.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Leadership {
+
+    private Leadership() {
+    }
+
+    /**
+     * The voters that follow {@code leader}: reachable voters that name it as their leader, in its term when it is
+     * reachable and claims leadership, plus the leader itself when it claims leadership and votes.
+     */
+    static Set<NodeId> supporters(ClusterSnapshot snapshot, NodeId leader) {
+        Optional<NodeStatus> own = snapshot.status(leader).filter(NodeStatus::isLeader);
+        long term = own.map(NodeStatus::term).orElse(-1L);
+        Set<NodeId> supporters = new LinkedHashSet<>();
+        for (NodeObservation o : snapshot.observations().values()) {
+            NodeStatus status = o.reported().orElse(null);
+            if (status == null || !status.voter()) {
+                continue;
+            }
+            boolean self = o.node().equals(leader) && status.isLeader();
+            boolean follows = status.leader().filter(leader::equals).isPresent()
+                    && (term < 0 || status.term() == term);
+            if (self || follows) {
+                supporters.add(o.node());
+            }
+        }
+        return supporters;
+    }
+
+    /** The number of supporters of every reachable node that claims leadership, in configuration order. */
+    static Map<NodeId, Integer> supportOfClaimedLeaders(ClusterSnapshot snapshot) {
+        Map<NodeId, Integer> support = new LinkedHashMap<>();
+        for (NodeId leader : snapshot.leaders()) {
+            support.put(leader, supporters(snapshot, leader).size());
+        }
+        return support;
+    }
+
+    /**
+     * The leader a majority of the snapshot's voters follows, whether or not the monitor reaches it; when several
+     * qualify (possible only in a broken cluster), the one with the highest term. Empty when no leader has a
+     * majority.
+     */
+    static Optional<NodeId> majorityLeader(ClusterSnapshot snapshot) {
+        Set<NodeId> named = new LinkedHashSet<>(snapshot.leaders());
+        for (NodeObservation o : snapshot.observations().values()) {
+            o.reported().flatMap(NodeStatus::leader).ifPresent(named::add);
+        }
+        int quorum = snapshot.quorum();
+        return named.stream()
+                .filter(candidate -> snapshot.nodes().stream().anyMatch(spec -> spec.id().equals(candidate)))
+                .filter(candidate -> supporters(snapshot, candidate).size() >= quorum)
+                .max(Comparator.comparingLong((NodeId candidate) -> termOf(snapshot, candidate))
+                        .thenComparing(candidate -> supporters(snapshot, candidate).size())
+                        .thenComparing(Comparator.reverseOrder()));
+    }
+
+    /**
+     * The claimed leader to keep: the one with the highest term among the reachable claimed leaders that a
+     * majority of the voters follows, provided no other claimed leader shares that term. Two leaders of one term
+     * cannot be told apart by their term (one of them was never elected, and their logs may disagree within it),
+     * so then there is none to keep. Empty when none qualifies.
+     */
+    static Optional<NodeId> leaderToKeep(ClusterSnapshot snapshot) {
+        int quorum = snapshot.quorum();
+        Optional<NodeId> best = snapshot.leaders().stream()
+                .filter(leader -> supporters(snapshot, leader).size() >= quorum)
+                .max(Comparator.comparingLong((NodeId leader) -> termOf(snapshot, leader))
+                        .thenComparing(leader -> supporters(snapshot, leader).size())
+                        .thenComparing(Comparator.reverseOrder()));
+        if (best.isEmpty()) {
+            return best;
+        }
+        long term = termOf(snapshot, best.get());
+        boolean shared = snapshot.leaders().stream()
+                .anyMatch(other -> !other.equals(best.get()) && termOf(snapshot, other) == term);
+        return shared ? Optional.empty() : best;
+    }
+
+    /**
+     * The term of a leader: its own when it answered, else the highest term its followers report; {@code -1} when
+     * unknown.
+     */
+    static long termOf(ClusterSnapshot snapshot, NodeId leader) {
+        Optional<NodeStatus> own = snapshot.status(leader);
+        if (own.isPresent() && own.get().term() >= 0) {
+            return own.get().term();
+        }
+        return snapshot.observations().values().stream()
+                .flatMap(o -> o.reported().stream())
+                .filter(s -> s.leader().filter(leader::equals).isPresent())
+                .mapToLong(NodeStatus::term).max().orElse(-1);
+    }
+
+    /** Node ids as strings, for evidence. */
+    static List<String> names(java.util.Collection<NodeId> nodes) {
+        return nodes.stream().map(NodeId::value).toList();
+    }
+}
