@@ -81,8 +81,8 @@ final class RaftLog {
         List<LogEntry> out = new ArrayList<>();
         for (long i = from; i <= lastIndex() && out.size() < max; i++) {
             LogEntry e = entry(i);
-            if (e == null) {
-                break;
+            if (e == null || !e.intact()) {
+                break; // never ship an entry that fails its checksum
             }
             out.add(e);
         }

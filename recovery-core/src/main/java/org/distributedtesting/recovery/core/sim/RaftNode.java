@@ -135,8 +135,8 @@ final class RaftNode {
             sim.loop.schedule(faults.pausedUntil - sim.now(), this::resetElectionTimer);
             return;
         }
-        if (faults.electionsPaused || !sim.voters.contains(index)) {
-            resetElectionTimer();
+        if (faults.electionsPaused || !sim.voters.contains(index) || log.check().failed()) {
+            resetElectionTimer(); // a node whose log fails its check must not lead
             return;
         }
         if (sim.config.preVote() && !faults.campaignLoop) {
@@ -453,8 +453,8 @@ final class RaftNode {
                 return;
             }
             LogEntry entry = log.entry(db.appliedIndex() + 1);
-            if (entry == null) {
-                return;
+            if (entry == null || !entry.intact()) {
+                return; // a missing or corrupt entry halts the apply loop, as a checksum-verifying reader would
             }
             boolean wrong = faults.wrongApplies > 0 && !entry.command().isEmpty();
             if (wrong) {
@@ -468,10 +468,13 @@ final class RaftNode {
         }
     }
 
-    /** Snapshots the state machine at its applied index and compacts the log. */
+    /**
+     * Snapshots the state machine at its applied index and compacts the log. Compaction reads the log it drops, so
+     * a log that fails its check is left alone (the corruption stays visible until the log is repaired).
+     */
     void takeSnapshot() {
         long at = db.appliedIndex();
-        if (at <= log.snapshotIndex()) {
+        if (at <= log.snapshotIndex() || log.check().failed()) {
             return;
         }
         long t = log.termAt(at);
