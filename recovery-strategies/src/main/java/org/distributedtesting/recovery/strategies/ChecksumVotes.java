@@ -1,0 +1,128 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.StateChecksum;
+
+/**
+ * The state checksums the voters reported at one applied index, and the one a majority of the voters agrees on.
+ * Checksums are only ever compared at the same index.
+ *
+ * <p>The subject node counts with its current report only: its history may still hold checksums it reported
+ * before a recovery replaced its state. Every other voter counts with its current report when it is at the index,
+ * else with its latest report at that index in the history; a voter whose current report is below the index has
+ * not got there yet and does not count.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param subject       the node whose current checksum is judged
+ * @param index         the subject's current checksum index
+ * @param value         the subject's current checksum
+ * @param byVoter       each voter's checksum at the index, in configuration order
+ * @param quorum        votes needed for a majority of the voters
+ * @param authoritative the checksum at least {@code quorum} voters report, if any
+ */
+record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, String> byVoter, int quorum,
+                     Optional<String> authoritative) {
+
+    ChecksumVotes {
+        byVoter = Collections.unmodifiableMap(new LinkedHashMap<>(byVoter));
+    }
+
+    /** The votes at the subject's current checksum index, if it is reachable and reports a checksum. */
+    static Optional<ChecksumVotes> of(NodeId subject, ClusterSnapshot now, ClusterHistory history) {
+        Optional<StateChecksum> own = now.status(subject).flatMap(NodeStatus::stateChecksum);
+        if (own.isEmpty()) {
+            return Optional.empty();
+        }
+        long index = own.get().index();
+        Map<NodeId, String> votes = new LinkedHashMap<>();
+        for (NodeId voter : now.voters()) {
+            if (voter.equals(subject)) {
+                votes.put(voter, own.get().value());
+            } else {
+                reportAt(voter, index, now, history).ifPresent(value -> votes.put(voter, value));
+            }
+        }
+        int quorum = now.quorum();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        votes.values().forEach(v -> counts.merge(v, 1, Integer::sum));
+        Optional<String> authoritative = counts.entrySet().stream().filter(e -> e.getValue() >= quorum)
+                .map(Map.Entry::getKey).findFirst();
+        return Optional.of(new ChecksumVotes(subject, index, own.get().value(), votes, quorum, authoritative));
+    }
+
+    private static Optional<String> reportAt(NodeId voter, long index, ClusterSnapshot now, ClusterHistory history) {
+        Optional<StateChecksum> current = now.status(voter).flatMap(NodeStatus::stateChecksum);
+        if (current.isPresent() && current.get().index() <= index) {
+            return current.get().index() == index ? Optional.of(current.get().value()) : Optional.empty();
+        }
+        List<ClusterSnapshot> earlier = history.snapshots();
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            Optional<StateChecksum> then = earlier.get(i).status(voter).flatMap(NodeStatus::stateChecksum);
+            if (then.isPresent() && then.get().index() == index) {
+                return Optional.of(then.get().value());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the subject's checksum is the one a majority agrees on. */
+    boolean agrees() {
+        return authoritative.map(value::equals).orElse(false);
+    }
+
+    /** Whether a majority agrees on a checksum other than the subject's. */
+    boolean diverged() {
+        return authoritative.isPresent() && !agrees();
+    }
+
+    /** The voters that report the authoritative checksum, in configuration order; empty without one. */
+    List<NodeId> majority() {
+        List<NodeId> majority = new ArrayList<>();
+        authoritative.ifPresent(a -> byVoter.forEach((node, v) -> {
+            if (v.equals(a)) {
+                majority.add(node);
+            }
+        }));
+        return majority;
+    }
+
+    /** How many different checksums the voters report at the index. */
+    long distinctValues() {
+        return byVoter.values().stream().distinct().count();
+    }
+
+    /**
+     * Whether every reachable voter has applied the index, so that no more reports at it can be expected: without
+     * a majority by then, none will come.
+     */
+    boolean settled(ClusterSnapshot now) {
+        for (NodeId voter : now.voters()) {
+            Optional<NodeStatus> status = now.status(voter);
+            if (status.isPresent()) {
+                long applied = Math.max(status.get().appliedIndex(),
+                        status.get().stateChecksum().map(StateChecksum::index).orElse(-1L));
+                if (applied < index) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The voters' checksums by node name, for evidence. */
+    Map<String, Object> evidence() {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        byVoter.forEach((node, v) -> evidence.put(node.value(), v));
+        return evidence;
+    }
+}

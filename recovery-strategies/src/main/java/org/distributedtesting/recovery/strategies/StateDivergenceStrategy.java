@@ -1,0 +1,220 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.RecoveryContext;
+import org.distributedtesting.recovery.RungResult;
+import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.core.LadderStrategy;
+
+/**
+ * State divergence: a node's state-machine checksum differs from the one a majority of the voters reported at
+ * the same applied index. Checksums are compared at the same index only, and the authoritative one is the one at
+ * least a quorum of the voters agree on, never simply the leader's: when the leader computed a wrong result, its
+ * followers' majority wins and the leader's state is the one replaced.
+ *
+ * <p>For each reachable node's current checksum, the other voters' checksums at that index are gathered from the
+ * current snapshot and the history (the latest per node); the node's own history does not count, because it may
+ * still hold the wrong checksums it reported before a recovery. A node that disagrees with a majority diverged
+ * and is reported alone. When at least two checksums differ at an index every reachable voter has applied and
+ * none has a majority, there is no safe authority: the disagreeing nodes are reported together with
+ * {@code "authoritative": "none"}, both rungs skip, and the engine escalates.
+ *
+ * <p>Ladder (each rung's record is journaled as {@value #RUNG_ACTION}); the source is a reachable voter of the
+ * majority, the leader if it is one of them, else the one with the highest applied index:
+ * <ol>
+ *   <li>{@code transfer_state}: stop the node, move its database aside, restore the database from the source,
+ *       start it.</li>
+ *   <li>{@code full_resync}: the same, and the log too is moved aside and reset, so that the node takes every
+ *       entry after the restored state from the leader again.</li>
+ * </ol>
+ * Verified when the node's current checksum is the one a majority agrees on at its index.
+ *
+ * <p>No settings: the comparison has no threshold, as a deterministic state machine has exactly one right
+ * checksum per index; the engine's {@code confirmations} give the damping.
+ *
+ * <p>Thread-safe and stateless; subclass it and override {@link #transferState} or {@link #fullResync}.
+ */
+public class StateDivergenceStrategy extends LadderStrategy {
+
+    /** The strategy's name in the registry and the config file. */
+    public static final String NAME = "state_divergence";
+
+    /** The journal action of every rung's record, the seed's name. */
+    public static final String RUNG_ACTION = "recover_state_divergence";
+
+    /**
+     * @param settings tuning from the config file (none is read yet)
+     */
+    public StateDivergenceStrategy(Settings settings) {
+        super(NAME, FailureType.STATE_DIVERGENCE, settings);
+        rung("transfer_state", RUNG_ACTION, this::transferState);
+        rung("full_resync", RUNG_ACTION, this::fullResync);
+    }
+
+    /** With the default settings. */
+    public StateDivergenceStrategy() {
+        this(Settings.EMPTY);
+    }
+
+    @Override
+    protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<Failure> failures = new ArrayList<>();
+        Set<Set<NodeId>> undecided = new LinkedHashSet<>();
+        for (NodeId node : snapshot.reachable()) {
+            ChecksumVotes votes = ChecksumVotes.of(node, snapshot, history).orElse(null);
+            if (votes == null) {
+                continue;
+            }
+            if (votes.diverged()) {
+                failures.add(diverged(votes));
+            } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
+                    && undecided.add(votes.byVoter().keySet())) {
+                failures.add(noAuthority(votes));
+            }
+        }
+        return failures;
+    }
+
+    private Failure diverged(ChecksumVotes votes) {
+        List<NodeId> majority = votes.majority();
+        Map<String, Object> evidence = evidence(votes);
+        evidence.put("authoritative_checksum", votes.authoritative().orElseThrow());
+        evidence.put("majority", majority.stream().map(NodeId::value).toList());
+        return Failure.of(type(), List.of(votes.subject()), Severity.HIGH, "'" + votes.subject() + "' has checksum "
+                + votes.value() + " at applied index " + votes.index() + ", but " + majority.size() + " voters ("
+                + names(majority) + ") agree on " + votes.authoritative().orElseThrow() + " there", evidence);
+    }
+
+    private Failure noAuthority(ChecksumVotes votes) {
+        Map<String, Object> evidence = evidence(votes);
+        evidence.put("authoritative_checksum", "none");
+        List<NodeId> nodes = List.copyOf(votes.byVoter().keySet());
+        return Failure.of(type(), nodes, Severity.CRITICAL, "no checksum at applied index " + votes.index()
+                + " is shared by a majority (" + votes.quorum() + ") of the voters: " + votes.byVoter()
+                + "; no safe authority to copy from", evidence);
+    }
+
+    private static Map<String, Object> evidence(ChecksumVotes votes) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("index", votes.index());
+        evidence.put("checksum", votes.value());
+        evidence.put("checksums", votes.evidence());
+        evidence.put("quorum", votes.quorum());
+        return evidence;
+    }
+
+    /**
+     * Rung 0: replaces each affected node's database with a copy from a node of the majority.
+     *
+     * @return skipped without a majority to copy from; failed when an action failed or was refused
+     */
+    protected RungResult transferState(Failure failure, RecoveryContext context) {
+        return replaceState(failure, context, false);
+    }
+
+    /**
+     * Rung 1: as {@link #transferState}, and also moves the node's log aside and resets it, so that every entry
+     * after the restored state comes from the leader again.
+     *
+     * @return skipped without a majority to copy from; failed when an action failed or was refused
+     */
+    protected RungResult fullResync(Failure failure, RecoveryContext context) {
+        return replaceState(failure, context, true);
+    }
+
+    private RungResult replaceState(Failure failure, RecoveryContext context, boolean resetLog) {
+        List<String> done = new ArrayList<>();
+        for (NodeId node : failure.nodes()) {
+            ChecksumVotes votes = ChecksumVotes.of(node, context.snapshot(), context.history()).orElse(null);
+            if (votes == null || votes.authoritative().isEmpty()) {
+                return RungResult.skipped("no checksum at '" + node + "''s applied index has a majority of the "
+                        + "voters: no safe source to copy from");
+            }
+            Optional<NodeId> source = source(votes.majority(), failure, context.snapshot());
+            if (source.isEmpty()) {
+                return RungResult.failed("no node of the majority " + names(votes.majority())
+                        + " is reachable and unaffected to copy from");
+            }
+            String reason = "checksum " + votes.value() + " at index " + votes.index() + " differs from "
+                    + votes.authoritative().get() + ", which " + names(votes.majority()) + " agree on";
+            String failed = replace(node, source.get(), resetLog, reason, context);
+            if (failed != null) {
+                return RungResult.failed(failed);
+            }
+            done.add("'" + node + "' " + (resetLog ? "database restored and log reset" : "database restored")
+                    + " from '" + source.get() + "'");
+        }
+        return RungResult.acted(String.join("; ", done));
+    }
+
+    /** The majority node to copy from: reachable and unaffected, the leader if it is one, else the furthest. */
+    private static Optional<NodeId> source(List<NodeId> majority, Failure failure, ClusterSnapshot snapshot) {
+        return majority.stream()
+                .filter(n -> !failure.affects(n) && snapshot.observation(n).reachable())
+                .max(Comparator.comparing((NodeId n) -> snapshot.status(n).map(NodeStatus::isLeader).orElse(false))
+                        .thenComparingLong(n -> snapshot.status(n).map(NodeStatus::appliedIndex).orElse(-1L))
+                        .thenComparing(Comparator.reverseOrder()));
+    }
+
+    /** Stops, backs up, restores and starts one node; returns why it failed, or null. */
+    private static String replace(NodeId node, NodeId source, boolean resetLog, String reason,
+                                  RecoveryContext context) {
+        ActionResult stop = context.perform(new Action.Stop(node), reason);
+        if (!carriedOut(stop)) {
+            return "stop_node on '" + node + "' " + stop.detail();
+        }
+        List<Action> steps = new ArrayList<>(List.of(new Action.MoveAside(node, Action.Artifact.DATABASE),
+                new Action.Restore(node, Action.Artifact.DATABASE, source)));
+        if (resetLog) {
+            steps.add(new Action.MoveAside(node, Action.Artifact.LOG));
+            steps.add(new Action.Reset(node, Action.Artifact.LOG));
+        }
+        String failed = null;
+        for (Action step : steps) {
+            ActionResult result = context.perform(step, reason);
+            if (!carriedOut(result)) {
+                failed = step.name() + " on '" + node + "' " + result.detail();
+                break;
+            }
+        }
+        // start the node even after a failed step: a voter is not left down by a recovery that did not work
+        ActionResult start = context.perform(new Action.Start(node), failed == null ? reason
+                : "bring the node back after " + failed);
+        if (failed != null) {
+            return failed;
+        }
+        return carriedOut(start) ? null : "start_node on '" + node + "' " + start.detail();
+    }
+
+    /** Resolved when each affected node's current checksum is the one a majority agrees on at its index. */
+    @Override
+    public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
+        return failure.nodes().stream().allMatch(node -> ChecksumVotes.of(node, now, history)
+                .map(ChecksumVotes::agrees).orElse(false));
+    }
+
+    private static boolean carriedOut(ActionResult result) {
+        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
+    }
+
+    private static String names(List<NodeId> nodes) {
+        return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,152 @@
+package org.distributedtesting.recovery.strategies;
+
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND;
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_CAMPAIGN_LOOP;
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_ELECTIONS_PAUSED;
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_TERM_SPREAD;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.Severity;
+
+/**
+ * The detector and the verification of {@link TermDivergenceStrategy}, with its thresholds: pure functions of a
+ * snapshot and its history.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param type                the failure type reported
+ * @param stabilizationCycles cycles beyond the current one a lag must last
+ * @param maxTermSpread       terms a voter may lag behind the highest one beyond stabilization
+ * @param maxTermGrowth       terms a node's own elections may add within the growth window
+ * @param growthWindowCycles  cycles over which term growth is measured
+ */
+record TermDivergenceDetector(FailureType type, int stabilizationCycles, long maxTermSpread, long maxTermGrowth,
+                              int growthWindowCycles) {
+
+    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        Map<NodeId, NodeStatus> voters = TermReadings.voterTerms(snapshot);
+        Map<String, Object> growth = new LinkedHashMap<>();
+        List<NodeId> campaigning = new ArrayList<>();
+        for (NodeId node : voters.keySet()) {
+            long rise = campaignGrowth(node, snapshot, history);
+            if (rise > 0) {
+                campaigning.add(node);
+                growth.put(node.value(), rise);
+            }
+        }
+        if (!campaigning.isEmpty()) {
+            return List.of(campaignLoop(campaigning, growth, snapshot));
+        }
+        List<Failure> failures = new ArrayList<>();
+        List<NodeId> lagging = voters.keySet().stream()
+                .filter(n -> TermReadings.laggedFor(n, snapshot, history, stabilizationCycles, maxTermSpread))
+                .toList();
+        if (!lagging.isEmpty()) {
+            failures.add(termSpread(lagging, snapshot));
+        }
+        List<NodeId> paused = voters.entrySet().stream()
+                .filter(e -> e.getValue().electionsPaused() && !lagging.contains(e.getKey()))
+                .map(Map.Entry::getKey)
+                .filter(n -> TermReadings.spread(snapshot) <= maxTermSpread && TermReadings.peersReach(n, snapshot))
+                .toList();
+        if (!paused.isEmpty()) {
+            failures.add(pausedWhileHealthy(paused, snapshot));
+        }
+        return failures;
+    }
+
+    /**
+     * The term growth of {@code node}'s own elections over the growth window when it campaigns in a loop, else 0:
+     * more than {@code max_term_growth}, in at least two cycles (a single jump is a restored disk or a raise, not a
+     * loop), and still going on: in the latest cycle for a node whose elections are paused (the pause did not
+     * take), in the latest half of the window otherwise.
+     */
+    long campaignGrowth(NodeId node, ClusterSnapshot snapshot, ClusterHistory history) {
+        List<Long> rises = TermReadings.ownRises(node, snapshot, history, growthWindowCycles);
+        long total = rises.stream().mapToLong(Long::longValue).sum();
+        long cyclesRising = rises.stream().filter(r -> r > 0).count();
+        if (total <= maxTermGrowth || cyclesRising < 2) {
+            return 0;
+        }
+        boolean paused = snapshot.status(node).map(NodeStatus::electionsPaused).orElse(false);
+        int recent = paused ? 1 : Math.max(1, (growthWindowCycles + 1) / 2);
+        long recentRise = rises.subList(Math.max(0, rises.size() - recent), rises.size()).stream()
+                .mapToLong(Long::longValue).sum();
+        return recentRise > 0 ? total : 0;
+    }
+
+    private Failure campaignLoop(List<NodeId> nodes, Map<String, Object> growth, ClusterSnapshot snapshot) {
+        Map<String, Object> evidence = evidence(KIND_CAMPAIGN_LOOP, snapshot);
+        evidence.put("own_term_growth", growth);
+        evidence.put("max_term_growth", maxTermGrowth);
+        evidence.put("growth_window_cycles", growthWindowCycles);
+        return Failure.of(type(), nodes, Severity.HIGH, names(nodes) + " campaign" + (nodes.size() == 1 ? "s" : "")
+                + " in a loop: own elections raised the term by " + growth.values() + " within "
+                + growthWindowCycles + " cycles (at most " + maxTermGrowth + " expected)", evidence);
+    }
+
+    private Failure termSpread(List<NodeId> nodes, ClusterSnapshot snapshot) {
+        Map<String, Object> evidence = evidence(KIND_TERM_SPREAD, snapshot);
+        evidence.put("spread", TermReadings.spread(snapshot));
+        evidence.put("max_term_spread", maxTermSpread);
+        evidence.put("lagging_cycles", stabilizationCycles + 1);
+        return Failure.of(type(), nodes, Severity.MEDIUM, names(nodes) + " stayed below term "
+                + TermReadings.maxTerm(snapshot) + " for " + (stabilizationCycles + 1) + " cycles in a row; terms "
+                + TermReadings.termsEvidence(snapshot), evidence);
+    }
+
+    private Failure pausedWhileHealthy(List<NodeId> nodes, ClusterSnapshot snapshot) {
+        Map<String, Object> evidence = evidence(KIND_ELECTIONS_PAUSED, snapshot);
+        evidence.put("elections_paused", nodes.stream().map(NodeId::value).toList());
+        return Failure.of(type(), nodes, Severity.LOW, names(nodes) + ": elections paused, though the term agrees "
+                + "with the others' and a majority reaches it again", evidence);
+    }
+
+    private static Map<String, Object> evidence(String kind, ClusterSnapshot snapshot) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put(KIND, kind);
+        evidence.put("terms", TermReadings.termsEvidence(snapshot));
+        evidence.put("max_term", TermReadings.maxTerm(snapshot));
+        snapshot.leaders().stream().findFirst().ifPresent(leader -> evidence.put("leader", leader.value()));
+        return evidence;
+    }
+
+    private static String names(List<NodeId> nodes) {
+        return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+    }
+
+    /** See {@link TermDivergenceStrategy#isResolved}. */
+    boolean resolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
+        long max = TermReadings.maxTerm(now);
+        boolean settledLeader = TermReadings.voterTerms(now).values().stream()
+                .anyMatch(s -> s.isLeader() && s.term() >= max - maxTermSpread);
+        if (TermReadings.spread(now) > maxTermSpread || !settledLeader) {
+            return false;
+        }
+        for (NodeId node : TermReadings.voterTerms(now).keySet()) {
+            if (campaignGrowth(node, now, history) > 0) {
+                return false;
+            }
+        }
+        if (KIND_ELECTIONS_PAUSED.equals(kind(failure))) {
+            return failure.nodes().stream()
+                    .noneMatch(n -> now.status(n).map(NodeStatus::electionsPaused).orElse(true));
+        }
+        return true;
+    }
+
+    /** The finding a failure reports, from its evidence. */
+    static String kind(Failure failure) {
+        return String.valueOf(failure.evidence().get(KIND));
+    }
+}

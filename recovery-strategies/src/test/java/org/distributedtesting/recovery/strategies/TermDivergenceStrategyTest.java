@@ -1,0 +1,291 @@
+package org.distributedtesting.recovery.strategies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.distributedtesting.recovery.strategies.Snapshots.id;
+import static org.distributedtesting.recovery.strategies.Snapshots.node;
+import static org.distributedtesting.recovery.strategies.Snapshots.timeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.ProcessStatus;
+import org.distributedtesting.recovery.Role;
+import org.distributedtesting.recovery.RungResult;
+import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.strategies.Snapshots.Timeline;
+import org.junit.jupiter.api.Test;
+
+class TermDivergenceStrategyTest {
+
+    private final TermDivergenceStrategy strategy = new TermDivergenceStrategy();
+
+    private List<Failure> detect(Timeline t) {
+        return strategy.detector().detect(t.now(), t.history());
+    }
+
+    /** Three nodes: node-3 has stayed at term 4 while the others moved to 5, for {@code cycles} snapshots. */
+    private static Timeline node3Lagging(int cycles) {
+        return timeline(cycles, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, 4).leader(null).build()});
+    }
+
+    /** Three nodes: node-2 is cut off and starts two elections of its own per cycle. */
+    private static Timeline node2Campaigning(int cycles) {
+        return timeline(cycles, c -> new NodeStatus[] {node(1, 3, 3).build(),
+                node(2, 3, 3 + 2L * c).role(Role.CANDIDATE).leader(null).electionsStarted(1 + 2L * c).build(),
+                node(3, 3, 3).build()});
+    }
+
+    @Test
+    void aLagThatOutlastsStabilizationIsATermSpreadOnTheLaggingNode() {
+        List<Failure> failures = detect(node3Lagging(6));
+
+        assertThat(failures).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("term_divergence:node-3");
+            assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(f.evidence()).containsEntry("kind", "term_spread").containsEntry("max_term", 5L)
+                    .containsEntry("spread", 1L).containsEntry("lagging_cycles", 6)
+                    .containsEntry("terms", Map.of("node-1", 5L, "node-2", 5L, "node-3", 4L));
+        });
+    }
+
+    @Test
+    void aLagNoLongerThanStabilizationIsAnElectionSettlingAndNotReported() {
+        assertThat(detect(node3Lagging(5))).as("5 snapshots").isEmpty();
+        Timeline interrupted = timeline(12, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, c == 7 ? 5 : 4).build()});
+        assertThat(detect(interrupted)).as("caught up once in between").isEmpty();
+    }
+
+    @Test
+    void unreachableNodesAndNonVotersDoNotCountTowardTheSpread() {
+        Timeline t = timeline(8, c -> new NodeStatus[] {node(1, 4, 5).build(), node(2, 4, 5).build(), null,
+                node(4, 4, 2).voter(false).build()});
+
+        assertThat(detect(t)).isEmpty();
+    }
+
+    @Test
+    void aNodeWhoseOwnElectionsKeepRaisingItsTermCampaignsInALoop() {
+        List<Failure> failures = detect(node2Campaigning(7));
+
+        assertThat(failures).as("the lasting spread it causes is not reported besides").singleElement()
+                .satisfies(f -> {
+            assertThat(f.key()).isEqualTo("term_divergence:node-2");
+            assertThat(f.severity()).isEqualTo(Severity.HIGH);
+            assertThat(f.evidence()).containsEntry("kind", "campaign_loop")
+                    .containsEntry("own_term_growth", Map.of("node-2", 12L)).containsEntry("max_term_growth", 5L);
+        });
+    }
+
+    @Test
+    void growthWithinTheLimitIsNotACampaignLoop() {
+        assertThat(detect(node2Campaigning(3))).as("+4 in 2 cycles").isEmpty();
+    }
+
+    @Test
+    void aNodeThatFollowsOrIsRaisedToAHigherTermIsNotCampaigning() {
+        Timeline raised = timeline(6, c -> new NodeStatus[] {node(1, 3, 10L * c).build(),
+                node(2, 3, 10L * c).build(), node(3, 3, 10L * c).build()});
+
+        assertThat(detect(raised)).isEmpty();
+    }
+
+    @Test
+    void aPausedNodeWhoseTermStoppedRisingNoLongerCampaigns() {
+        Timeline paused = node2Campaigning(5).withNow(s -> {
+            s[1] = node(2, 3, 11).role(Role.CANDIDATE).leader(null).electionsStarted(9).electionsPaused(true).build();
+            return s;
+        });
+
+        assertThat(detect(paused)).noneMatch(f -> "campaign_loop".equals(f.evidence().get("kind")));
+    }
+
+    @Test
+    void aPausedNodeThatStillClimbsStillCampaigns() {
+        Timeline stillClimbing = node2Campaigning(5).withNow(s -> {
+            s[1] = s[1].toBuilder().electionsPaused(true).build();
+            return s;
+        });
+
+        assertThat(detect(stillClimbing)).singleElement()
+                .satisfies(f -> assertThat(f.evidence()).containsEntry("kind", "campaign_loop"));
+    }
+
+    @Test
+    void aPausedNodeIsReportedOnceItsTermAgreesAndAMajorityReachesIt() {
+        Timeline healthy = timeline(3, c -> new NodeStatus[] {node(1, 3, 7).build(), node(2, 3, 7).build(),
+                node(3, 3, 7).electionsPaused(true).build()});
+
+        assertThat(detect(healthy)).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("term_divergence:node-3");
+            assertThat(f.severity()).isEqualTo(Severity.LOW);
+            assertThat(f.evidence()).containsEntry("kind", "elections_paused");
+        });
+    }
+
+    @Test
+    void aPausedNodeThatItsPeersCannotReachStaysPaused() {
+        Timeline cutOff = timeline(3, c -> new NodeStatus[] {
+                node(1, 3, 7).peerReachability(Map.of(id(2), true, id(3), false)).build(),
+                node(2, 3, 7).peerReachability(Map.of(id(1), true, id(3), false)).build(),
+                node(3, 3, 7).electionsPaused(true).leader(null)
+                        .peerReachability(Map.of(id(1), false, id(2), false)).build()});
+
+        assertThat(detect(cutOff)).isEmpty();
+    }
+
+    @Test
+    void withoutPeerReportsAPausedNodeCountsAsReachedWhenItFollowsTheLeaderOfItsTerm() {
+        Timeline following = timeline(3, c -> new NodeStatus[] {node(1, 3, 7).peerReachability(Map.of()).build(),
+                node(2, 3, 7).peerReachability(Map.of()).build(),
+                node(3, 3, 7).peerReachability(Map.of()).electionsPaused(true).build()});
+
+        assertThat(detect(following)).singleElement()
+                .satisfies(f -> assertThat(f.evidence()).containsEntry("kind", "elections_paused"));
+        assertThat(detect(following.withNow(s -> {
+            s[2] = s[2].toBuilder().leader(null).build();
+            return s;
+        }))).isEmpty();
+    }
+
+    @Test
+    void isResolvedWhenTermsAgreeUnderALeaderAndNoNodeCampaigns() {
+        Failure spread = detect(node3Lagging(6)).get(0);
+        Timeline t = node3Lagging(6);
+
+        assertThat(strategy.isResolved(spread, t.now(), t.history())).as("still lagging").isFalse();
+        Timeline raisedNoLeader = t.withNow(s -> new NodeStatus[] {node(1, 3, 5).role(Role.FOLLOWER).leader(null)
+                .build(), node(2, 3, 5).leader(null).build(), node(3, 3, 5).leader(null).build()});
+        assertThat(strategy.isResolved(spread, raisedNoLeader.now(), raisedNoLeader.history()))
+                .as("terms agree, the election has not settled").isFalse();
+        Timeline settled = t.withNow(s -> new NodeStatus[] {node(1, 3, 6).build(), node(2, 3, 6).build(),
+                node(3, 3, 6).build()});
+        assertThat(strategy.isResolved(spread, settled.now(), settled.history())).isTrue();
+    }
+
+    @Test
+    void pausedElectionsAreResolvedOnlyOnceResumed() {
+        Timeline t = timeline(3, c -> new NodeStatus[] {node(1, 3, 7).build(), node(2, 3, 7).build(),
+                node(3, 3, 7).electionsPaused(true).build()});
+        Failure paused = detect(t).get(0);
+
+        assertThat(strategy.isResolved(paused, t.now(), t.history())).isFalse();
+        Timeline resumed = t.withNow(s -> {
+            s[2] = s[2].toBuilder().electionsPaused(false).build();
+            return s;
+        });
+        assertThat(strategy.isResolved(paused, resumed.now(), resumed.history())).isTrue();
+    }
+
+    @Test
+    void eachRungActsOnItsOwnFindingAndSkipsTheOthers() {
+        Timeline t = node2Campaigning(5);
+        Failure campaign = detect(t).get(0);
+        ProbingContext context = new ProbingContext(campaign, t.now(), t.history());
+
+        assertThat(strategy.attempt(0, campaign, context)).isInstanceOf(RungResult.Skipped.class);
+        assertThat(strategy.attempt(1, campaign, context)).isInstanceOf(RungResult.Acted.class);
+        assertThat(strategy.attempt(2, campaign, context)).isInstanceOf(RungResult.Skipped.class);
+        assertThat(strategy.attempt(3, campaign, context)).isInstanceOf(RungResult.Skipped.class);
+        assertThat(context.actions()).containsExactly(new Action.SetElectionsPaused(id(2), true));
+        assertThat(strategy.rungs())
+                .containsExactly("resume_elections", "pause_disruptive_node", "raise_lagging_terms", "rerun_election");
+        assertThat(List.of(0, 1, 2, 3)).allSatisfy(r -> assertThat(strategy.rungAction(r))
+                .isEqualTo("recover_term_divergence"));
+    }
+
+    @Test
+    void neverPausesSoManyVotersThatNoMajorityCouldCampaign() {
+        Timeline t = node2Campaigning(5).withNow(s -> {
+            s[0] = s[0].toBuilder().electionsPaused(true).build();
+            return s;
+        });
+        Failure campaign = detect(t).get(0);
+        ProbingContext context = new ProbingContext(campaign, t.now(), t.history());
+
+        RungResult result = strategy.attempt(1, campaign, context);
+
+        assertThat(result).isInstanceOf(RungResult.Failed.class);
+        assertThat(result.detail()).contains("fewer than a majority (2)");
+        assertThat(context.actions()).isEmpty();
+    }
+
+    @Test
+    void raisesOnlyNodesWhoseFreshTermIsStillBelowTheHighest() {
+        Timeline t = timeline(6, c -> new NodeStatus[] {node(1, 4, 9).build(), node(2, 4, 9).build(),
+                node(3, 4, 4).leader(null).build(), node(4, 4, 5).leader(null).build()});
+        Failure spread = detect(t).get(0);
+        NodeStatus movedOn = node(4, 4, 12).build();
+        ProbingContext context = new ProbingContext(spread, t.now(), t.history()).probing(
+                new NodeObservation.Reachable(id(4), t.now().takenAt(), Duration.ofMillis(1), movedOn,
+                        ProcessStatus.alive(4)));
+
+        RungResult result = strategy.attempt(2, spread, context);
+
+        assertThat(spread.nodes()).containsExactly(id(3), id(4));
+        assertThat(result).isInstanceOf(RungResult.Acted.class);
+        assertThat(context.actions()).as("node-4 is at 12 now: a raise to 9 would lower it")
+                .containsExactly(new Action.RaiseTerm(id(3), 9));
+    }
+
+    @Test
+    void rerunsTheElectionFromAnUpToDateUnaffectedVoter() {
+        Timeline t = timeline(6, c -> new NodeStatus[] {node(1, 3, 9).build(),
+                node(2, 3, 9).lastLogIndex(120).build(), node(3, 3, 4).leader(null).build()});
+        Failure spread = detect(t).get(0);
+        ProbingContext context = new ProbingContext(spread, t.now(), t.history());
+
+        assertThat(strategy.attempt(3, spread, context)).isInstanceOf(RungResult.Acted.class);
+        assertThat(context.actions()).containsExactly(new Action.StepDown(id(1), Optional.of(id(2))));
+    }
+
+    @Test
+    void aFailedActionFailsTheRung() {
+        Timeline t = node3Lagging(6);
+        Failure spread = detect(t).get(0);
+        ProbingContext context = new ProbingContext(spread, t.now(), t.history())
+                .answering(a -> new ActionResult.Failed("refused by the node"));
+
+        assertThat(strategy.attempt(2, spread, context)).isInstanceOf(RungResult.Failed.class);
+    }
+
+    @Test
+    void settingsAreReadAndValidated() {
+        TermDivergenceStrategy tuned = new TermDivergenceStrategy(new Settings(Map.of("stabilization_cycles", 2L,
+                "max_term_spread", 1L, "max_term_growth", 9L, "growth_window_cycles", 20L)));
+
+        assertThat(tuned.stabilizationCycles()).isEqualTo(2);
+        assertThat(tuned.maxTermSpread()).isEqualTo(1);
+        assertThat(tuned.maxTermGrowth()).isEqualTo(9);
+        assertThat(tuned.growthWindowCycles()).isEqualTo(20);
+        assertThat(strategy.stabilizationCycles()).isEqualTo(TermDivergenceStrategy.DEFAULT_STABILIZATION_CYCLES);
+        assertThatThrownBy(() -> new TermDivergenceStrategy(new Settings(Map.of("max_term_growth", 0L))))
+                .hasMessage("strategies.term_divergence.max_term_growth must be > 0, but was 0");
+        assertThatThrownBy(() -> new TermDivergenceStrategy(new Settings(Map.of("max_term_spread", -1L))))
+                .hasMessage("strategies.term_divergence.max_term_spread must be >= 0, but was -1");
+        assertThatThrownBy(() -> new TermDivergenceStrategy(new Settings(Map.of("stabilization_cycles", -1L))))
+                .hasMessage("strategies.term_divergence.stabilization_cycles must be >= 0, but was -1");
+        assertThatThrownBy(() -> new TermDivergenceStrategy(new Settings(Map.of("growth_window_cycles", 0L))))
+                .hasMessage("strategies.term_divergence.growth_window_cycles must be >= 1, but was 0");
+    }
+
+    @Test
+    void isRegisteredThroughServiceLoaderInTheLeadershipSet() {
+        var registry = StrategyRegistry.discover(n -> Settings.EMPTY);
+
+        assertThat(registry.resolve("term_divergence")).singleElement().isInstanceOf(TermDivergenceStrategy.class);
+        assertThat(registry.resolve(BuiltInStrategies.LEADERSHIP))
+                .anySatisfy(s -> assertThat(s).isInstanceOf(TermDivergenceStrategy.class));
+        assertThat(registry.problems()).isEmpty();
+    }
+}
