@@ -18,17 +18,24 @@ public final class BuiltInStrategies implements RecoveryStrategyProvider {
     /** The set of strategies that keep nodes' processes running. */
     public static final String AVAILABILITY = "availability";
 
+    /** The set of strategies that keep nodes doing their work: deadlock, resource exhaustion, slow follower. */
+    public static final String PERFORMANCE = "performance";
+
     /** Required by {@link java.util.ServiceLoader}. */
     public BuiltInStrategies() {
     }
 
     @Override
     public List<RecoveryStrategy> strategies(Function<String, Settings> settings) {
-        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)));
+        return List.of(new ProcessCrashStrategy(settings.apply(ProcessCrashStrategy.NAME)),
+                new DeadlockStrategy(settings.apply(DeadlockStrategy.NAME)),
+                new ResourceExhaustionStrategy(settings.apply(ResourceExhaustionStrategy.NAME)),
+                new SlowFollowerStrategy(settings.apply(SlowFollowerStrategy.NAME)));
     }
 
     @Override
     public Map<String, Set<String>> strategySets() {
-        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME));
+        return Map.of(AVAILABILITY, Set.of(ProcessCrashStrategy.NAME),
+                PERFORMANCE, Set.of(DeadlockStrategy.NAME, ResourceExhaustionStrategy.NAME, SlowFollowerStrategy.NAME));
     }
 }
