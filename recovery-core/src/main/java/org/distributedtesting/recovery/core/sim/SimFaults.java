@@ -55,7 +55,9 @@ public final class SimFaults {
                 case "state_divergence": return wrongApply(node, 1);
                 case "deadlock": return applyStuck(node);
                 case "resource_exhaustion": return diskFill(node, 200L << 20);
-                case "slow_follower": return slowFollower(node, Duration.ofMillis(1500));
+                // a slow disk, not a slow link: a link delay only shifts the follower by a constant few entries,
+                // while a disk slower than the heartbeat makes its lag grow for as long as writes come
+                case "slow_follower": return slowDisk(node, Duration.ofMillis(300));
                 default: throw new IllegalArgumentException("the simulator cannot inject failure type '" + type
                         + "'; it knows the ten standard ones");
             }

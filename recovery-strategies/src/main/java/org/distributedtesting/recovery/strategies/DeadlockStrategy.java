@@ -1,0 +1,300 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.Operation;
+import org.distributedtesting.recovery.RecoveryContext;
+import org.distributedtesting.recovery.RungResult;
+import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.core.LadderStrategy;
+
+/**
+ * Deadlock: a node that answers its probes but gets no work done. Three signals, any one is enough:
+ * <ul>
+ *   <li>{@code old_operations}: operations in flight longer than {@code max_operation_age};</li>
+ *   <li>{@code apply_stalled}: the applied index has not moved for {@code stall_cycles} cycles while the node's
+ *       commit index advanced (its apply loop is stuck);</li>
+ *   <li>{@code queue_growing}: the request queue grew in every one of the last {@code stall_cycles} cycles while
+ *       nothing was applied.</li>
+ * </ul>
+ * A node whose term is behind the cluster's highest is left to the leadership strategies. "TCP accepts but
+ * requests time out" looks, from the monitor, like a node that is unreachable with its process alive: that is the
+ * partition strategy's signal, so this strategy does not look at unreachable nodes at all.
+ *
+ * <p>Ladder, least invasive first: {@code cancel_blocked_operations} (cancel the operations older than the limit;
+ * skipped when there are none) &rarr; {@code restart_stuck_component} (the host's {@code restart_stuck_component}
+ * action, which restarts the apply loop without a restart of the node) &rarr; {@code restart_node} (journaled as
+ * {@code restart_deadlocked_node}). Rung records are journaled as {@code recover_deadlock}. Verified when the node
+ * answers, has no operation older than the limit and has applied at least up to the commit index it had when the
+ * deadlock was detected.
+ *
+ * <p>The circuit breaker: a node that keeps deadlocking spends its {@code max_restart_attempts} within
+ * {@code restart_cooldown}, and the engine then quarantines it and alerts instead of restarting it in a loop;
+ * after {@code quarantine_retry_after} the engine lets one more attempt through (half-open), and quarantines the
+ * node again if that fails too. That is the engine's, and applies to every strategy.
+ *
+ * <p>Settings ({@code strategies.deadlock} in the config file), with the reason for each default:
+ * <ul>
+ *   <li>{@code max_operation_age} (seconds, default 30): see {@link #DEFAULT_MAX_OPERATION_AGE}.</li>
+ *   <li>{@code stall_cycles} (default {@value #DEFAULT_STALL_CYCLES}): see {@link #DEFAULT_STALL_CYCLES}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe and stateless; subclass it and override one rung to change it.
+ */
+public class DeadlockStrategy extends LadderStrategy {
+
+    /** The strategy's name in the registry and the config file. */
+    public static final String NAME = "deadlock";
+
+    /** The journal action of every rung record. */
+    public static final String RUNG_ACTION = "recover_deadlock";
+
+    /** The host action that restarts a node's stuck internal component (its apply loop) in place. */
+    public static final String RESTART_STUCK_COMPONENT = "restart_stuck_component";
+
+    /**
+     * 30 s: thirty of etcd's 1 s election timeouts. A coordinator commits a write within a few 100 ms heartbeats,
+     * so an operation that has run this long is blocked, not slow; and it is half of kube-apiserver's 60 s request
+     * timeout, so the operation is cancelled before clients give up on it.
+     */
+    public static final Duration DEFAULT_MAX_OPERATION_AGE = Duration.ofSeconds(30);
+
+    /**
+     * 5 cycles: a healthy node applies a committed entry within one heartbeat (etcd: 100 ms), so an applied index
+     * that stands still over five cycles (five seconds at one cycle a second, five election timeouts) while the
+     * commit index moves is stuck; a GC pause (under a second) or a follower lagging for two seconds does not come
+     * close.
+     */
+    public static final int DEFAULT_STALL_CYCLES = 5;
+
+    private final Duration maxOperationAge;
+    private final int stallCycles;
+
+    /**
+     * @param settings tuning from the config file
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     */
+    public DeadlockStrategy(Settings settings) {
+        super(NAME, FailureType.DEADLOCK, settings);
+        PerformanceSettings s = new PerformanceSettings(NAME, settings);
+        this.maxOperationAge = s.positive("max_operation_age", DEFAULT_MAX_OPERATION_AGE);
+        this.stallCycles = s.cycles("stall_cycles", DEFAULT_STALL_CYCLES);
+        rung("cancel_blocked_operations", RUNG_ACTION, this::cancelBlockedOperations);
+        rung("restart_stuck_component", RUNG_ACTION, this::restartStuckComponent);
+        rung("restart_node", RUNG_ACTION, this::restartNode);
+    }
+
+    /** With the default settings. */
+    public DeadlockStrategy() {
+        this(Settings.EMPTY);
+    }
+
+    @Override
+    protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<ClusterSnapshot> window = new ArrayList<>(history.latest(stallCycles));
+        window.add(snapshot);
+        long highestTerm = snapshot.observations().values().stream().flatMap(o -> o.reported().stream())
+                .mapToLong(NodeStatus::term).max().orElse(-1);
+        List<Failure> failures = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            if (!(observation instanceof NodeObservation.Reachable reachable)
+                    || reachable.status().term() < highestTerm) {
+                continue;
+            }
+            NodeId node = reachable.node();
+            NodeStatus status = reachable.status();
+            List<String> old = oldOperations(status, snapshot);
+            boolean stalled = applyStalled(window, node);
+            boolean queueGrowing = queueGrowing(window, node);
+            if (old.isEmpty() && !stalled && !queueGrowing) {
+                continue;
+            }
+            failures.add(failure(snapshot, window, node, status, old, stalled, queueGrowing));
+        }
+        return failures;
+    }
+
+    private Failure failure(ClusterSnapshot snapshot, List<ClusterSnapshot> window, NodeId node, NodeStatus status,
+                            List<String> old, boolean stalled, boolean queueGrowing) {
+        List<String> signals = new ArrayList<>();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        if (!old.isEmpty()) {
+            signals.add("old_operations");
+            evidence.put("old_operations", old.size() > 20 ? old.subList(0, 20) : old);
+            evidence.put("old_operation_count", old.size());
+            evidence.put("oldest_operation_age_s", status.operations().stream()
+                    .mapToLong(o -> o.age(snapshot.takenAt()).toSeconds()).max().orElse(0));
+            evidence.put("max_operation_age_s", maxOperationAge.toSeconds());
+        }
+        if (stalled) {
+            signals.add("apply_stalled");
+            evidence.put("stalled_cycles", stallCycles);
+            evidence.put("commit_index_before", statusAt(window.get(0), node).commitIndex());
+        }
+        if (queueGrowing) {
+            signals.add("queue_growing");
+            evidence.put("queue_depth_before", statusAt(window.get(0), node).queueDepth());
+        }
+        evidence.put("signals", List.copyOf(signals));
+        evidence.put("applied_index", status.appliedIndex());
+        evidence.put("commit_index", status.commitIndex());
+        evidence.put("queue_depth", status.queueDepth());
+        evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
+        String summary = "'" + node + "' answers but is stuck: " + String.join(", ", signals)
+                + " (applied " + status.appliedIndex() + ", committed " + status.commitIndex() + ", queue "
+                + status.queueDepth() + (old.isEmpty() ? "" : ", " + old.size() + " operations older than "
+                + maxOperationAge.toSeconds() + " s") + ")";
+        return Failure.of(type(), List.of(node), status.isLeader() ? Severity.HIGH : Severity.MEDIUM, summary,
+                evidence);
+    }
+
+    private List<String> oldOperations(NodeStatus status, ClusterSnapshot snapshot) {
+        return status.operations().stream().filter(o -> o.age(snapshot.takenAt()).compareTo(maxOperationAge) > 0)
+                .map(Operation::id).toList();
+    }
+
+    /** Applied index unchanged over the whole window while the commit index moved past it. */
+    private boolean applyStalled(List<ClusterSnapshot> window, NodeId node) {
+        if (window.size() < stallCycles + 1) {
+            return false;
+        }
+        NodeStatus first = statusAt(window.get(0), node);
+        NodeStatus last = statusAt(window.get(window.size() - 1), node);
+        if (first == null || last == null || last.appliedIndex() < 0 || last.commitIndex() <= first.commitIndex()
+                || last.commitIndex() <= last.appliedIndex()) {
+            return false;
+        }
+        return appliedUnchanged(window, node, last.appliedIndex());
+    }
+
+    /** Queue depth known and strictly growing over the whole window while nothing was applied. */
+    private boolean queueGrowing(List<ClusterSnapshot> window, NodeId node) {
+        if (window.size() < stallCycles + 1) {
+            return false;
+        }
+        long previous = -1;
+        for (ClusterSnapshot s : window) {
+            NodeStatus status = statusAt(s, node);
+            if (status == null || status.queueDepth() < 0 || status.queueDepth() <= previous) {
+                return false;
+            }
+            previous = status.queueDepth();
+        }
+        NodeStatus last = statusAt(window.get(window.size() - 1), node);
+        return last.appliedIndex() >= 0 && appliedUnchanged(window, node, last.appliedIndex());
+    }
+
+    private static boolean appliedUnchanged(List<ClusterSnapshot> window, NodeId node, long applied) {
+        for (ClusterSnapshot s : window) {
+            NodeStatus status = statusAt(s, node);
+            if (status == null || status.appliedIndex() != applied) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static NodeStatus statusAt(ClusterSnapshot snapshot, NodeId node) {
+        NodeObservation observation = snapshot.observations().get(node);
+        return observation == null ? null : observation.reported().orElse(null);
+    }
+
+    /**
+     * Rung 0: cancels the node's operations older than {@code max_operation_age}, as the snapshot shows them.
+     *
+     * @return skipped when no operation is that old; acted when they were cancelled; failed otherwise
+     */
+    protected RungResult cancelBlockedOperations(Failure failure, RecoveryContext context) {
+        List<String> done = new ArrayList<>();
+        for (NodeId node : failure.nodes()) {
+            NodeStatus status = context.snapshot().status(node).orElse(null);
+            List<String> old = status == null ? List.of() : oldOperations(status, context.snapshot());
+            if (old.isEmpty()) {
+                continue;
+            }
+            ActionResult result = context.perform(new Action.CancelOperations(node, old),
+                    old.size() + " operations older than " + maxOperationAge.toSeconds() + " s");
+            if (!carriedOut(result)) {
+                return RungResult.failed("cancelling operations on '" + node + "' " + result.detail());
+            }
+            done.add(result.detail());
+        }
+        return done.isEmpty()
+                ? RungResult.skipped("no operation older than " + maxOperationAge.toSeconds() + " s to cancel")
+                : RungResult.acted(String.join("; ", done));
+    }
+
+    /** Rung 1: asks the host to restart the stuck component (the apply loop) without restarting the node. */
+    protected RungResult restartStuckComponent(Failure failure, RecoveryContext context) {
+        List<String> done = new ArrayList<>();
+        for (NodeId node : failure.nodes()) {
+            Object signals = failure.evidence().getOrDefault("signals", List.of());
+            ActionResult result = context.perform(new Action.Custom(node, RESTART_STUCK_COMPONENT,
+                    Action.Impact.NONE, Map.of("component", "apply_loop", "signals", signals)),
+                    "deadlock: " + signals);
+            if (!carriedOut(result)) {
+                return RungResult.failed("restart of the stuck component on '" + node + "' " + result.detail());
+            }
+            done.add(result.detail());
+        }
+        return RungResult.acted(String.join("; ", done));
+    }
+
+    /** Rung 2: restarts the node's process, journaled as {@code restart_deadlocked_node}. */
+    protected RungResult restartNode(Failure failure, RecoveryContext context) {
+        List<String> done = new ArrayList<>();
+        for (NodeId node : failure.nodes()) {
+            ActionResult result = context.perform(new Action.Restart(node, "restart_deadlocked_node"),
+                    "deadlock survived cancelling operations and restarting the stuck component");
+            if (!carriedOut(result)) {
+                return RungResult.failed("restart of '" + node + "' " + result.detail());
+            }
+            done.add(result.detail());
+        }
+        return RungResult.acted(String.join("; ", done));
+    }
+
+    private static boolean carriedOut(ActionResult result) {
+        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
+    }
+
+    /**
+     * Resolved when every affected node answers, has no operation older than the limit, and has applied at least
+     * up to the commit index it reported when the deadlock was detected (it made progress past the stall).
+     */
+    @Override
+    public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
+        long committedThen = failure.evidence().get("commit_index") instanceof Number n ? n.longValue() : -1;
+        for (NodeId node : failure.nodes()) {
+            NodeStatus status = now.status(node).orElse(null);
+            if (status == null || !oldOperations(status, now).isEmpty() || status.appliedIndex() < committedThen) {
+                return false;
+            }
+        }
+        return super.isResolved(failure, now, history);
+    }
+
+    /** Operations older than this are blocked. */
+    public Duration maxOperationAge() {
+        return maxOperationAge;
+    }
+
+    /** Cycles without apply progress (or with a growing queue) that make a stall. */
+    public int stallCycles() {
+        return stallCycles;
+    }
+}

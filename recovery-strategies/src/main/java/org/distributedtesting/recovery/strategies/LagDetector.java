@@ -1,0 +1,186 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.strategies.LagSignals.Leader;
+import org.distributedtesting.recovery.strategies.LagSignals.View;
+
+/**
+ * The slow-follower detector: voters whose lag is sustained above the maximum or growing above the floor, and
+ * non-voters that have caught up and stayed so (to be promoted back). See {@link SlowFollowerStrategy}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class LagDetector {
+
+    static final String SUSTAINED = "sustained_lag";
+    static final String GROWING = "growing_lag";
+    static final String RE_PROMOTION = "re_promotion";
+
+    private final FailureType type;
+    private final long maxLag;
+    private final int sustainCycles;
+    private final long floor;
+    private final int growthWindow;
+    private final long minGrowth;
+    private final long caughtUpLag;
+    private final int stableCycles;
+    private final Duration slowProbe;
+    private final Set<String> permanentLearners;
+
+    LagDetector(FailureType type, long maxLag, int sustainCycles, long floor, int growthWindow, long minGrowth,
+                long caughtUpLag, int stableCycles, Duration slowProbe, Set<String> permanentLearners) {
+        this.type = type;
+        this.maxLag = maxLag;
+        this.sustainCycles = sustainCycles;
+        this.floor = floor;
+        this.growthWindow = growthWindow;
+        this.minGrowth = minGrowth;
+        this.caughtUpLag = caughtUpLag;
+        this.stableCycles = stableCycles;
+        this.slowProbe = slowProbe;
+        this.permanentLearners = Set.copyOf(permanentLearners);
+    }
+
+    /** The last {@code count} snapshots up to and including {@code snapshot}, each with its leader. */
+    static List<View> views(ClusterSnapshot snapshot, ClusterHistory history, int count) {
+        List<ClusterSnapshot> snapshots = new ArrayList<>(history.latest(count - 1));
+        snapshots.add(snapshot);
+        return View.of(snapshots);
+    }
+
+    int stableCycles() {
+        return stableCycles;
+    }
+
+    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        int depth = Math.max(Math.max(sustainCycles, growthWindow + 1), stableCycles);
+        List<View> views = views(snapshot, history, depth);
+        View now = views.get(views.size() - 1);
+        List<Failure> failures = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            NodeStatus status = observation.reported().orElse(null);
+            if (status == null) {
+                continue;
+            }
+            NodeId node = observation.node();
+            if (!status.voter()) {
+                if (!permanentLearners.contains(node.value()) && caughtUpAndStable(views, node, true)) {
+                    failures.add(rePromotion(now, node));
+                }
+                continue; // a learner that is behind harms no quorum: left alone
+            }
+            OptionalLong lag = now.lag(node);
+            if (lag.isEmpty() || status.commitIndex() - status.appliedIndex() >= floor) {
+                continue; // not following the leader, or stuck applying (the deadlock strategy's signal)
+            }
+            List<String> signals = new ArrayList<>();
+            if (sustained(views, node)) {
+                signals.add(SUSTAINED);
+            }
+            OptionalLong before = lagBefore(views, node);
+            if (lag.getAsLong() >= floor && before.isPresent() && lag.getAsLong() - before.getAsLong() >= minGrowth) {
+                signals.add(GROWING);
+            }
+            if (!signals.isEmpty()) {
+                failures.add(lagging(now, observation, status, lag.getAsLong(), before, signals));
+            }
+        }
+        return failures;
+    }
+
+    private boolean sustained(List<View> views, NodeId node) {
+        if (views.size() < sustainCycles) {
+            return false;
+        }
+        for (View v : views.subList(views.size() - sustainCycles, views.size())) {
+            OptionalLong lag = v.lag(node);
+            if (lag.isEmpty() || lag.getAsLong() <= maxLag) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The lag {@code growthWindow} cycles ago, if it was measured then and in every cycle since. */
+    private OptionalLong lagBefore(List<View> views, NodeId node) {
+        if (views.size() < growthWindow + 1) {
+            return OptionalLong.empty();
+        }
+        List<View> window = views.subList(views.size() - growthWindow - 1, views.size());
+        if (window.stream().anyMatch(v -> v.lag(node).isEmpty())) {
+            return OptionalLong.empty();
+        }
+        return window.get(0).lag(node);
+    }
+
+    /**
+     * Whether the node's lag was measured and within {@code caught_up_lag_entries} in each of the last
+     * {@code stable_cycles} views (and the node a non-voter in each, when {@code asLearner}).
+     */
+    boolean caughtUpAndStable(List<View> views, NodeId node, boolean asLearner) {
+        if (views.size() < stableCycles) {
+            return false;
+        }
+        for (View v : views.subList(views.size() - stableCycles, views.size())) {
+            OptionalLong lag = v.lag(node);
+            boolean learner = v.status(node).map(s -> !s.voter()).orElse(false);
+            if (asLearner && !learner || lag.isEmpty() || lag.getAsLong() > caughtUpLag) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Failure rePromotion(View now, NodeId node) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("signal", RE_PROMOTION);
+        evidence.put("voter", false);
+        evidence.put("lag_entries", now.lag(node).orElse(-1));
+        evidence.put("caught_up_lag_entries", caughtUpLag);
+        evidence.put("stable_cycles", stableCycles);
+        now.leader().ifPresent(l -> evidence.put("leader", l.id().value()));
+        return Failure.of(type, List.of(node), Severity.LOW, "non-voter '" + node + "' has stayed within "
+                + caughtUpLag + " entries of the leader for " + stableCycles + " cycles: promote it back", evidence);
+    }
+
+    private Failure lagging(View now, NodeObservation observation, NodeStatus status, long lag, OptionalLong before,
+                            List<String> signals) {
+        NodeId node = observation.node();
+        Leader leader = now.leader().orElseThrow();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("signal", signals.get(0));
+        evidence.put("signals", List.copyOf(signals));
+        evidence.put("lag_entries", lag);
+        evidence.put("leader", leader.id().value());
+        evidence.put("leader_commit_index", leader.status().commitIndex());
+        evidence.put("applied_index", status.appliedIndex());
+        evidence.put("max_lag_entries", maxLag);
+        if (signals.contains(GROWING)) {
+            evidence.put("lag_entries_before", before.orElseThrow());
+            evidence.put("growth_window_cycles", growthWindow);
+        }
+        if (observation instanceof NodeObservation.Reachable r && r.latency().compareTo(slowProbe) >= 0) {
+            evidence.put("slow_probe_ms", r.latency().toMillis());
+        }
+        String why = signals.contains(SUSTAINED)
+                ? "more than " + maxLag + " for " + sustainCycles + " cycles"
+                : "and falling further behind (" + before.orElseThrow() + " " + growthWindow + " cycles ago)";
+        return Failure.of(type, List.of(node), signals.contains(SUSTAINED) ? Severity.MEDIUM : Severity.LOW,
+                "follower '" + node + "' is " + lag + " entries behind leader '" + leader.id() + "', " + why,
+                evidence);
+    }
+}

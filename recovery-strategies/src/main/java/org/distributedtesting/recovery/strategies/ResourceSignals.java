@@ -1,0 +1,190 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.Resources;
+
+/**
+ * The resource signals of one node over a window of snapshots: the ratio now, whether it stayed above a threshold,
+ * the least-squares slope and the time to exhaustion it predicts, and whether it grew in every cycle (a leak).
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class ResourceSignals {
+
+    /** A resource a node reports, as a fraction of its limit. */
+    enum Resource {
+        DISK("disk", false),
+        MEMORY("memory", true),
+        FILE_HANDLES("file_handles", true),
+        CPU("cpu", false);
+
+        private final String key;
+        private final boolean leaks;
+
+        Resource(String key, boolean leaks) {
+            this.key = key;
+            this.leaks = leaks;
+        }
+
+        /** The name in evidence and settings. */
+        String key() {
+            return key;
+        }
+
+        /**
+         * Whether growth in every cycle means a leak: memory and file handles are released by a healthy process,
+         * while a disk legitimately grows with every write until compaction.
+         */
+        boolean leaks() {
+            return leaks;
+        }
+
+        /** Whether a trend means anything: CPU load swings with work and does not pile up. */
+        boolean trends() {
+            return this != CPU;
+        }
+
+        double ratio(Resources resources) {
+            return switch (this) {
+                case DISK -> resources.diskRatio();
+                case MEMORY -> resources.memoryRatio();
+                case FILE_HANDLES -> resources.fileRatio();
+                case CPU -> resources.cpuLoad();
+            };
+        }
+    }
+
+    /**
+     * What one resource of one node shows.
+     *
+     * @param resource             the resource
+     * @param ratio                its use now, as a fraction of the limit
+     * @param threshold            the configured threshold
+     * @param signals              which signals fired: {@code above_threshold}, {@code trend}, {@code leak}
+     * @param slopePerSecond       least-squares growth of the ratio per second over the window, if computed
+     * @param secondsToExhaustion  when the trend reaches 1.0, if it rises
+     */
+    record Finding(Resource resource, double ratio, double threshold, List<String> signals,
+                   OptionalDouble slopePerSecond, OptionalDouble secondsToExhaustion) {
+
+        Finding {
+            signals = List.copyOf(signals);
+        }
+
+        boolean sustained() {
+            return signals.contains("above_threshold");
+        }
+
+        /** JSON-friendly evidence, rounded so journals stay readable. */
+        Map<String, Object> evidence() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ratio", round(ratio, 4));
+            out.put("threshold", threshold);
+            out.put("signals", signals);
+            slopePerSecond.ifPresent(s -> out.put("slope_per_second", round(s, 6)));
+            secondsToExhaustion.ifPresent(s -> out.put("seconds_to_exhaustion", Math.round(s)));
+            return out;
+        }
+
+        /** Most urgent first: over the threshold, then the soonest exhaustion, then the fullest. */
+        double urgency() {
+            return (sustained() ? 1e12 : 0) - secondsToExhaustion.orElse(1e9) + ratio;
+        }
+    }
+
+    private ResourceSignals() {
+    }
+
+    /**
+     * Reads one resource of {@code node} over {@code window} (oldest first, the current snapshot last).
+     *
+     * @return the finding, or null when no signal fires
+     */
+    static Finding analyse(Resource resource, NodeId node, List<ClusterSnapshot> window, double threshold,
+                           int sustainCycles, int trendCycles, double floor, Duration horizon) {
+        List<Instant> times = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = window.size() - 1; i >= 0; i--) {
+            NodeObservation o = window.get(i).observations().get(node);
+            if (o == null || o.reported().isEmpty()) {
+                break; // only the unbroken run of answers up to now counts
+            }
+            times.add(0, window.get(i).takenAt());
+            ratios.add(0, resource.ratio(o.reported().get().resources()));
+        }
+        if (ratios.isEmpty()) {
+            return null;
+        }
+        double now = ratios.get(ratios.size() - 1);
+        List<String> signals = new ArrayList<>();
+        List<Double> recent = ratios.subList(Math.max(0, ratios.size() - sustainCycles), ratios.size());
+        if (ratios.size() >= sustainCycles && recent.stream().allMatch(r -> r >= threshold)) {
+            signals.add("above_threshold");
+        }
+        OptionalDouble slope = OptionalDouble.empty();
+        OptionalDouble eta = OptionalDouble.empty();
+        if (resource.trends() && ratios.size() >= trendCycles) {
+            int from = ratios.size() - trendCycles;
+            slope = slope(times.subList(from, times.size()), ratios.subList(from, ratios.size()));
+            if (slope.isPresent() && slope.getAsDouble() > 0) {
+                eta = OptionalDouble.of(Math.max(0, (1.0 - now) / slope.getAsDouble()));
+                if (now >= floor && eta.getAsDouble() <= horizon.toMillis() / 1000.0) {
+                    signals.add("trend");
+                }
+            }
+            if (resource.leaks() && now >= floor && strictlyIncreasing(ratios.subList(from, ratios.size()))) {
+                signals.add("leak");
+            }
+        }
+        return signals.isEmpty() ? null : new Finding(resource, now, threshold, signals, slope, eta);
+    }
+
+    /** Least-squares slope of {@code ys} over the seconds of {@code times}; empty when all times are equal. */
+    static OptionalDouble slope(List<Instant> times, List<Double> ys) {
+        int n = times.size();
+        if (n < 2) {
+            return OptionalDouble.empty();
+        }
+        Instant origin = times.get(0);
+        double[] xs = new double[n];
+        double meanX = 0;
+        double meanY = 0;
+        for (int i = 0; i < n; i++) {
+            xs[i] = Duration.between(origin, times.get(i)).toNanos() / 1e9;
+            meanX += xs[i];
+            meanY += ys.get(i);
+        }
+        meanX /= n;
+        meanY /= n;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (xs[i] - meanX) * (ys.get(i) - meanY);
+            sxx += (xs[i] - meanX) * (xs[i] - meanX);
+        }
+        return sxx == 0 ? OptionalDouble.empty() : OptionalDouble.of(sxy / sxx);
+    }
+
+    private static boolean strictlyIncreasing(List<Double> values) {
+        for (int i = 1; i < values.size(); i++) {
+            if (values.get(i) <= values.get(i - 1)) {
+                return false;
+            }
+        }
+        return values.size() > 1;
+    }
+
+    static double round(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
+        return Math.round(value * scale) / scale;
+    }
+}
