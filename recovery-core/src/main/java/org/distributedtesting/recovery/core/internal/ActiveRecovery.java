@@ -24,6 +24,7 @@ public final class ActiveRecovery {
     private String actedRung;
     private Instant verifyDeadline;
     private boolean planned;
+    private Instant deferredSince;
     private final Set<String> backups = new HashSet<>();
     private final Set<NodeId> disrupted = new HashSet<>();
 
@@ -86,6 +87,15 @@ public final class ActiveRecovery {
 
     void verificationEnded() {
         verifyDeadline = null;
+    }
+
+    /** When guards started holding this recovery back, or null while it is not held back. */
+    Instant deferredSince() {
+        return deferredSince;
+    }
+
+    void deferredSince(Instant value) {
+        deferredSince = value;
     }
 
     boolean planned() {

@@ -195,7 +195,8 @@ public final class RecoveryLoop {
             if (ledger.quarantined()) {
                 return "";
             }
-            if (ledger.busyWith() != null && !ledger.busyWith().equals(recovery.key())) {
+            if (ledger.busyWith() != null && !ledger.busyWith().equals(recovery.key())
+                    && !preempt(state.active.get(ledger.busyWith()), recovery, now)) {
                 return "node '" + node + "' is being recovered from " + ledger.busyWith();
             }
             if (!failure.immediate() && ledger.cooldownUntil() != null && now.isBefore(ledger.cooldownUntil())) {
@@ -222,6 +223,25 @@ public final class RecoveryLoop {
         return null;
     }
 
+    /**
+     * Leadership is settled first: a confirmed failure of higher precedence takes a node from a recovery of lower
+     * precedence that is waiting for verification. The lower one keeps its place on its ladder and its attempts,
+     * and runs again once the node is free.
+     */
+    private boolean preempt(ActiveRecovery holder, ActiveRecovery challenger, Instant now) {
+        if (holder == null || challenger.failure().type().compareTo(holder.failure().type()) >= 0) {
+            return false;
+        }
+        holder.verificationEnded();
+        release(holder);
+        Map<String, Object> details = EventSink.describe(holder.failure());
+        details.put("preempted_by", challenger.key());
+        details.put("reason", challenger.failure().type() + " is settled before " + holder.failure().type());
+        state.sink.journal(new JournalRecord(now, "recovery_preempted", details));
+        LOG.info("{} preempted by {}", holder.key(), challenger.key());
+        return true;
+    }
+
     private void runLadder(ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history, Instant now,
                            List<Failure> escalated) {
         Failure failure = recovery.failure();
@@ -242,14 +262,26 @@ public final class RecoveryLoop {
             boolean deferred = result instanceof RungResult.Failed && context.deferredByGuard();
             journalRung(recovery, name, attempt, result, deferred);
             if (deferred) {
-                // a "not now" guard (quorum, a busy node, the action budget): wait without spending the budget
+                // a "not now" guard (quorum, a busy node, the action budget): wait without spending the budget,
+                // but not forever without telling anyone
+                release(recovery);
+                if (recovery.deferredSince() == null) {
+                    recovery.deferredSince(now);
+                }
+                Duration held = Duration.between(recovery.deferredSince(), now);
+                Duration limit = options.verifyTimeout().multipliedBy(options.maxRestartAttempts());
+                if (held.compareTo(limit) >= 0) {
+                    escalate(recovery, "held back by the engine's guards for " + held.toSeconds() + " s ("
+                            + result.detail() + ")", now, escalated);
+                    return;
+                }
                 Instant retry = now.plus(max(options.backoffInitial(), options.verifyInterval()));
                 failure.nodes().forEach(n -> state.ledger(n).defer(retry));
-                release(recovery);
                 LOG.info("rung '{}' for {} deferred by a guard until {}: {}", name, failure.key(), retry,
                         result.detail());
                 return;
             }
+            recovery.deferredSince(null);
             if (result instanceof RungResult.Skipped) {
                 if (rung == recovery.strategy().rungs().size() - 1) {
                     release(recovery);
