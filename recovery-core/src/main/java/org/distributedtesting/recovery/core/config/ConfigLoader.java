@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.distributedtesting.recovery.FailureType;
@@ -34,7 +35,8 @@ public final class ConfigLoader {
     private static final String RECOVERY_DIR = "recovery_dir";
 
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
-            RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY);
+            RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
+            ControlTokenSection.ENV_KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -100,7 +102,10 @@ public final class ConfigLoader {
         return fromTree(reader, root, base, base);
     }
 
-    /** A complete, valid configuration using every key, with relative paths; for {@code --help} and docs. */
+    /**
+     * A complete, valid configuration using every key but {@code control_token_file} (which must name an existing
+     * file), with relative paths; for {@code --help} and docs.
+     */
     public static String example() {
         return """
                 {
@@ -123,6 +128,7 @@ public final class ConfigLoader {
     "dry_run": false
                   },
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
+                  "control_token_env": "RECOVERY_CONTROL_TOKEN",
                   "strategies": {
                     "process_crash": {"catch_up_lag_entries": 250}
                   }
@@ -195,8 +201,11 @@ public final class ConfigLoader {
         Map<String, Settings> strategies = ConfigReader.optional(top, StrategiesSection.KEY)
                 .map(v -> StrategiesSection.read(reader, v))
                 .orElse(Map.of());
+        Optional<Path> controlTokenFile = ControlTokenSection.file(reader, top, baseDir);
+        String controlTokenEnv = ControlTokenSection.env(reader, top);
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
-        return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies);
+        return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
+                controlTokenEnv);
     }
 }

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,18 +28,34 @@ import org.distributedtesting.recovery.Settings;
  * @param options          the engine's policy (seed: {@code recovery_options})
  * @param failureTypes     the failure types to watch, in precedence order; empty means all of them
  * @param strategySettings each strategy's tuning by strategy name (config: {@code strategies})
+ * @param controlTokenFile the file holding the node protocol's control token (config: {@code control_token_file});
+ *                         when present it is used instead of the environment variable
+ * @param controlTokenEnv  the environment variable holding the control token otherwise (config:
+ *                         {@code control_token_env}, default {@value #DEFAULT_CONTROL_TOKEN_ENV})
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
-                             Set<FailureType> failureTypes, Map<String, Settings> strategySettings) {
+                             Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                             Optional<Path> controlTokenFile, String controlTokenEnv) {
+
+    /** The environment variable the control token is read from when the configuration names none. */
+    public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
 
     /**
      * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
-     * @throws IllegalArgumentException if {@code nodes} is empty or two nodes have the same id
+     * @throws IllegalArgumentException if {@code nodes} is empty, two nodes have the same id, or
+     *                                  {@code controlTokenEnv} is not the name of an environment variable
      */
     public RecoveryConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(recoveryDir, "recoveryDir");
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(controlTokenFile, "controlTokenFile");
+        Objects.requireNonNull(controlTokenEnv, "controlTokenEnv");
+        try {
+            ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         nodes = List.copyOf(nodes);
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes must not be empty");
@@ -53,6 +70,36 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         TreeMap<String, Settings> settingsCopy = new TreeMap<>(strategySettings);
         settingsCopy.values().forEach(s -> Objects.requireNonNull(s, "strategy settings must not be null"));
         strategySettings = Collections.unmodifiableMap(settingsCopy);
+    }
+
+    /**
+     * A configuration without a control token file, reading the token from {@value #DEFAULT_CONTROL_TOKEN_ENV}.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException if {@code nodes} is empty or two nodes have the same id
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, Optional.empty(),
+                DEFAULT_CONTROL_TOKEN_ENV);
+    }
+
+    /**
+     * The node protocol's control token, read now so that it can rotate: the trimmed content of
+     * {@link #controlTokenFile()} when there is one, else the trimmed value of the environment variable
+     * {@link #controlTokenEnv()}; empty when that is unset or blank. Callers must not log or print it.
+     *
+     * @param env the environment, usually {@link System#getenv()}
+     * @throws ConfigException if the token file has become unreadable, empty or more than one line; the
+     *                         message names the file, never its content
+     */
+    public Optional<String> controlToken(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        if (controlTokenFile.isPresent()) {
+            return Optional.of(ControlTokenSection.read(new ConfigReader(source.toString()), controlTokenFile.get()));
+        }
+        String value = env.get(controlTokenEnv);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
 
     /** The tuning for one strategy, {@link Settings#EMPTY} when the file has none for it. */

@@ -1,35 +1,17 @@
 package org.distributedtesting.recovery.core.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeProbe;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
-import org.distributedtesting.recovery.RecoveryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,32 +49,15 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpNodeProbe.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final int READ_CHUNK_BYTES = 8192;
 
-    private final Duration connectTimeout;
     private final int maxResponseBytes;
     private final Supplier<String> token;
-    private final ExecutorService clientExecutor;
-    private final ScheduledExecutorService watchdog;
-    private final HttpClient client;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final DeadlineClient client;
 
     private HttpNodeProbe(Builder builder) {
-        this.connectTimeout = builder.connectTimeout;
         this.maxResponseBytes = builder.maxResponseBytes;
         this.token = builder.token;
-        String name = "http-probe-" + INSTANCES.incrementAndGet();
-        this.clientExecutor = Executors.newCachedThreadPool(daemonThreads(name + "-client-"));
-        ScheduledThreadPoolExecutor guards = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-watchdog-"));
-        // a probe that ends in time cancels its guard; drop it at once rather than keep it queued until its delay
-        guards.setRemoveOnCancelPolicy(true);
-        this.watchdog = guards;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(clientExecutor)
-                .build();
+        this.client = new DeadlineClient("http-probe-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
     }
 
     /** A builder with the defaults: 2 s connect timeout, 1 MiB body limit, no token. */
@@ -110,27 +75,22 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     @Override
     public NodeStatus probe(NodeSpec node, Duration deadline) throws IOException, InterruptedException {
         Objects.requireNonNull(node, "node");
-        Objects.requireNonNull(deadline, "deadline");
-        if (deadline.isNegative() || deadline.isZero()) {
-            throw new IllegalArgumentException("deadline must be > 0, but was " + deadline);
-        }
-        if (closed.get()) {
+        Deadline end = Deadline.after(deadline);
+        if (client.isClosed()) {
             throw new IllegalStateException("HttpNodeProbe is closed; create a new one to probe node '"
                     + node.id() + "'");
         }
-        long start = System.nanoTime();
-        long end = start + saturatedNanos(deadline);
-        String secret = currentToken();
+        String secret = BearerToken.current(token);
         try {
-            NodeStatus status = exchange(node, deadline, end, secret);
+            NodeStatus status = exchange(node, end, secret);
             LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
-                    millisSince(start));
+                    end.elapsedMillis());
             return status;
         } catch (IOException | RuntimeException e) {
             // a probe racing close() meets shut-down executors; say so rather than show their rejection
-            Exception failure = closed.get() ? new IOException("the probe was closed while it ran", e) : e;
+            Exception failure = client.isClosed() ? new IOException("the probe was closed while it ran", e) : e;
             Exception reported = ProbeFailures.redact(failure, secret);
-            LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), millisSince(start),
+            LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), end.elapsedMillis(),
                     reported.getMessage());
             throw ProbeFailures.rethrow(reported);
         }
@@ -142,34 +102,21 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            // run the pending watchdogs instead of dropping them: each closes a body a probe may be blocked on
-            for (Runnable pendingGuard : watchdog.shutdownNow()) {
-                pendingGuard.run();
-            }
-            clientExecutor.shutdownNow();
-        }
+        client.close();
     }
 
-    /** The token to send now, without surrounding whitespace (a secrets file often ends in a line break). */
-    private String currentToken() {
-        if (token == null) {
-            return null;
-        }
-        String current = token.get();
-        return current == null || current.isBlank() ? null : current.strip();
-    }
-
-    private NodeStatus exchange(NodeSpec node, Duration deadline, long end, String secret)
+    private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
             throws IOException, InterruptedException {
-        HttpRequest request = request(node, remaining(end, deadline), secret);
-        HttpResponse<InputStream> response = send(request, node, deadline, end);
+        HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(node, STATUS_PATH))
+                .timeout(deadline.remaining()).header("Accept", "application/json").GET();
+        BearerToken.authorize(request, secret);
+        HttpResponse<InputStream> response = client.send(request.build(), node.host(), deadline);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new ProtocolException("node answered HTTP " + response.statusCode() + " to GET "
                         + STATUS_PATH);
             }
-            return parse(node, readBounded(body, deadline, end), secret);
+            return parse(node, client.readBounded(body, maxResponseBytes, deadline, "response"), secret);
         }
     }
 
@@ -184,134 +131,6 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private HttpRequest request(NodeSpec node, Duration timeout, String secret) {
-        URI uri;
-        try {
-            uri = new URI("http", null, node.host(), node.port(), STATUS_PATH, null, null);
-        } catch (URISyntaxException e) {
-            throw new RecoveryException("node '" + node.id() + "' has an unusable address " + node.address(), e);
-        }
-        HttpRequest.Builder request;
-        try {
-            request = HttpRequest.newBuilder(uri);
-        } catch (IllegalArgumentException e) {
-            throw new RecoveryException("node '" + node.id() + "' has an unusable address " + node.address(), e);
-        }
-        request.timeout(timeout).header("Accept", "application/json").GET();
-        if (secret != null) {
-            try {
-                request.header("Authorization", "Bearer " + secret);
-            } catch (IllegalArgumentException e) {
-                // the cause is left out on purpose: its message may quote the header value
-                throw new RecoveryException("the bearer token is not a valid HTTP header value"
-                        + " (it contains a line break or a control character)");
-            }
-        }
-        return request.build();
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request, NodeSpec node, Duration deadline, long end)
-            throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<InputStream>> future = client.sendAsync(request, BodyHandlers.ofInputStream());
-        try {
-            return future.get(remainingNanos(end), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abandon(future);
-            throw ProbeFailures.timedOut(deadline);
-        } catch (InterruptedException e) {
-            abandon(future);
-            throw e;
-        } catch (ExecutionException e) {
-            throw ProbeFailures.transportFailure(e.getCause(), node, deadline, connectTimeout);
-        }
-    }
-
-    /**
-     * Reads at most {@code maxResponseBytes + 1} bytes on the calling thread. The stream's blocking read cannot
-     * time out on its own and ignores interrupts, so a watchdog closes the stream at the deadline; a closed stream
-     * ends a blocked read at once.
-     */
-    private byte[] readBounded(InputStream body, Duration deadline, long end) throws IOException {
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> guard = watchdog.schedule(() -> {
-            expired.set(true);
-            closeAbandoned(body);
-        }, remainingNanos(end), TimeUnit.NANOSECONDS);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(READ_CHUNK_BYTES, maxResponseBytes + 1));
-            byte[] chunk = new byte[READ_CHUNK_BYTES];
-            while (true) {
-                if (expired.get() || System.nanoTime() - end >= 0) {
-                    throw ProbeFailures.timedOut(deadline);
-                }
-                int wanted = (int) Math.min(chunk.length, (long) maxResponseBytes + 1 - out.size());
-                int read = body.read(chunk, 0, wanted);
-                if (read < 0) {
-                    return out.toByteArray();
-                }
-                out.write(chunk, 0, read);
-                if (out.size() > maxResponseBytes) {
-                    throw new ProtocolException("response exceeds " + maxResponseBytes + " bytes");
-                }
-            }
-        } catch (IOException e) {
-            if (expired.get()) {
-                throw ProbeFailures.timedOut(deadline);
-            }
-            throw e;
-        } finally {
-            guard.cancel(false);
-        }
-    }
-
-    private void abandon(CompletableFuture<HttpResponse<InputStream>> future) {
-        future.cancel(true);
-        // a response that arrives anyway must not keep its connection open
-        future.thenAccept(response -> closeAbandoned(response.body()));
-    }
-
-    private static void closeAbandoned(InputStream body) {
-        try {
-            body.close();
-        } catch (IOException e) {
-            LOG.debug("Closing an abandoned response body failed: {}", e.toString());
-        }
-    }
-
-    private static long remainingNanos(long end) {
-        return Math.max(0, end - System.nanoTime());
-    }
-
-    private static Duration remaining(long end, Duration deadline) throws HttpTimeoutException {
-        long nanos = remainingNanos(end);
-        if (nanos == 0) {
-            throw ProbeFailures.timedOut(deadline);
-        }
-        return Duration.ofNanos(nanos);
-    }
-
-    private static long saturatedNanos(Duration duration) {
-        try {
-            return duration.toNanos();
-        } catch (ArithmeticException e) {
-            // over 292 years: as good as forever, and end = now + this must not overflow
-            return Long.MAX_VALUE / 2;
-        }
-    }
-
-    private static long millisSince(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /**

@@ -1,6 +1,13 @@
 package org.distributedtesting.recovery.core.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -14,10 +21,52 @@ import java.util.Optional;
  */
 final class JsonReads {
 
+    /** Reads and writes every body of the node protocol. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            // two values for one member would make a message ambiguous
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
     /** Longest rendering of an offending value in a message; a node's answer can be large. */
     private static final int MAX_VALUE_CHARS = 40;
 
     private JsonReads() {
+    }
+
+    /**
+     * A body that must be one JSON object.
+     *
+     * @param what names the body in messages, for example {@code "response"} or {@code "request body"}
+     * @throws ProtocolException if it is not JSON, empty, or not an object
+     */
+    static JsonNode readObject(byte[] body, String what) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ProtocolException(what + " is not valid JSON" + where, e);
+        } catch (IOException e) {
+            throw new ProtocolException(what + " cannot be read as JSON", e);
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new ProtocolException(what + " is empty");
+        }
+        if (!root.isObject()) {
+            throw new ProtocolException(what + " must be a JSON object, but was " + render(root));
+        }
+        return root;
+    }
+
+    /** JSON text of a tree of strings, numbers, booleans, arrays and objects. */
+    static byte[] write(JsonNode tree) {
+        try {
+            return MAPPER.writeValueAsBytes(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree of strings and numbers", e);
+        }
     }
 
     /** The member, or empty when it is missing or JSON {@code null} (both mean "not reported"). */

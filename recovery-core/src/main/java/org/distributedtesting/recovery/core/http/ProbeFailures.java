@@ -10,12 +10,11 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryException;
 
 /**
- * The failures {@link HttpNodeProbe} reports: short messages for what the HTTP client raised, and redaction of
- * the bearer token from anything a node echoed back.
+ * The failures {@link HttpNodeProbe} and {@link HttpNodeControl} report: short messages for what the HTTP client
+ * raised, and redaction of the bearer token from anything a node echoed back.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,13 +28,8 @@ final class ProbeFailures {
     private ProbeFailures() {
     }
 
-    static HttpTimeoutException timedOut(Duration deadline) {
-        return new HttpTimeoutException("timed out after " + deadline.toMillis() + " ms");
-    }
-
     /** A short message for why a request got no response, keeping the client's exception as the cause. */
-    static IOException transportFailure(Throwable failure, NodeSpec node, Duration deadline,
-                                        Duration connectTimeout) {
+    static IOException transportFailure(Throwable failure, String host, Deadline deadline, Duration connectTimeout) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
@@ -46,10 +40,10 @@ final class ProbeFailures {
                     + connectTimeout.toMillis() + " ms"), cause);
         }
         if (cause instanceof HttpTimeoutException) {
-            return withCause(timedOut(deadline), cause);
+            return withCause(deadline.timedOut(), cause);
         }
         if (hasCause(cause, UnresolvedAddressException.class) || cause instanceof UnknownHostException) {
-            return withCause(new UnknownHostException("unknown host '" + node.host() + "'"), cause);
+            return withCause(new UnknownHostException("unknown host '" + host + "'"), cause);
         }
         if (cause instanceof ConnectException) {
             String message = cause.getMessage();
@@ -91,6 +85,11 @@ final class ProbeFailures {
             return new IOException(message);
         }
         return new RecoveryException(message);
+    }
+
+    /** {@code text} with every occurrence of the token replaced; as is when {@code secret} is null. */
+    static String redact(String text, String secret) {
+        return secret == null || text == null ? text : text.replace(secret, REDACTED);
     }
 
     /** Throws an {@link IOException} as is, or an unchecked exception: the only kinds a probe reports. */

@@ -11,16 +11,9 @@ import static org.distributedtesting.recovery.core.http.JsonReads.oneOf;
 import static org.distributedtesting.recovery.core.http.JsonReads.required;
 import static org.distributedtesting.recovery.core.http.JsonReads.text;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,12 +51,6 @@ import org.distributedtesting.recovery.StateChecksum;
  */
 public final class StatusJson {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            // two values for one member would make the answer ambiguous
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private static final String[] ROLES = {"leader", "follower", "candidate", "learner"};
     private static final String[] INTEGRITY_STATUSES = {"ok", "failed", "unknown"};
 
@@ -84,7 +71,7 @@ public final class StatusJson {
     public static NodeStatus parse(NodeId expectedNode, byte[] body) {
         Objects.requireNonNull(expectedNode, "expectedNode");
         Objects.requireNonNull(body, "body");
-        JsonNode root = readTree(body);
+        JsonNode root = JsonReads.readObject(body, "response");
         member(root, "node_id").map(v -> text(v, "node_id")).ifPresent(answered -> {
             if (!answered.equals(expectedNode.value())) {
                 throw new ProtocolException("answered as node '" + JsonReads.shorten(answered) + "', expected '"
@@ -127,9 +114,14 @@ public final class StatusJson {
      * @throws NullPointerException if an argument is null
      */
     public static byte[] write(NodeId node, NodeStatus status) {
+        return JsonReads.write(tree(node, status));
+    }
+
+    /** The status answer as a JSON tree, for the server's views of parts of it. */
+    static ObjectNode tree(NodeId node, NodeStatus status) {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(status, "status");
-        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode root = JsonReads.MAPPER.createObjectNode();
         root.put("node_id", node.value());
         if (status.role() != Role.UNKNOWN) {
             root.put("role", status.role().name().toLowerCase(Locale.ROOT));
@@ -167,30 +159,6 @@ public final class StatusJson {
         new TreeMap<>(status.peerReachability()).forEach((peer, reachable) -> peers.put(peer.value(), reachable));
         root.put("elections_started", status.electionsStarted());
         root.put("elections_paused", status.electionsPaused());
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a JSON tree of strings and numbers", e);
-        }
-    }
-
-    private static JsonNode readTree(byte[] body) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ProtocolException("response is not valid JSON" + where, e);
-        } catch (IOException e) {
-            throw new ProtocolException("response cannot be read as JSON", e);
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new ProtocolException("response is empty");
-        }
-        if (!root.isObject()) {
-            throw new ProtocolException("response must be a JSON object, but was " + JsonReads.render(root));
-        }
         return root;
     }
 

@@ -19,6 +19,11 @@ class BadConfigTest {
 
     /** A regular file in the config directory, for cases that need a file where a directory should be. */
     private static final String REGULAR_FILE = "regular-file";
+    /** Token files that cannot serve as one. */
+    private static final String EMPTY_TOKEN = "empty-token";
+    private static final String BLANK_TOKEN = "blank-token";
+    private static final String TWO_LINE_TOKEN = "two-line-token";
+    private static final String BINARY_TOKEN = "binary-token";
 
     private static final String NODE = "{'id': 'n1', 'host': 'h', 'port': 1, 'data_dir': 'd'}";
     private static final String NODES = "'nodes': [" + NODE + "]";
@@ -30,6 +35,10 @@ class BadConfigTest {
     @BeforeEach
     void createRegularFile() throws IOException {
         Files.writeString(dir.resolve(REGULAR_FILE), "not a directory");
+        Files.writeString(dir.resolve(EMPTY_TOKEN), "");
+        Files.writeString(dir.resolve(BLANK_TOKEN), " \n\t\n");
+        Files.writeString(dir.resolve(TWO_LINE_TOKEN), "first-half\nsecond-half\n");
+        Files.write(dir.resolve(BINARY_TOKEN), new byte[] {(byte) 0xC3, (byte) 0x28, 'a'});
     }
 
     static Stream<Arguments> badConfigs() {
@@ -118,6 +127,31 @@ class BadConfigTest {
                 bad("strategy setting is an object", "{" + VALID_TOP + ", 'strategies': {'process_crash': "
                         + "{'window': {'seconds': 5}}}}", "strategies.process_crash.window",
                         "must be a number, true/false or a string, but was an object"),
+                bad("control_token_file missing", top("'control_token_file': 'secrets/token'"),
+                        "control_token_file", "secrets/token' does not exist"),
+                bad("control_token_file a directory", top("'control_token_file': '.'"), "control_token_file",
+                        "is not a regular file"),
+                bad("control_token_file empty", top("'control_token_file': '" + EMPTY_TOKEN + "'"),
+                        "control_token_file", EMPTY_TOKEN + "' is empty; it must hold the token"),
+                bad("control_token_file only whitespace", top("'control_token_file': '" + BLANK_TOKEN + "'"),
+                        "control_token_file", "is empty; it must hold the token"),
+                bad("control_token_file two lines", top("'control_token_file': '" + TWO_LINE_TOKEN + "'"),
+                        "control_token_file", "must hold the token on one line, without control characters"),
+                bad("control_token_file not UTF-8", top("'control_token_file': '" + BINARY_TOKEN + "'"),
+                        "control_token_file", "is not UTF-8 text"),
+                bad("control_token_file blank", top("'control_token_file': ' '"), "control_token_file",
+                        "must not be blank"),
+                bad("control_token_file not a string", top("'control_token_file': 5"), "control_token_file",
+                        "must be a string, but was 5"),
+                bad("control_token_env with a dash", top("'control_token_env': 'MY-TOKEN'"), "control_token_env",
+                        "must be the name of an environment variable (letters, digits and '_', not starting with a"
+                                + " digit), but was 'MY-TOKEN'"),
+                bad("control_token_env starting with a digit", top("'control_token_env': '1TOKEN'"),
+                        "control_token_env", "but was '1TOKEN'"),
+                bad("control_token_env null", top("'control_token_env': null"), "control_token_env",
+                        "must be a string, but was null"),
+                bad("control_token misspelt", top("'control_token_fil': 'x'"), "control_token_fil",
+                        "did you mean 'control_token_file'?"),
                 bad("strategy setting is an array", "{" + VALID_TOP + ", 'strategies': {'process_crash': "
                         + "{'hosts': ['a']}}}", "strategies.process_crash.hosts", "but was an array"));
     }
@@ -202,6 +236,10 @@ class BadConfigTest {
 
     private static String nodes(String nodes) {
         return "{'nodes': [" + nodes + "], 'recovery_dir': 'rec'}";
+    }
+
+    private static String top(String keys) {
+        return "{" + VALID_TOP + ", " + keys + "}";
     }
 
     private static String options(String options) {

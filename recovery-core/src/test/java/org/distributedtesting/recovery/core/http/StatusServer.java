@@ -9,15 +9,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distributedtesting.recovery.NodeSpec;
 
 /**
- * A real HTTP server on 127.0.0.1 and an ephemeral port that plays one node's {@code /api/status}. Handlers that
- * stall wait on {@link #released()}, which {@link #close()} opens, so no handler outlives its test.
+ * A real HTTP server on 127.0.0.1 and an ephemeral port that plays one node: its handler answers every path
+ * ({@code /api/status}, the control paths). Handlers that stall wait on {@link #released()}, which
+ * {@link #close()} opens, so no handler outlives its test.
  *
  * <p>Not thread-safe to configure; handlers run on the server's daemon threads.
  */
@@ -37,11 +40,11 @@ final class StatusServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext(HttpNodeProbe.STATUS_PATH, handler);
+        server.createContext("/", handler);
         server.start();
     }
 
-    /** A server whose status path is answered by {@code handler}. */
+    /** A server whose every path is answered by {@code handler}. */
     static StatusServer start(HttpHandler handler) throws IOException {
         return new StatusServer(handler);
     }
@@ -66,6 +69,26 @@ final class StatusServer implements AutoCloseable {
     /** Opens when the test ends; stalling handlers wait on it. */
     CountDownLatch released() {
         return released;
+    }
+
+    /** Blocks a stalling handler until the test ends. */
+    void awaitRelease() throws IOException {
+        try {
+            released.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("handler interrupted", e);
+        }
+    }
+
+    /** Waits up to {@code wait} for the test to end, as a handler's pace; whether it has. */
+    boolean releasedWithin(Duration wait) throws IOException {
+        try {
+            return released.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("handler interrupted", e);
+        }
     }
 
     /** The node this server plays, named {@code id}. */

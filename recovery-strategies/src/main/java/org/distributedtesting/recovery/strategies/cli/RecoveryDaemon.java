@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.distributedtesting.recovery.RecoveryException;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
@@ -15,6 +16,7 @@ import org.distributedtesting.recovery.core.StrategyRegistry;
 import org.distributedtesting.recovery.core.config.ConfigException;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
+import org.distributedtesting.recovery.core.http.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.HttpNodeProbe;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
@@ -166,9 +168,12 @@ public final class RecoveryDaemon implements Callable<Integer> {
         }
         RecoveryConfig cfg;
         List<RecoveryStrategy> strategies;
+        boolean hasToken;
         try {
             cfg = ConfigLoader.load(config);
             strategies = chooseStrategies(cfg);
+            // read once now, so that a token file gone bad is a usage error rather than refused actions later
+            hasToken = cfg.controlToken(System.getenv()).isPresent();
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("recovery: " + oneLine(e));
             return USAGE;
@@ -182,10 +187,14 @@ public final class RecoveryDaemon implements Callable<Integer> {
             err.println("recovery: cannot open the journal in " + cfg.recoveryDir() + ": " + oneLine(e));
             return USAGE;
         }
-        HttpNodeProbe probe = HttpNodeProbe.builder().build();
+        // asked on every request, so that a rotated token file takes effect; never printed or logged
+        RecoveryConfig loaded = cfg;
+        Supplier<String> token = () -> loaded.controlToken(System.getenv()).orElse(null);
+        HttpNodeProbe probe = HttpNodeProbe.builder().token(token).build();
+        HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).build();
         LocalProcessSupervisor supervisor = supervised ? new LocalProcessSupervisor() : null;
-        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).strategies(strategies)
-                .options(options).journal(journal).listener(new Timeline(out));
+        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(control)
+                .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
         if (supervisor != null) {
             builder.supervisor(supervisor);
         }
@@ -194,6 +203,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
             engine.close();
             saveAndClose(journal);
             probe.close();
+            control.close();
             if (supervisor != null) {
                 supervisor.close();
             }
@@ -201,6 +211,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
         out.println("watching " + cfg.nodes().size() + " nodes with " + strategies.size() + " strategies"
                 + (options.dryRun() ? " (dry run: nothing will be changed)" : "") + "; journal "
                 + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
+        if (!hasToken) {
+            out.println("no control token (set " + cfg.controlTokenEnv() + " or control_token_file): nodes will"
+                    + " refuse control actions other than process restarts");
+        }
         if (daemon) {
             return runDaemon(engine, shutdown);
         }

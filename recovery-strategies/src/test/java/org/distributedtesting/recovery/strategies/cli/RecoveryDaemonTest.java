@@ -74,6 +74,16 @@ class RecoveryDaemonTest {
     }
 
     @Test
+    void aMissingControlTokenFileIsAConfigErrorThatNamesTheFile() throws Exception {
+        Path config = Files.writeString(dir.resolve("t.json"), "{\"nodes\": [{\"id\": \"n1\", \"host\":"
+                + " \"127.0.0.1\", \"port\": 1, \"data_dir\": \"d\"}], \"recovery_dir\": \"r\","
+                + " \"control_token_file\": \"secrets/token\"}");
+        assertThat(run("--config", config.toString())).isEqualTo(2);
+        assertThat(err()).isEqualTo("recovery: " + config + ": control_token_file: '"
+                + dir.resolve("secrets/token") + "' does not exist" + System.lineSeparator());
+    }
+
+    @Test
     void printsAnExampleConfigThatLoads() throws Exception {
         assertThat(run("--example-config")).isZero();
         String example = out.toString(StandardCharsets.UTF_8);

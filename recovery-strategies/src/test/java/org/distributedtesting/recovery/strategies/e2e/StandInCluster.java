@@ -25,7 +25,15 @@ final class StandInCluster implements AutoCloseable {
     final List<NodeSpec> nodes = new ArrayList<>();
     private final LocalProcessSupervisor supervisor = new LocalProcessSupervisor();
 
+    /** A cluster whose node {@code hangingNode} (1-based; -1 for none) accepts connections and never answers. */
     StandInCluster(Path dir, int size, int hangingNode) throws IOException {
+        this(dir, size, hangingNode, StandInNode.Hostility.HANG);
+    }
+
+    /**
+     * A cluster whose node {@code hostileNode} (1-based; -1 for none) breaks the protocol as {@code hostility} says.
+     */
+    StandInCluster(Path dir, int size, int hostileNode, StandInNode.Hostility hostility) throws IOException {
         this.dir = dir;
         String classpath = System.getProperty("java.class.path");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -35,8 +43,8 @@ final class StandInCluster implements AutoCloseable {
             if (i == 1) {
                 command.add("--leader");
             }
-            if (i == hangingNode) {
-                command.add("--hang");
+            if (i == hostileNode) {
+                command.addAll(List.of("--hostile", hostility.argument()));
             }
             Path data = Files.createDirectories(dir.resolve("node-" + i));
             nodes.add(new NodeSpec(NodeId.of("node-" + i), "127.0.0.1", freePort(), data, List.of(), command));
@@ -54,7 +62,7 @@ final class StandInCluster implements AutoCloseable {
         nodes.forEach(supervisor::start);
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
             for (NodeSpec node : nodes) {
-                if (node.startCommand().contains("--hang")) {
+                if (node.startCommand().contains("--hostile")) {
                     continue;
                 }
                 await("node " + node.id() + " answers").atMost(Duration.ofSeconds(30))
@@ -84,6 +92,11 @@ final class StandInCluster implements AutoCloseable {
 
     /** The cluster as a config file, with fast recovery options for tests. */
     Path writeConfig(String recoveryOptions) throws IOException {
+        return writeConfig(recoveryOptions, "");
+    }
+
+    /** The cluster as a config file, with fast recovery options and more top-level keys ({@code "k": v, ...}). */
+    Path writeConfig(String recoveryOptions, String moreKeys) throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"nodes\": [\n");
         for (int i = 0; i < nodes.size(); i++) {
             NodeSpec n = nodes.get(i);
@@ -95,7 +108,8 @@ final class StandInCluster implements AutoCloseable {
             json.append("]}").append(i + 1 < nodes.size() ? "," : "").append('\n');
         }
         json.append("  ],\n  \"recovery_dir\": \"").append(dir.resolve("recovery")).append("\",\n")
-                .append("  \"recovery_options\": ").append(recoveryOptions).append("\n}\n");
+                .append("  \"recovery_options\": ").append(recoveryOptions)
+                .append(moreKeys.isEmpty() ? "" : ",\n  " + moreKeys).append("\n}\n");
         return Files.writeString(dir.resolve("cluster.json"), json);
     }
 

@@ -1,12 +1,16 @@
 package org.distributedtesting.recovery.strategies.e2e;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
@@ -16,10 +20,29 @@ import org.distributedtesting.recovery.core.http.NodeProtocolServer;
 /**
  * A stand-in coordinator node for end-to-end tests: a separate JVM that serves the node protocol through core's
  * {@link NodeProtocolServer} on 127.0.0.1 like a healthy member of a 3-node cluster (node-1 leads). With
- * {@code --hang} it accepts connections and never answers. Usage:
- * {@code StandInNode --id node-2 --port 7002 [--leader] [--hang]}.
+ * {@code --hostile MODE} it plays a node that breaks the protocol on every path instead ({@link Hostility});
+ * {@code --hang} is {@code --hostile hang}. Usage:
+ * {@code StandInNode --id node-2 --port 7002 [--leader] [--hostile hang|garbage|huge|trickle]}.
  */
 public final class StandInNode {
+
+    /** The ways a hostile stand-in breaks the protocol. */
+    enum Hostility {
+        /** Accepts connections, reads nothing, answers nothing: a node stuck in a deadlock. */
+        HANG,
+        /** Answers every request at once with 200 and a body that is not JSON. */
+        GARBAGE,
+        /** Answers with 200 and a body of 100 MB, sent as fast as the client reads. */
+        HUGE,
+        /** Answers with 200 and then one byte of body every 100 ms, without end. */
+        TRICKLE;
+
+        String argument() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final long HUNDRED_MEGABYTES = 100L * 1024 * 1024;
 
     private StandInNode() {
     }
@@ -28,18 +51,19 @@ public final class StandInNode {
         String id = null;
         int port = -1;
         boolean leader = false;
-        boolean hang = false;
+        Hostility hostility = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--id" -> id = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--leader" -> leader = true;
-                case "--hang" -> hang = true;
+                case "--hang" -> hostility = Hostility.HANG;
+                case "--hostile" -> hostility = Hostility.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        if (hang) {
-            hangForever(port);
+        if (hostility != null) {
+            serveHostile(port, hostility);
             return;
         }
         NodeStatus status = NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1)
@@ -50,14 +74,72 @@ public final class StandInNode {
         new CountDownLatch(1).await();
     }
 
-    /** Accepts connections, reads nothing, answers nothing: a node stuck in a deadlock. */
-    private static void hangForever(int port) throws IOException {
-        List<Socket> held = new ArrayList<>();
+    /** Accepts connections for ever, each served by its own thread; the JVM ends when it is killed. */
+    private static void serveHostile(int port, Hostility hostility) throws IOException {
         try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
-            System.out.println("stand-in hanging on 127.0.0.1:" + port);
+            System.out.println("stand-in " + hostility.argument() + " on 127.0.0.1:" + port);
             while (true) {
-                held.add(server.accept());
+                Socket connection = server.accept();
+                Thread thread = new Thread(() -> misbehave(connection, hostility), "hostile-" + port);
+                thread.setDaemon(true);
+                thread.start();
             }
         }
+    }
+
+    private static void misbehave(Socket connection, Hostility hostility) {
+        try (connection) {
+            if (hostility == Hostility.HANG) {
+                // hold the connection open and silent until the client gives up
+                connection.getInputStream().transferTo(OutputStream.nullOutputStream());
+                return;
+            }
+            skipRequestHead(connection.getInputStream());
+            OutputStream out = connection.getOutputStream();
+            switch (hostility) {
+                case GARBAGE -> out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 22\r\nConnection: close\r\n\r\n<html>It works!</html>"));
+                case HUGE -> {
+                    out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                            + "{\"padding\":\""));
+                    byte[] padding = new byte[64 * 1024];
+                    Arrays.fill(padding, (byte) 'a');
+                    for (long sent = 0; sent < HUNDRED_MEGABYTES; sent += padding.length) {
+                        out.write(padding);
+                    }
+                }
+                case TRICKLE -> {
+                    out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"));
+                    while (true) {
+                        out.write(' ');
+                        out.flush();
+                        TimeUnit.MILLISECONDS.sleep(100); // the node's pace; it ends when the client hangs up
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled " + hostility);
+            }
+            out.flush();
+        } catch (IOException clientHungUp) {
+            // the client gave up, as it should: nothing more to send
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads the request line and headers; the body, if any, is never read. */
+    private static void skipRequestHead(InputStream in) throws IOException {
+        int matched = 0;
+        byte[] end = ascii("\r\n\r\n");
+        while (matched < end.length) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("request ended before its headers did");
+            }
+            matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
