@@ -153,12 +153,13 @@ class LogCorruptionStrategyTest {
     }
 
     @Test
-    void bothDataStrategiesAreRegisteredThroughServiceLoaderAsTheDataSet() {
+    void theThreeDataStrategiesAreRegisteredThroughServiceLoaderAsTheDataSet() {
         StrategyRegistry registry = StrategyRegistry.discover(n -> Settings.EMPTY);
 
-        assertThat(registry.resolve(BuiltInStrategies.DATA)).hasSize(2)
+        assertThat(registry.resolve(BuiltInStrategies.DATA)).hasSize(3)
                 .hasAtLeastOneElementOfType(LogCorruptionStrategy.class)
-                .hasAtLeastOneElementOfType(DatabaseCorruptionStrategy.class);
+                .hasAtLeastOneElementOfType(DatabaseCorruptionStrategy.class)
+                .hasAtLeastOneElementOfType(StateDivergenceStrategy.class);
         assertThat(registry.problems()).isEmpty();
     }
 }

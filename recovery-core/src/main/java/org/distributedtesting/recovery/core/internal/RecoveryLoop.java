@@ -40,11 +40,13 @@ public final class RecoveryLoop {
     private final EngineState state;
     private final FailureTracker tracker = new FailureTracker();
     private final RecoveryOptions options;
+    private final Escalations escalations;
 
     /** @param state the engine's memory */
     public RecoveryLoop(EngineState state) {
         this.state = Objects.requireNonNull(state, "state");
         this.options = state.options;
+        this.escalations = new Escalations(state);
     }
 
     /** Runs the loop over one cycle's snapshot and detections. */
@@ -56,7 +58,7 @@ public final class RecoveryLoop {
         state.suspect.clear();
         detected.forEach(d -> state.suspect.addAll(d.failure().nodes()));
         updateHealth(now);
-        verify(snapshot, history, now, verified);
+        verify(snapshot, history, now, verified, escalated);
         for (Tracked gone : tracker.update(detected, now)) {
             cleared(gone, now);
         }
@@ -125,7 +127,8 @@ public final class RecoveryLoop {
         LOG.info("'{}' half-open after {} s in quarantine: one more attempt allowed", node, retry.toSeconds());
     }
 
-    private void verify(ClusterSnapshot snapshot, ClusterHistory history, Instant now, List<Failure> verified) {
+    private void verify(ClusterSnapshot snapshot, ClusterHistory history, Instant now, List<Failure> verified,
+                        List<Failure> escalated) {
         for (ActiveRecovery recovery : List.copyOf(state.active.values())) {
             if (!recovery.awaitingVerification()) {
                 continue;
@@ -161,6 +164,9 @@ public final class RecoveryLoop {
                 recovery.verificationEnded();
                 release(recovery);
                 recovery.climb();
+                if (!clearIfGone(recovery, now)) {
+                    escalations.ifAttemptsSpent(recovery, now, escalated);
+                }
             }
         }
     }
@@ -209,15 +215,14 @@ public final class RecoveryLoop {
             }
         }
         if (attempts >= options.maxRestartAttempts()) {
-            escalate(recovery, "max_restart_attempts (" + options.maxRestartAttempts() + ") reached within "
-                    + "restart_cooldown (" + options.restartCooldown().toSeconds() + " s)", now, escalated);
+            escalations.escalate(recovery, escalations.attemptsSpent(), now, escalated);
             return "";
         }
         if (next != null && now.isBefore(next) && !failure.immediate()) {
             return "backoff until " + next;
         }
         if (state.actionsInWindow(now) >= options.actionBudget()) {
-            budgetSpent(failure, now);
+            escalations.budgetSpent(failure, now);
             return "global action budget spent";
         }
         return null;
@@ -239,6 +244,28 @@ public final class RecoveryLoop {
         details.put("reason", challenger.failure().type() + " is settled before " + holder.failure().type());
         state.sink.journal(new JournalRecord(now, "recovery_preempted", details));
         LOG.info("{} preempted by {}", holder.key(), challenger.key());
+        clearIfGone(holder, now);
+        return true;
+    }
+
+    /**
+     * A recovery whose verification ended unresolved (timed out, or preempted) after its failure had stopped being
+     * detected (the verification was to decide): nothing is left to recover, so the failure is cleared. Left in
+     * place, the recovery would wait for ever, and a later failure of the same key would inherit its rung.
+     *
+     * @return whether it was cleared
+     */
+    private boolean clearIfGone(ActiveRecovery recovery, Instant now) {
+        if (tracker.get(recovery.key()) != null) {
+            return false;
+        }
+        state.active.remove(recovery.key());
+        Map<String, Object> details = EventSink.describe(recovery.failure());
+        details.put("outcome", "cleared");
+        details.put("reason", "no longer detected when its verification ended");
+        state.sink.journal(new JournalRecord(now, "failure_cleared", details));
+        state.sink.publish(new RecoveryEvent.FailureCleared(now, recovery.failure()));
+        LOG.info("{} cleared: no longer detected when its verification ended", recovery.key());
         return true;
     }
 
@@ -271,8 +298,8 @@ public final class RecoveryLoop {
                 Duration held = Duration.between(recovery.deferredSince(), now);
                 Duration limit = options.verifyTimeout().multipliedBy(options.maxRestartAttempts());
                 if (held.compareTo(limit) >= 0) {
-                    escalate(recovery, "held back by the engine's guards for " + held.toSeconds() + " s ("
-                            + result.detail() + ")", now, escalated);
+                    escalations.escalate(recovery, "held back by the engine's guards for " + held.toSeconds()
+                            + " s (" + result.detail() + ")", now, escalated);
                     return;
                 }
                 Instant retry = now.plus(max(options.backoffInitial(), options.verifyInterval()));
@@ -285,7 +312,7 @@ public final class RecoveryLoop {
             if (result instanceof RungResult.Skipped) {
                 if (rung == recovery.strategy().rungs().size() - 1) {
                     release(recovery);
-                    escalate(recovery, "no rung of '" + recovery.strategy().name() + "' applies: "
+                    escalations.escalate(recovery, "no rung of '" + recovery.strategy().name() + "' applies: "
                             + result.detail(), now, escalated);
                     return;
                 }
@@ -304,6 +331,7 @@ public final class RecoveryLoop {
                 rungFailed(recovery, name, result.detail(), now);
                 release(recovery);
                 recovery.climb();
+                escalations.ifAttemptsSpent(recovery, now, escalated);
             }
             return;
         }
@@ -337,41 +365,6 @@ public final class RecoveryLoop {
         state.sink.journal(new JournalRecord(now, "recovery_rung_failed", details));
         state.sink.publish(new RecoveryEvent.RungFailed(now, recovery.failure(), rung, reason));
         LOG.warn("rung '{}' did not recover {}: {}", rung, recovery.key(), reason);
-    }
-
-    private void escalate(ActiveRecovery recovery, String reason, Instant now, List<Failure> escalated) {
-        Failure failure = recovery.failure();
-        Map<String, Object> details = EventSink.describe(failure);
-        details.put("reason", reason);
-        details.put("outcome", "escalated");
-        state.sink.journal(new JournalRecord(now, "recovery_escalated", details));
-        for (NodeId node : failure.nodes()) {
-            state.ledger(node).quarantine(now);
-            Map<String, Object> q = new LinkedHashMap<>();
-            q.put("node", node.value());
-            q.put("reason", reason);
-            q.put("failure_id", failure.key());
-            state.sink.journal(new JournalRecord(now, "node_quarantined", q));
-        }
-        state.sink.publish(new RecoveryEvent.Escalated(now, failure, failure.nodes(), reason));
-        LOG.error("ALERT: gave up recovering {} and quarantined {}: {}", failure.key(), failure.nodes(), reason);
-        state.active.remove(recovery.key());
-        escalated.add(failure);
-    }
-
-    private void budgetSpent(Failure failure, Instant now) {
-        if (state.budgetAlertedAt != null
-                && now.isBefore(state.budgetAlertedAt.plus(options.actionBudgetWindow()))) {
-            return;
-        }
-        state.budgetAlertedAt = now;
-        String reason = "the cluster-wide budget of " + options.actionBudget() + " actions per "
-                + options.actionBudgetWindow().toSeconds() + " s is spent; waiting";
-        Map<String, Object> details = EventSink.describe(failure);
-        details.put("reason", reason);
-        state.sink.journal(new JournalRecord(now, "action_budget_exhausted", details));
-        state.sink.publish(new RecoveryEvent.Escalated(now, failure, List.of(), reason));
-        LOG.error("ALERT: {}", reason);
     }
 
     private void release(ActiveRecovery recovery) {

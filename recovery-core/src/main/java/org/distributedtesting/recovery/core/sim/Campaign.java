@@ -79,7 +79,8 @@ public final class Campaign {
                 .warmup(Duration.ofSeconds(2 + random.nextInt(8)));
         List<Long> offsets = new ArrayList<>();
         for (int f = 0; f < count; f++) {
-            long offset = f == 0 ? 0 : offsets.get(f - 1) + random.nextInt(120_000);
+            // after the last fault kept (one that would overlap too many is left out)
+            long offset = f == 0 ? 0 : offsets.get(offsets.size() - 1) + random.nextInt(120_000);
             long overlapping = offsets.stream().filter(o -> offset - o < OVERLAP_MILLIS).count();
             if (overlapping >= tolerance) {
                 continue;

@@ -384,6 +384,12 @@ final class RaftNode {
         becomeFollower(s.term(), s.from());
         lastHeardFromLeader = sim.now();
         resetElectionTimer();
+        if (log.check().failed()) {
+            // a node does not build on storage that fails its own check, as it does not compact it: the corruption
+            // stays visible until the log is repaired, and the reply claims no entry for the leader to count
+            reply(s.from(), new Message.SnapshotReply(term, index, 0));
+            return;
+        }
         Snapshot snapshot = s.snapshot();
         if (log.termAt(snapshot.index()) != snapshot.term()) {
             log.install(snapshot);

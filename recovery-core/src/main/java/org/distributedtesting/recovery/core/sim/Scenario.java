@@ -56,6 +56,8 @@ public final class Scenario {
         long detectedAt = -1;
         long recoveredAt = -1;
         final List<String> rungs = new ArrayList<>();
+        /** The failures of this fault the engine has confirmed and not yet verified, cleared or escalated. */
+        final Set<String> open = new HashSet<>();
         boolean escalated;
 
         Tracked(InjectedFault fault, long healAt) {
@@ -71,6 +73,11 @@ public final class Scenario {
             fault.heal();
             healed = true;
             healedAtMillis = now;
+        }
+
+        /** Healed with no failure of it still open: nothing left for the engine to verify. */
+        boolean healedUnseen() {
+            return healed && open.isEmpty() && recoveredAt < 0;
         }
 
         boolean settled() {
@@ -142,7 +149,7 @@ public final class Scenario {
                 healthy = report.healthy();
                 healthyCycles = healthy ? healthyCycles + 1 : 0;
                 if (pending.isEmpty() && now() >= start && healthyCycles >= HEALTHY_CYCLES_TO_END
-                        && tracked.stream().allMatch(t -> t.settled() || t.healed && t.detectedAt < 0)) {
+                        && tracked.stream().allMatch(t -> t.settled() || t.healedUnseen())) {
                     break;
                 }
             }
@@ -204,20 +211,27 @@ public final class Scenario {
         events.add(event);
         long at = now();
         for (Tracked t : tracked) {
-            if (event instanceof RecoveryEvent.FailureConfirmed e && t.matches(e.failure()) && t.detectedAt < 0) {
-                t.detectedAt = at;
+            if (event instanceof RecoveryEvent.FailureConfirmed e && t.matches(e.failure())) {
+                t.open.add(e.failure().key());
+                if (t.detectedAt < 0) {
+                    t.detectedAt = at;
+                }
             } else if (event instanceof RecoveryEvent.RungAttempted e && t.matches(e.failure()) && !t.settled()) {
                 t.rungs.add(e.rung());
             } else if (event instanceof RecoveryEvent.RecoveryVerified e && t.matches(e.failure())
                     && t.recoveredAt < 0) {
+                t.open.remove(e.failure().key());
                 t.recoveredAt = at;
                 if (t.fault.type().equals(FailureType.STATE_DIVERGENCE)) {
                     t.fault.nodes().forEach(cluster.invariants()::clearExemption);
                 }
-            } else if (event instanceof RecoveryEvent.FailureCleared e && t.matches(e.failure()) && t.healed
-                    && t.recoveredAt < 0) {
-                t.recoveredAt = at;
+            } else if (event instanceof RecoveryEvent.FailureCleared e && t.matches(e.failure())) {
+                t.open.remove(e.failure().key());
+                if (t.healed && t.recoveredAt < 0) {
+                    t.recoveredAt = at;
+                }
             } else if (event instanceof RecoveryEvent.Escalated e && t.matches(e.failure()) && !e.nodes().isEmpty()) {
+                t.open.remove(e.failure().key());
                 t.escalated = true;
             }
         }
@@ -227,8 +241,10 @@ public final class Scenario {
         cluster.invariants().checkAcknowledgedWrites();
         List<String> violations = cluster.invariants().violations().stream().map(Object::toString).toList();
         for (Tracked t : tracked) {
-            if (t.recoveredAt < 0 && t.healed && t.detectedAt < 0 && healthy) {
-                t.recoveredAt = t.healedAtMillis; // it healed before the engine had to act
+            if (t.healedUnseen() && healthy) {
+                // it healed while no failure of it was open: before the engine had to act, or after the engine's
+                // failure had cleared on its own
+                t.recoveredAt = t.healedAtMillis;
             }
         }
         List<String> trace = new ArrayList<>(cluster.trace());

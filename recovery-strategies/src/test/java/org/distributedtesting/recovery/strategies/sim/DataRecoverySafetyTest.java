@@ -9,6 +9,7 @@ import java.util.Set;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.core.CycleReport;
@@ -80,7 +81,7 @@ class DataRecoverySafetyTest {
     }
 
     @Test
-    void theDatabaseRungIsRefusedWhileAnotherVoterIsDownAndTheClusterKeepsItsMajority() {
+    void theDatabaseRungIsHeldBackWhileAnotherVoterIsDownAndTheClusterKeepsItsMajorityUntilTheEngineEscalates() {
         // Given 3 nodes: one crashed and kept down, another with a corrupt database
         SimulatedCluster cluster = cluster(3, 11);
         NodeId crashed = followers(cluster).get(0);
@@ -88,10 +89,13 @@ class DataRecoverySafetyTest {
         cluster.faults().crash(crashed);
         cluster.faults().refuseActions(crashed);
         cluster.faults().corruptDatabase(corrupt);
+        RecoveryOptions options = RecoveryOptions.defaults();
+        Duration heldBackLimit = options.verifyTimeout().multipliedBy(options.maxRestartAttempts());
 
-        // When the engine runs for five virtual minutes
-        try (RecoveryEngine engine = cluster.engine().strategies(builtIns()).journal(journal).build()) {
-            for (int i = 0; i < 300; i++) {
+        // When the engine runs for seven virtual minutes: longer than the guards may hold a recovery back
+        try (RecoveryEngine engine = cluster.engine().strategies(builtIns()).options(options).journal(journal)
+                .build()) {
+            for (int i = 0; i < 420; i++) {
                 cycle(cluster, engine);
                 long alive = cluster.views().stream().filter(NodeView::alive).count();
                 assertThat(alive).as("live nodes after cycle %d", i).isGreaterThanOrEqualTo(2);
@@ -99,13 +103,30 @@ class DataRecoverySafetyTest {
             }
         }
 
-        // Then every stop of the corrupt node was refused by the quorum guard, and the ladder gave up instead
+        // Then every stop of the corrupt node was refused by the quorum guard, each try waited without spending an
+        // attempt or climbing, and once held back for verify_timeout x max_restart_attempts the engine gave up
+        String failureId = "database_corruption:" + corrupt.value();
         List<JournalRecord> stops = journal.records("stop_node").stream()
                 .filter(r -> corrupt.value().equals(r.details().get("node"))).toList();
         assertThat(stops).isNotEmpty().allSatisfy(r -> assertThat(r.details())
                 .containsEntry("outcome", "refused").containsEntry("guard", "quorum_budget"));
-        assertThat(journal.records("recovery_escalated")).anySatisfy(r -> assertThat(r.details().get("failure_id"))
-                .isEqualTo("database_corruption:" + corrupt.value()));
+        List<String> rungs = journal.records().stream()
+                .filter(r -> Set.of("recover_database_corruption", "full_state_sync_on_corrupt_database")
+                        .contains(r.action()))
+                .map(r -> r.details().get("rung") + ":" + r.details().get("outcome")).toList();
+        // no replica has a majority's word while the other voter is down: the full sync is tried, and waits
+        assertThat(rungs).as("rung records").startsWith("restore_from_replica:skipped", "full_state_sync:deferred")
+                .containsOnly("restore_from_replica:skipped", "full_state_sync:deferred")
+                .containsOnlyOnce("restore_from_replica:skipped");
+        assertThat(journal.records("recovery_rung_failed"))
+                .noneSatisfy(r -> assertThat(r.details()).containsEntry("failure_id", failureId));
+        JournalRecord firstTry = journal.records("full_state_sync_on_corrupt_database").get(0);
+        assertThat(journal.records("recovery_escalated")).filteredOn(r -> failureId.equals(
+                r.details().get("failure_id"))).singleElement().satisfies(r -> {
+                    assertThat(r.details().get("reason").toString()).startsWith("held back by the engine's guards");
+                    assertThat(Duration.between(firstTry.timestamp(), r.timestamp())).isGreaterThanOrEqualTo(
+                            heldBackLimit);
+                });
         assertThat(cluster.movedAside(corrupt)).isEmpty();
         assertThat(cluster.leader()).isPresent();
         assertThat(cluster.invariants().violations()).isEmpty();
@@ -114,10 +135,8 @@ class DataRecoverySafetyTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {DatabaseCorruptionStrategy.NAME, LogCorruptionStrategy.NAME})
     void whenEveryRepairFailsTheLadderClimbsThenEscalatesInsteadOfLooping(String type) {
-        // Given a follower whose data is corrupt and that refuses every action; no snapshot is taken, since the
-        // leader's InstallSnapshot would replace a corrupt log and heal it
-        SimulatedCluster cluster = warmedUp(SimulatedCluster.builder().nodes(3).seed(23).snapshotThreshold(100_000)
-                .build());
+        // Given a follower whose data is corrupt and that refuses every action
+        SimulatedCluster cluster = cluster(3, 23);
         NodeId node = followers(cluster).get(0);
         if (type.equals(DatabaseCorruptionStrategy.NAME)) {
             cluster.faults().corruptDatabase(node);

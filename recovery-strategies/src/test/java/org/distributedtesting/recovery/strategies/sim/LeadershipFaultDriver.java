@@ -70,7 +70,7 @@ final class LeadershipFaultDriver implements AutoCloseable {
                 return i;
             }
         }
-        throw new AssertionError("not done after " + max + " cycles; trace:\n" + String.join("\n", cluster.trace()));
+        throw new AssertionError("not done after " + max + " cycles; trace:\n" + describe());
     }
 
     /** Runs {@code count} cycles. */

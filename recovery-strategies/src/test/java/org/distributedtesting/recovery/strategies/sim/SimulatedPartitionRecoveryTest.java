@@ -12,6 +12,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.core.StrategyRegistry;
 import org.distributedtesting.recovery.core.sim.FaultOutcome;
 import org.distributedtesting.recovery.core.sim.Scenario;
 import org.distributedtesting.recovery.core.sim.ScenarioResult;
@@ -160,6 +161,44 @@ class SimulatedPartitionRecoveryTest {
             // When the engine runs until it gives up on the stale leader's partition
             driver.cyclesUntil(r -> r.escalated().stream().anyMatch(f -> f.affects(stale)), 400);
 
+            // Then leadership was settled first: the stale leader's term, below the majority's, was raised (always
+            // Raft-safe), which fenced it; the partition's fencing rung found no leader left to fence, then alerted
+            List<JournalRecord> journal = driver.journal();
+            int raised = indexOf(journal, r -> r.action().equals("raise_term")
+                    && stale.value().equals(r.details().get("node")) && "done".equals(r.details().get("outcome")));
+            assertThat(raised).as(driver.describe()).isNotNegative();
+            assertThat(journal.get(raised).details()).containsEntry("rung", "raise_lagging_terms")
+                    .containsEntry("failure_id", "term_divergence:" + stale.value());
+            String partition = "network_partition:" + stale.value();
+            int fence = indexOf(journal, r -> r.action().equals("fence_minority_leader")
+                    && partition.equals(r.details().get("failure_id")));
+            int alert = indexOf(journal, r -> r.action().equals("alert_network_partition")
+                    && partition.equals(r.details().get("failure_id")));
+            assertThat(raised).isLessThan(fence).isLessThan(alert);
+            assertThat(journal.get(fence).details()).containsEntry("outcome", "skipped");
+            assertThat(cluster.view(stale).role()).isNotEqualTo(org.distributedtesting.recovery.Role.LEADER);
+            assertThat(driver.actions()).containsSubsequence("fence_minority_leader", "alert_network_partition",
+                    "recovery_escalated").doesNotContainAnyElementsOf(MEMBERSHIP_CHANGES);
+            assertThat(cluster.invariants().violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void withOnlyTheAvailabilityStrategiesTheFencingRungStepsTheStaleLeaderDownBeforeTheAlert() {
+        // Given the same fault, watched only by the crash and partition strategies (--strategy availability)
+        SimulatedCluster cluster = SimulatedCluster.builder().nodes(5).seed(8).build();
+        List<RecoveryStrategy> availability = StrategyRegistry.discover(n -> Settings.EMPTY)
+                .resolve(BuiltInStrategies.AVAILABILITY);
+        try (LeadershipFaultDriver driver = new LeadershipFaultDriver(cluster, availability)) {
+            NodeId stale = driver.start(Duration.ofSeconds(3));
+            cluster.faults().staleLeader(stale);
+            cluster.advance(Duration.ofSeconds(3));
+            NodeId elected = cluster.leaders().stream().filter(n -> !n.equals(stale)).findFirst().orElseThrow();
+            cluster.faults().monitorCut(elected);
+
+            // When the engine runs until it gives up on the stale leader's partition
+            driver.cyclesUntil(r -> r.escalated().stream().anyMatch(f -> f.affects(stale)), 400);
+
             // Then the stale leader was asked to step down by the fencing rung, and it no longer claims leadership
             List<JournalRecord> stepDowns = driver.journal().stream()
                     .filter(r -> r.action().equals("step_down_leader")).toList();
@@ -172,5 +211,14 @@ class SimulatedPartitionRecoveryTest {
                     "recovery_escalated").doesNotContainAnyElementsOf(MEMBERSHIP_CHANGES);
             assertThat(cluster.invariants().violations()).isEmpty();
         }
+    }
+
+    private static int indexOf(List<JournalRecord> journal, java.util.function.Predicate<JournalRecord> wanted) {
+        for (int i = 0; i < journal.size(); i++) {
+            if (wanted.test(journal.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -150,19 +150,16 @@ class SimulatedStateDivergenceTest {
     }
 
     @Test
-    void whileTheQuorumBudgetForbidsStoppingTheNodeTheLadderClimbsThenEscalatesInsteadOfLooping() {
+    void whileTheQuorumBudgetForbidsStoppingTheNodeTheRungWaitsWithoutSpendingAttemptsThenRecoversOnceItMay() {
         SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(13).build();
         NodeId leader = cluster.awaitLeader(Duration.ofSeconds(30)).orElseThrow();
         List<NodeId> followers = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).toList();
         NodeId diverged = followers.get(0);
         NodeId crashed = followers.get(1);
-        cluster.invariants().exemptNode(diverged, "applies a wrong result on purpose");
-        RecoveryOptions options = RecoveryOptions.builder().backoffInitial(Duration.ofSeconds(2))
-                .backoffMax(Duration.ofSeconds(10)).build();
+        cluster.invariants().exemptNode(diverged, "applies a wrong result on purpose until recovered");
         InMemoryJournal journal = new InMemoryJournal();
-        int actionsAtEscalation;
         try (RecoveryEngine engine = cluster.engine().strategies(List.of(new StateDivergenceStrategy()))
-                .options(options).journal(journal).build()) {
+                .journal(journal).build()) {
             // Given a follower that diverged, seen by the engine while all three nodes reported the checkpoint,
             cluster.faults().wrongApply(diverged, 1);
             boolean seen = false;
@@ -172,13 +169,63 @@ class SimulatedStateDivergenceTest {
             assertThat(seen).isTrue();
             // and then the other follower down, so that stopping the diverged one would cost the majority
             cluster.crash(crashed);
-            // When the engine runs until it gives up, and a while longer (no more writes: the index stays)
-            for (int cycle = 0; cycle < 300 && journal.records("recovery_escalated").isEmpty(); cycle++) {
+            // When the engine runs for half a minute (no more writes: the index stays)
+            for (int cycle = 0; cycle < 30; cycle++) {
                 cycle(cluster, engine, false);
+            }
+            // Then every try was held back by the quorum guard: no attempt spent, no climb, no data touched
+            List<String> held = journal.records(StateDivergenceStrategy.RUNG_ACTION).stream()
+                    .map(r -> r.details().get("rung") + ":" + r.details().get("outcome")).distinct().toList();
+            assertThat(held).as(describe(journal)).containsExactly("transfer_state:deferred");
+            assertThat(journal.records(StateDivergenceStrategy.RUNG_ACTION)).as("retried every backoff_initial")
+                    .hasSizeGreaterThanOrEqualTo(3);
+            assertThat(journal.records("stop_node")).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.details()).containsEntry("outcome", "refused")
+                            .containsEntry("guard", "quorum_budget"));
+            assertThat(journal.records()).extracting(JournalRecord::action)
+                    .doesNotContain("recovery_rung_failed", "recovery_escalated", "move_aside_database",
+                            "restore_database");
+            assertThat(cluster.view(diverged).alive()).isTrue();
+
+            // When the crashed follower is back
+            cluster.start(crashed);
+            for (int cycle = 0; cycle < 30 && journal.records("recovery_verified").isEmpty(); cycle++) {
+                cycle(cluster, engine, false);
+            }
+        }
+        // Then the first rung ran at once and recovered the node
+        assertThat(journal.records("recovery_verified")).as(describe(journal)).singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("rung", "transfer_state")
+                        .containsEntry("failure_id", "state_divergence:" + diverged.value()));
+        assertThat(journal.records("restore_database")).singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("node", diverged.value())
+                        .containsEntry("outcome", "done"));
+        assertThat(cluster.view(diverged).stateChecksum()).isEqualTo(cluster.view(leader).stateChecksum());
+        assertThat(cluster.invariants().violations()).isEmpty();
+    }
+
+    @Test
+    void whenTheNodeRefusesEveryActionTheLadderClimbsThenEscalatesInsteadOfLooping() {
+        SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(13).build();
+        NodeId leader = cluster.awaitLeader(Duration.ofSeconds(30)).orElseThrow();
+        NodeId diverged = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
+        cluster.invariants().exemptNode(diverged, "applies a wrong result on purpose");
+        RecoveryOptions options = RecoveryOptions.builder().backoffInitial(Duration.ofSeconds(2))
+                .backoffMax(Duration.ofSeconds(10)).build();
+        InMemoryJournal journal = new InMemoryJournal();
+        int actionsAtEscalation;
+        try (RecoveryEngine engine = cluster.engine().strategies(builtIns()).options(options).journal(journal)
+                .build()) {
+            // Given a follower that diverged and refuses every action
+            cluster.faults().wrongApply(diverged, 1);
+            cluster.faults().refuseActions(diverged);
+            // When the engine runs until it gives up, and a while longer
+            for (int cycle = 0; cycle < 300 && journal.records("recovery_escalated").isEmpty(); cycle++) {
+                cycle(cluster, engine);
             }
             actionsAtEscalation = countActions(journal);
             for (int cycle = 0; cycle < 120; cycle++) {
-                cycle(cluster, engine, false);
+                cycle(cluster, engine);
             }
             assertThat(engine.quarantined()).containsExactly(diverged);
         }
@@ -188,7 +235,10 @@ class SimulatedStateDivergenceTest {
         assertThat(rungs).as(describe(journal)).containsExactly("transfer_state:failed", "full_resync:failed",
                 "full_resync:failed", "full_resync:failed", "full_resync:failed");
         assertThat(journal.records("stop_node")).hasSize(5)
-                .allSatisfy(r -> assertThat(r.details()).containsEntry("guard", "quorum_budget"));
+                .allSatisfy(r -> assertThat(r.details()).containsEntry("outcome", "failed"));
+        assertThat(journal.records("recovery_escalated")).singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("failure_id",
+                        "state_divergence:" + diverged.value()));
         assertThat(journal.records()).extracting(JournalRecord::action)
                 .containsSubsequence("recovery_rung_failed", "recovery_escalated", "node_quarantined")
                 .doesNotContain("restore_database", "reset_log");

@@ -20,6 +20,7 @@ import org.distributedtesting.recovery.core.sim.Scenario;
 import org.distributedtesting.recovery.core.sim.ScenarioResult;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
 import org.distributedtesting.recovery.strategies.BuiltInStrategies;
+import org.distributedtesting.recovery.strategies.NetworkPartitionStrategy;
 import org.distributedtesting.recovery.strategies.TermDivergenceStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,17 +76,23 @@ class SimulatedTermDivergenceTest {
     void aCampaignerThatStaysCutOffStaysPausedAndIsRaisedToTheOthersTermAfterTheVerifyTimeout(int nodes, long seed)
             throws Exception {
         Scenario scenario = Scenario.builder().nodes(nodes).seed(seed).inject(FailureType.TERM_DIVERGENCE)
-                .permanent(true).maxDuration(Duration.ofMinutes(3)).strategies(builtIns()).build();
+                .permanent(true).maxDuration(Duration.ofMinutes(5)).strategies(builtIns()).build();
 
         ScenarioResult result = scenario.run();
 
-        assertThat(result.passed()).as(String.join("\n", result.trace())).isTrue();
+        String trace = String.join("\n", result.trace());
         FaultOutcome loop = result.faults().get(0);
+        assertThat(loop.recovered()).as(trace).isTrue();
+        assertThat(result.violations()).isEmpty();
         assertThat(loop.rungs()).containsSubsequence("pause_disruptive_node", "raise_lagging_terms");
         assertThat(actions(result.journal())).containsSubsequence("pause_elections", "recovery_rung_failed",
                 "raise_term", "recovery_verified")
-                .doesNotContain("resume_elections", "stop_node", "restart_node", "start_node");
+                .doesNotContain("resume_elections", "stop_node", "restart_node", "start_node", "demote_to_non_voter");
         NodeId cutOff = loop.nodes().get(0);
+        // the cut-off itself is a permanent partition: waited out, then escalated instead of looping
+        assertThat(result.journal()).filteredOn(r -> r.action().equals("recovery_escalated")).as(trace)
+                .singleElement().satisfies(r -> assertThat(r.details())
+                        .containsEntry("failure_id", "network_partition:" + cutOff.value()));
         NodeSpec spec = scenario.cluster().nodeSpecs().stream().filter(s -> s.id().equals(cutOff)).findFirst()
                 .orElseThrow();
         assertThat(scenario.cluster().probe().probe(spec, Duration.ofSeconds(2)).electionsPaused())
@@ -117,12 +124,20 @@ class SimulatedTermDivergenceTest {
             }
             assertThat(engine.quarantined()).containsExactly(cutOff);
         }
-        // Then the ladder climbed from the raise to re-running the election, which repeated until the budget
-        List<String> rungs = journal.records(TermDivergenceStrategy.RUNG_ACTION).stream()
-                .filter(r -> !"skipped".equals(r.details().get("outcome")))
-                .map(r -> r.details().get("rung").toString()).toList();
-        assertThat(rungs).as(describe(journal)).containsExactly("raise_lagging_terms", "rerun_election",
-                "rerun_election", "rerun_election", "rerun_election");
+        // Then the cut-off was first seen as a partition and waited on (one attempt of the node's budget), until
+        // the term divergence, settled first, took the node over
+        assertThat(journal.records(NetworkPartitionStrategy.WAIT_ACTION)).as(describe(journal)).singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("attempt", 1).containsEntry("outcome", "acted"));
+        assertThat(journal.records("recovery_preempted")).singleElement()
+                .satisfies(r -> assertThat(r.details()).containsEntry("failure_id", "network_partition:" + cutOff)
+                        .containsEntry("preempted_by", "term_divergence:" + cutOff));
+        // and the ladder climbed from the raise to re-running the election, which repeated until the node's budget
+        // of max_restart_attempts was spent
+        List<JournalRecord> rungs = journal.records(TermDivergenceStrategy.RUNG_ACTION).stream()
+                .filter(r -> !"skipped".equals(r.details().get("outcome"))).toList();
+        assertThat(rungs).extracting(r -> r.details().get("rung")).as(describe(journal))
+                .containsExactly("raise_lagging_terms", "rerun_election", "rerun_election", "rerun_election");
+        assertThat(rungs).extracting(r -> r.details().get("attempt")).containsExactly(2, 3, 4, 5);
         assertThat(actions(journal.records())).containsSubsequence("raise_term", "step_down_leader",
                 "recovery_rung_failed", "recovery_escalated", "node_quarantined");
         assertThat(journal.records("node_quarantined")).singleElement()

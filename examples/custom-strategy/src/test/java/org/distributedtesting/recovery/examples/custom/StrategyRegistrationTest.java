@@ -18,6 +18,7 @@ import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.core.StrategyRegistry;
 import org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
 import org.distributedtesting.recovery.strategies.BuiltInStrategies;
+import org.distributedtesting.recovery.strategies.NetworkPartitionStrategy;
 import org.distributedtesting.recovery.strategies.ProcessCrashStrategy;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +57,13 @@ class StrategyRegistrationTest {
         // When
         List<RecoveryStrategy> availability = registry.resolve(BuiltInStrategies.AVAILABILITY);
 
-        // Then
-        assertThat(availability).singleElement().isInstanceOf(PagingCrashStrategy.class);
+        // Then: the set's crash strategy is the replacement; its partition strategy stays the built-in one
+        assertThat(availability).extracting(RecoveryStrategy::name)
+                .containsExactlyInAnyOrder(ProcessCrashStrategy.NAME, NetworkPartitionStrategy.NAME);
+        assertThat(availability).filteredOn(s -> s.name().equals(ProcessCrashStrategy.NAME)).singleElement()
+                .isInstanceOf(PagingCrashStrategy.class);
+        assertThat(availability).filteredOn(s -> s.name().equals(NetworkPartitionStrategy.NAME)).singleElement()
+                .isExactlyInstanceOf(NetworkPartitionStrategy.class);
     }
 
     @Test
