@@ -63,6 +63,9 @@ public class DeadlockStrategy extends LadderStrategy {
     /** The journal action of every rung record. */
     public static final String RUNG_ACTION = "recover_deadlock";
 
+    /** The kind of operation a node reports for its own apply loop; cancelling it cannot help. */
+    public static final String APPLY_KIND = "apply";
+
     /** The host action that restarts a node's stuck internal component (its apply loop) in place. */
     public static final String RESTART_STUCK_COMPONENT = "restart_stuck_component";
 
@@ -162,6 +165,15 @@ public class DeadlockStrategy extends LadderStrategy {
                 evidence);
     }
 
+    /**
+     * Old operations that cancelling can end: client requests and the like, not the node's own apply loop (a stuck
+     * apply is the next rung's job: restarting the component).
+     */
+    private List<String> cancellable(NodeStatus status, ClusterSnapshot snapshot) {
+        return status.operations().stream().filter(o -> !APPLY_KIND.equals(o.kind()))
+                .filter(o -> o.age(snapshot.takenAt()).compareTo(maxOperationAge) > 0).map(Operation::id).toList();
+    }
+
     private List<String> oldOperations(NodeStatus status, ClusterSnapshot snapshot) {
         return status.operations().stream().filter(o -> o.age(snapshot.takenAt()).compareTo(maxOperationAge) > 0)
                 .map(Operation::id).toList();
@@ -222,7 +234,7 @@ public class DeadlockStrategy extends LadderStrategy {
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             NodeStatus status = context.snapshot().status(node).orElse(null);
-            List<String> old = status == null ? List.of() : oldOperations(status, context.snapshot());
+            List<String> old = status == null ? List.of() : cancellable(status, context.snapshot());
             if (old.isEmpty()) {
                 continue;
             }

@@ -43,7 +43,7 @@ final class Escalations {
      * the failure that ran out of attempts, not another failure of the same node that comes next in the cycle.
      */
     void ifAttemptsSpent(ActiveRecovery recovery, Instant now, List<Failure> escalated) {
-        int attempts = recovery.nodes().stream().mapToInt(n -> state.ledger(n).attempts()).max().orElse(0);
+        int attempts = recovery.nodes().stream().mapToInt(n -> state.ledger(n).attempts(recovery.failure().type())).max().orElse(0);
         if (attempts >= options.maxRestartAttempts()) {
             escalate(recovery, attemptsSpent(), now, escalated);
         }

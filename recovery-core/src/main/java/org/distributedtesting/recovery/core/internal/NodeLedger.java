@@ -5,16 +5,17 @@ import java.time.Instant;
 import org.distributedtesting.recovery.RecoveryOptions;
 
 /**
- * What the planner remembers about one node: recovery attempts since it was last healthy for a whole
- * {@code restart_cooldown}, when it was last attempted, its cooldown after a verified recovery, and whether it
+ * What the planner remembers about one node: recovery attempts per failure type since it was last healthy for a
+ * whole {@code restart_cooldown}, when each was last attempted, its cooldown after a verified recovery, and whether it
  * is quarantined.
  *
  * <p>Not thread-safe; the engine's cycle lock guards it.
  */
 public final class NodeLedger {
 
-    private int attempts;
-    private Instant lastAttempt;
+    /** Attempts per failure type: independent problems on one node do not spend each other's budget. */
+    private final java.util.Map<org.distributedtesting.recovery.FailureType, Attempts> attempts =
+            new java.util.HashMap<>();
     private Instant healthySince;
     private Instant cooldownUntil;
     private boolean quarantined;
@@ -27,9 +28,8 @@ public final class NodeLedger {
         if (healthySince == null) {
             healthySince = now;
         }
-        if (attempts > 0 && !now.isBefore(healthySince.plus(window))) {
-            attempts = 0;
-            lastAttempt = null;
+        if (!attempts.isEmpty() && !now.isBefore(healthySince.plus(window))) {
+            attempts.clear();
         }
     }
 
@@ -43,26 +43,37 @@ public final class NodeLedger {
         return healthySince == null ? Duration.ZERO : Duration.between(healthySince, now);
     }
 
-    /** Records one recovery attempt. */
-    public void attempted(Instant now) {
-        attempts++;
-        lastAttempt = now;
+    /** Attempts of one failure type and when the last one started. */
+    private static final class Attempts {
+        int count;
+        Instant last;
+    }
+
+    /** Records one recovery attempt for a failure of {@code type}. */
+    public void attempted(org.distributedtesting.recovery.FailureType type, Instant now) {
+        Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
+        a.count++;
+        a.last = now;
     }
 
     /** Forgets past attempts and their backoff. */
     public void resetAttempts() {
-        attempts = 0;
-        lastAttempt = null;
+        attempts.clear();
     }
 
-    /** Attempts since the node was last healthy for a whole window. */
-    public int attempts() {
-        return attempts;
+    /** Attempts for failures of {@code type} since the node was last healthy for a whole window. */
+    public int attempts(org.distributedtesting.recovery.FailureType type) {
+        Attempts a = attempts.get(type);
+        return a == null ? 0 : a.count;
     }
 
-    /** When the next attempt may start, by exponential backoff or a guard's deferral; {@code null} when at once. */
-    public Instant nextAttemptAllowed(RecoveryOptions options) {
-        Instant byBackoff = lastAttempt == null ? null : lastAttempt.plus(options.backoffBefore(attempts + 1));
+    /**
+     * When the next attempt for a failure of {@code type} may start, by exponential backoff or a guard's deferral;
+     * {@code null} when at once.
+     */
+    public Instant nextAttemptAllowed(org.distributedtesting.recovery.FailureType type, RecoveryOptions options) {
+        Attempts a = attempts.get(type);
+        Instant byBackoff = a == null || a.last == null ? null : a.last.plus(options.backoffBefore(a.count + 1));
         if (deferredUntil == null) {
             return byBackoff;
         }
@@ -106,11 +117,13 @@ public final class NodeLedger {
         return quarantinedAt;
     }
 
-    /** Half-opens the circuit: out of quarantine with exactly one attempt left before the next escalation. */
+    /** Half-opens the circuit: out of quarantine with exactly one attempt left for each spent failure type. */
     public void halfOpen(int maxAttempts) {
         release();
-        attempts = Math.max(0, maxAttempts - 1);
-        lastAttempt = null;
+        for (Attempts a : attempts.values()) {
+            a.count = Math.min(a.count, Math.max(0, maxAttempts - 1));
+            a.last = null;
+        }
     }
 
     /** The key of the recovery in progress on this node, or null. */

@@ -208,8 +208,8 @@ public final class RecoveryLoop {
             if (!failure.immediate() && ledger.cooldownUntil() != null && now.isBefore(ledger.cooldownUntil())) {
                 return "node '" + node + "' cools down until " + ledger.cooldownUntil();
             }
-            attempts = Math.max(attempts, ledger.attempts());
-            Instant allowed = ledger.nextAttemptAllowed(options);
+            attempts = Math.max(attempts, ledger.attempts(failure.type()));
+            Instant allowed = ledger.nextAttemptAllowed(failure.type(), options);
             if (allowed != null && (next == null || allowed.isAfter(next))) {
                 next = allowed;
             }
@@ -272,7 +272,8 @@ public final class RecoveryLoop {
     private void runLadder(ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history, Instant now,
                            List<Failure> escalated) {
         Failure failure = recovery.failure();
-        int attempt = failure.nodes().stream().mapToInt(n -> state.ledger(n).attempts()).max().orElse(0) + 1;
+        int attempt = failure.nodes().stream().mapToInt(n -> state.ledger(n).attempts(failure.type())).max()
+                .orElse(0) + 1;
         failure.nodes().forEach(n -> state.ledger(n).busyWith(recovery.key()));
         while (true) {
             int rung = recovery.rung();
@@ -324,7 +325,7 @@ public final class RecoveryLoop {
                 release(recovery);
                 return;
             }
-            failure.nodes().forEach(n -> state.ledger(n).attempted(now));
+            failure.nodes().forEach(n -> state.ledger(n).attempted(failure.type(), now));
             if (result instanceof RungResult.Acted) {
                 recovery.awaitVerification(name, now.plus(options.verifyTimeout()));
             } else {

@@ -53,6 +53,7 @@ public final class Scenario {
         final long healAt;
         boolean healed;
         long healedAtMillis = -1;
+        boolean actedOn;
         long detectedAt = -1;
         long recoveredAt = -1;
         final List<String> rungs = new ArrayList<>();
@@ -225,9 +226,14 @@ public final class Scenario {
                 if (t.fault.type().equals(FailureType.STATE_DIVERGENCE)) {
                     t.fault.nodes().forEach(cluster.invariants()::clearExemption);
                 }
+            } else if (event instanceof RecoveryEvent.ActionTaken e && e.result().done()
+                    && t.fault.nodes().contains(e.action().node())) {
+                t.actedOn = true;
             } else if (event instanceof RecoveryEvent.FailureCleared e && t.matches(e.failure())) {
                 t.open.remove(e.failure().key());
-                if (t.healed && t.recoveredAt < 0) {
+                // gone because it healed, or because the engine repaired the node for another failure
+                // (a database restored for corruption also ends a divergence on that node)
+                if ((t.healed || t.actedOn) && t.recoveredAt < 0) {
                     t.recoveredAt = at;
                 }
             } else if (event instanceof RecoveryEvent.Escalated e && t.matches(e.failure()) && !e.nodes().isEmpty()) {

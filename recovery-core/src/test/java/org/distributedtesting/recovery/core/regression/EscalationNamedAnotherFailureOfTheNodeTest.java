@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Symptom: a node whose corrupt log could not be repaired ended quarantined with the escalation journaled for the
  * slow follower its stalled log also showed, a failure that had never run a rung, while the log corruption that
- * spent every attempt was never escalated. Attempts are counted per node: the recovery whose failed rung spends the
- * last one escalates at once, not whichever failure of the node comes next in the cycle.
+ * spent every attempt was never escalated. The recovery whose failed rung spends the last attempt escalates at once,
+ * not whichever failure of the node comes next in the cycle. (Attempts are now counted per node and failure type,
+ * so the slow follower may run its own rung while the repair backs off; it must never take the blame.)
  */
 class EscalationNamedAnotherFailureOfTheNodeTest {
 
@@ -47,9 +48,8 @@ class EscalationNamedAnotherFailureOfTheNodeTest {
             assertThat(engine.quarantined()).containsExactly(node);
         }
 
-        // Then the failing repair ran three times and its failure is the one escalated; the other never ran
+        // Then the failing repair ran three times and its failure is the one escalated
         assertThat(corrupt.ran()).containsExactly("repair", "repair", "repair");
-        assertThat(slow.ran()).isEmpty();
         assertThat(journal.records("recovery_escalated")).singleElement().satisfies(r -> assertThat(r.details())
                 .containsEntry("failure_id", "log_corruption:" + node.value())
                 .containsEntry("reason", "max_restart_attempts (3) reached within restart_cooldown (60 s)"));

@@ -27,10 +27,11 @@ import org.distributedtesting.recovery.core.sim.ScenarioResult;
 final class SimulateCommand {
 
     /**
-     * What {@code --simulate} injects without {@code --inject}, as {@code --inject} would name it: the failure types
-     * that have a built-in strategy. Grows as strategies are added.
+     * What {@code --simulate} injects without {@code --inject}, as {@code --inject} would name it: one fault of each
+     * of the ten failure types, in precedence order, {@link #SPACING_SECONDS} apart.
      */
-    static final String DEFAULT_INJECTION = "process_crash";
+    static final String DEFAULT_INJECTION = "split_brain,term_divergence,network_partition,process_crash,"
+            + "log_corruption,database_corruption,state_divergence,deadlock,resource_exhaustion,slow_follower";
     /** Virtual seconds between two injected faults: long enough for a crash to be detected and recovered. */
     static final int SPACING_SECONDS = 30;
     /** {@link #SPACING_SECONDS} as a duration. */

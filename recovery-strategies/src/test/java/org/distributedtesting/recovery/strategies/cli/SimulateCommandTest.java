@@ -32,7 +32,7 @@ class SimulateCommandTest {
         SimulateCommand.Request request = SimulateCommand.request(null, null, null, null, false);
 
         // Then
-        assertThat(request).isEqualTo(new SimulateCommand.Request(5, 1, List.of(FailureType.PROCESS_CRASH),
+        assertThat(request).isEqualTo(new SimulateCommand.Request(5, 1, FailureType.standard(),
                 Duration.ofSeconds(600), false));
     }
 

@@ -102,7 +102,7 @@ class SimulateModeTest {
     @Test
     void aSingleNodeClusterGetsItsCrashedNodeBack() {
         // When
-        Run run = run("--simulate", "--once", "--nodes", "1");
+        Run run = run("--simulate", "--once", "--nodes", "1", "--inject", "process_crash");
 
         // Then
         assertThat(run.exit()).as(run.out()).isZero();
@@ -111,14 +111,19 @@ class SimulateModeTest {
     }
 
     @Test
-    void injectsTheTypesWithABuiltInStrategyByDefault() {
+    void injectsOneFaultOfEachOfTheTenTypesByDefaultAndRecoversThemAll() {
         // When
         Run run = run("--simulate");
 
         // Then
         assertThat(run.exit()).as(run.out()).isZero();
-        assertThat(run.out()).startsWith("simulating 5 nodes, seed 1: injecting process_crash, for at most 600 s")
-                .containsPattern(INJECTED.pattern());
+        assertThat(run.out()).startsWith("simulating 5 nodes, seed 1: injecting split_brain, term_divergence,"
+                + " network_partition, process_crash, log_corruption, database_corruption, state_divergence,"
+                + " deadlock, resource_exhaustion, slow_follower 30 s apart, for at most 600 s");
+        for (FailureType type : FailureType.standard()) {
+            assertThat(run.out()).containsPattern("INJECTED   " + type.name() + " on node-\\d")
+                    .containsPattern("RECOVERED  " + type.name() + ":");
+        }
     }
 
     @Test
@@ -181,7 +186,7 @@ class SimulateModeTest {
     @Test
     void aDryRunPlansTheRestartAndRecoversNothing() {
         // When
-        Run run = run("--simulate", "--once", "--dry-run", "--duration", "60");
+        Run run = run("--simulate", "--once", "--dry-run", "--duration", "60", "--inject", "process_crash");
 
         // Then
         assertThat(run.exit()).isEqualTo(1);
@@ -194,7 +199,7 @@ class SimulateModeTest {
     @Test
     void aDeadlineBeforeTheFirstInjectionFails() {
         // When: the first fault is due after the leader is elected and a 5 s warm-up
-        Run run = run("--simulate", "--once", "--duration", "3");
+        Run run = run("--simulate", "--once", "--duration", "3", "--inject", "process_crash");
 
         // Then
         assertThat(run.exit()).isEqualTo(1);

@@ -161,10 +161,12 @@ class DataRecoverySafetyTest {
             }
 
             // Then
+            // the ladder climbed; the node is quarantined once any of its failing recoveries spends its budget
+            // (the corrupt node may also show as a slow follower, with a budget of its own)
             assertThat(rungRecords(first, second)).as("rung records").startsWith(first, second)
-                    .containsOnly(first, second).hasSize(5);
+                    .containsOnly(first, second).hasSizeBetween(2, 5);
             assertThat(journal.records("recovery_escalated")).singleElement()
-                    .satisfies(r -> assertThat(r.details().get("failure_id")).isEqualTo(type + ":" + node.value()));
+                    .satisfies(r -> assertThat(r.details()).containsEntry("nodes", List.of(node.value())));
             assertThat(journal.records("node_quarantined")).singleElement()
                     .satisfies(r -> assertThat(r.details()).containsEntry("node", node.value()));
             assertThat(engine.quarantined()).containsExactly(node);

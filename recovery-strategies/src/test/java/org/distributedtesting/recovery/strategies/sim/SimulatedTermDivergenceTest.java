@@ -124,20 +124,21 @@ class SimulatedTermDivergenceTest {
             }
             assertThat(engine.quarantined()).containsExactly(cutOff);
         }
-        // Then the cut-off was first seen as a partition and waited on (one attempt of the node's budget), until
-        // the term divergence, settled first, took the node over
-        assertThat(journal.records(NetworkPartitionStrategy.WAIT_ACTION)).as(describe(journal)).singleElement()
+        // Then the cut-off was first seen as a partition and waited on, until the term divergence, settled first,
+        // took the node over
+        assertThat(journal.records(NetworkPartitionStrategy.WAIT_ACTION)).as(describe(journal)).isNotEmpty().first()
                 .satisfies(r -> assertThat(r.details()).containsEntry("attempt", 1).containsEntry("outcome", "acted"));
-        assertThat(journal.records("recovery_preempted")).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("failure_id", "network_partition:" + cutOff)
+        assertThat(journal.records("recovery_preempted")).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.details()).containsEntry("failure_id", "network_partition:" + cutOff)
                         .containsEntry("preempted_by", "term_divergence:" + cutOff));
-        // and the ladder climbed from the raise to re-running the election, which repeated until the node's budget
-        // of max_restart_attempts was spent
+        // and the ladder climbed from the raise to re-running the election, which repeated until the budget of
+        // max_restart_attempts for this failure type was spent (the partition's wait has a budget of its own)
         List<JournalRecord> rungs = journal.records(TermDivergenceStrategy.RUNG_ACTION).stream()
                 .filter(r -> !"skipped".equals(r.details().get("outcome"))).toList();
         assertThat(rungs).extracting(r -> r.details().get("rung")).as(describe(journal))
-                .containsExactly("raise_lagging_terms", "rerun_election", "rerun_election", "rerun_election");
-        assertThat(rungs).extracting(r -> r.details().get("attempt")).containsExactly(2, 3, 4, 5);
+                .containsExactly("raise_lagging_terms", "rerun_election", "rerun_election", "rerun_election",
+                        "rerun_election");
+        assertThat(rungs).extracting(r -> r.details().get("attempt")).containsExactly(1, 2, 3, 4, 5);
         assertThat(actions(journal.records())).containsSubsequence("raise_term", "step_down_leader",
                 "recovery_rung_failed", "recovery_escalated", "node_quarantined");
         assertThat(journal.records("node_quarantined")).singleElement()
