@@ -1,0 +1,268 @@
+package org.distributedtesting.recovery.examples.ratis;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.Operation;
+
+/**
+ * The host-side {@link NodeControl} of one running coordinator node: every recovery action carried out with real
+ * Apache Ratis operations on this node's server, for the node protocol's control endpoints.
+ *
+ * <table>
+ *   <caption>Actions and what they do here</caption>
+ *   <tr><th>action</th><th>carried out as</th></tr>
+ *   <tr><td>StepDown</td><td>Ratis {@code transferLeadership} to the successor, or a step-down without one</td></tr>
+ *   <tr><td>SetElectionsPaused</td><td>Ratis leader election management: pause or resume this node's elections</td></tr>
+ *   <tr><td>CleanupResources</td><td>a snapshot (creation gap 1), after which Ratis purges the log up to it; old
+ *       snapshots, backups beyond retention and stale temporary files deleted</td></tr>
+ *   <tr><td>TriggerSync</td><td>a linearizable read served by this node, which waits until it has applied the
+ *       leader's commit index</td></tr>
+ *   <tr><td>SetVoter</td><td>Ratis {@code setConfiguration}, moving this node between voters and listeners; a
+ *       demoted node's elections stay paused until it is promoted (see {@code setVoter})</td></tr>
+ *   <tr><td>CancelOperations</td><td>refused for applies: a committed entry must be applied by every replica</td></tr>
+ *   <tr><td>RaiseTerm</td><td>failed: Ratis has no operation that sets a term</td></tr>
+ *   <tr><td>MoveAside, Restore, Reset</td><td>refused: the data of a running node is not moved; stop it and use
+ *       {@link LocalDataDirControl}</td></tr>
+ *   <tr><td>Stop</td><td>the node closes itself; Start and Restart need a process supervisor</td></tr>
+ *   <tr><td>Custom</td><td>see {@link CustomActions}</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe: every admin operation uses a fresh Ratis client.
+ */
+public final class CoordinatorNodeControl implements NodeControl {
+
+    /** How long one admin operation may take, retries across leader changes included. */
+    public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Backups kept per artifact by cleanup. */
+    public static final int BACKUPS_RETAINED = 3;
+
+    private final CoordinatorNode node;
+    private final Runnable onStop;
+    private final CustomActions custom;
+    /** Whether elections were paused by a SetElectionsPaused action (a demotion pauses them too, on its own). */
+    private final AtomicBoolean operatorPaused = new AtomicBoolean();
+
+    CoordinatorNodeControl(CoordinatorNode node, Runnable onStop) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.onStop = Objects.requireNonNull(onStop, "onStop");
+        this.custom = new CustomActions(node);
+    }
+
+    @Override
+    public ActionResult execute(Action action) throws Exception {
+        if (!action.node().equals(node.id())) {
+            return new ActionResult.Failed("this control acts on '" + node.id() + "' only, not on '" + action.node()
+                    + "'");
+        }
+        if (action instanceof Action.Start || action instanceof Action.Restart) {
+            return new ActionResult.Failed("start/restart need a process supervisor");
+        }
+        if (action instanceof Action.Stop) {
+            Thread stopper = new Thread(() -> {
+                node.close();
+                onStop.run();
+            }, "coordinator-stop");
+            stopper.start();
+            return ActionResult.Done.of("'" + node.id() + "' is stopping");
+        }
+        if (action instanceof Action.MoveAside || action instanceof Action.Restore
+                || action instanceof Action.Reset) {
+            return new ActionResult.Failed("refused: '" + node.id() + "' is running and holds its data directory;"
+                    + " stop it, then " + action.name() + " works on the stopped node's data (LocalDataDirControl)");
+        }
+        if (action instanceof Action.RaiseTerm raise) {
+            return new ActionResult.Failed("Apache Ratis has no operation that sets a term: a node takes a higher"
+                    + " term (" + raise.term() + ") only from a leader's or candidate's message, so a lagging node"
+                    + " catches up on the leader's next heartbeat once it hears it");
+        }
+        if (action instanceof Action.Custom c) {
+            return custom.execute(c);
+        }
+        if (action instanceof Action.CancelOperations cancel) {
+            return cancel(cancel);
+        }
+        Optional<RaftServer.Division> division = node.division();
+        if (division.isEmpty()) {
+            return new ActionResult.Failed("the Raft server of '" + node.id() + "' is not running: "
+                    + node.startupLogVerdict().or(node::startupDatabaseVerdict).map(c -> c.detail()).orElse("starting"));
+        }
+        if (action instanceof Action.StepDown stepDown) {
+            return stepDown(division.get(), stepDown);
+        }
+        if (action instanceof Action.SetElectionsPaused elections) {
+            return elections(division.get(), elections.paused());
+        }
+        if (action instanceof Action.CleanupResources) {
+            return new Cleanup(node).run(division.get());
+        }
+        if (action instanceof Action.TriggerSync sync) {
+            return sync(sync);
+        }
+        if (action instanceof Action.SetVoter voter) {
+            return setVoter(division.get(), voter.voter());
+        }
+        return new ActionResult.Failed("action '" + action.name() + "' is not supported by this node");
+    }
+
+    private ActionResult stepDown(RaftServer.Division division, Action.StepDown action) throws IOException {
+        if (!division.getInfo().isLeader()) {
+            return new ActionResult.Failed("'" + node.id() + "' is not the leader (it follows '"
+                    + division.getInfo().getLeaderId() + "'); only a leader steps down");
+        }
+        RaftPeerId successor = action.successor().map(s -> RaftPeerId.valueOf(s.value())).orElse(null);
+        long term = division.getInfo().getCurrentTerm();
+        try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
+            RaftClientReply reply = client.admin().transferLeadership(successor, node.self().raftId(),
+                    ADMIN_TIMEOUT.toMillis());
+            if (!reply.isSuccess()) {
+                return new ActionResult.Failed("transfer of leadership failed: " + reply.getException());
+            }
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("term", term);
+        action.successor().ifPresent(s -> data.put("successor", s.value()));
+        return new ActionResult.Done(successor == null ? "'" + node.id() + "' stepped down in term " + term
+                : "leadership of term " + term + " handed to '" + successor + "'", data);
+    }
+
+    private ActionResult elections(RaftServer.Division division, boolean paused) throws IOException {
+        operatorPaused.set(paused);
+        // a non-voter stays paused whatever is asked: see setVoter
+        boolean pause = paused || !isVoter(division);
+        Optional<String> failure = pauseElections(pause);
+        if (failure.isPresent()) {
+            return new ActionResult.Failed("leader election management failed: " + failure.get());
+        }
+        if (pause && !paused) {
+            return ActionResult.Done.of("elections of '" + node.id() + "' resume when it is promoted: as a"
+                    + " non-voter it must not campaign");
+        }
+        return ActionResult.Done.of(paused ? "elections of '" + node.id() + "' paused: it votes but never campaigns"
+                : "elections of '" + node.id() + "' resumed");
+    }
+
+    /** Pauses or resumes this node's elections in Ratis; returns why that failed, if it did. */
+    private Optional<String> pauseElections(boolean pause) throws IOException {
+        try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
+            RaftPeerId self = node.self().raftId();
+            RaftClientReply reply = pause ? client.getLeaderElectionManagementApi(self).pause()
+                    : client.getLeaderElectionManagementApi(self).resume();
+            if (!reply.isSuccess()) {
+                return Optional.of(String.valueOf(reply.getException()));
+            }
+        }
+        node.electionsPaused(pause);
+        return Optional.empty();
+    }
+
+    private boolean isVoter(RaftServer.Division division) {
+        RaftPeerId self = node.self().raftId();
+        return division.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).stream()
+                .anyMatch(p -> p.getId().equals(self));
+    }
+
+    private ActionResult cancel(Action.CancelOperations action) {
+        List<Operation> running = node.stateMachine() == null ? List.of() : node.stateMachine().operations();
+        List<String> asked = action.operationIds();
+        List<String> blocked = new ArrayList<>();
+        for (Operation op : running) {
+            if (asked.isEmpty() || asked.contains(op.id())) {
+                blocked.add(op.id());
+            }
+        }
+        if (blocked.isEmpty()) {
+            return ActionResult.Done.of("no such operation runs any more: " + (asked.isEmpty() ? "none" : asked));
+        }
+        return new ActionResult.Failed("operations " + blocked + " apply committed log entries or snapshot them:"
+                + " every replica must apply each committed entry, so they cannot be cancelled;"
+                + " restart_stuck_component releases or retries a stuck apply");
+    }
+
+    private ActionResult sync(Action.TriggerSync action) throws IOException {
+        long before = node.stateMachine().applied().index();
+        try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
+            // a linearizable read on this node: it asks the leader for its commit index and answers only once it
+            // has applied that far
+            RaftClientReply reply = client.io().sendReadOnly(Message.valueOf("summary"), node.self().raftId());
+            if (!reply.isSuccess()) {
+                return new ActionResult.Failed("the node did not catch up: " + reply.getException());
+            }
+        }
+        long after = node.stateMachine().applied().index();
+        String leader = node.division().map(d -> String.valueOf(d.getInfo().getLeaderId())).orElse("unknown");
+        return new ActionResult.Done("'" + node.id() + "' caught up to the leader's commit index: applied " + before
+                + " -> " + after + " (Raft syncs from the leader '" + leader + "'; asked for '" + action.from() + "')",
+                Map.of("applied_before", before, "applied_after", after));
+    }
+
+    private ActionResult setVoter(RaftServer.Division division, boolean voter) throws IOException {
+        RaftConfiguration conf = division.getRaftConf();
+        RaftPeerId self = node.self().raftId();
+        List<RaftPeer> voters = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.FOLLOWER));
+        List<RaftPeer> listeners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        boolean isVoter = voters.stream().anyMatch(p -> p.getId().equals(self));
+        if (isVoter == voter) {
+            return ActionResult.Done.of("'" + node.id() + "' is " + (voter ? "a voter" : "a non-voter") + " already");
+        }
+        if (!voter && division.getInfo().isLeader()) {
+            return new ActionResult.Failed("'" + node.id() + "' leads: step it down before demoting it");
+        }
+        List<RaftPeer> from = voter ? listeners : voters;
+        RaftPeer peer = from.stream().filter(p -> p.getId().equals(self)).findFirst().orElseThrow();
+        from.remove(peer);
+        RaftPeer moved = RaftPeer.newBuilder(peer).setStartupRole(voter ? RaftPeerRole.FOLLOWER
+                : RaftPeerRole.LISTENER).build();
+        (voter ? voters : listeners).add(moved);
+        if (!voter) {
+            // Ratis 3.3 keeps a running follower demoted to listener in its FOLLOWER role; when its election timer
+            // fires it campaigns, is told it is not in the configuration, and shuts its server down. Paused
+            // elections keep the demoted node from ever campaigning.
+            Optional<String> failure = pauseElections(true);
+            if (failure.isPresent()) {
+                return new ActionResult.Failed("pausing the elections before the demotion failed: " + failure.get());
+            }
+        }
+        try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
+            RaftClientReply reply = client.admin().setConfiguration(voters, listeners);
+            if (!reply.isSuccess()) {
+                String restore = pauseElections(operatorPaused.get() || !isVoter(division))
+                        .map(f -> "; restoring its election pause failed too: " + f).orElse("");
+                return new ActionResult.Failed("setConfiguration failed: " + reply.getException() + restore);
+            }
+        }
+        String resumed = "";
+        if (voter) {
+            resumed = pauseElections(operatorPaused.get()).map(f -> "; but resuming its elections failed: " + f)
+                    .orElse("");
+        }
+        return new ActionResult.Done(voter ? "'" + node.id() + "' promoted to voter" + resumed
+                : "'" + node.id() + "' demoted to listener (non-voter); its elections stay paused until promoted",
+                Map.of("voters", voters.stream().map(p -> p.getId().toString()).sorted().toList(),
+                        "listeners", listeners.stream().map(p -> p.getId().toString()).sorted().toList()));
+    }
+
+    /** The node this control acts on. */
+    public NodeId node() {
+        return node.id();
+    }
+}

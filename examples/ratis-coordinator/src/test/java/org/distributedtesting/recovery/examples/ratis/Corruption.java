@@ -1,0 +1,83 @@
+package org.distributedtesting.recovery.examples.ratis;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Corrupts files of a stopped node the way a bad disk would: one flipped byte. */
+final class Corruption {
+
+    private static final Pattern SEGMENT = Pattern.compile("log_(inprogress_)?(\\d+)(-\\d+)?");
+
+    private Corruption() {
+    }
+
+    /**
+     * Flips the page-type byte of the root page of the index {@code tasks_by_state}: the b-tree page becomes
+     * invalid, which SQLite's integrity_check reports.
+     */
+    static void flipIndexPageType(Path database) throws IOException, SQLException {
+        long pageSize;
+        long rootPage;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+                rs.next();
+                pageSize = rs.getLong(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks_by_state'")) {
+                rs.next();
+                rootPage = rs.getLong(1);
+            }
+        }
+        flip(database, (rootPage - 1) * pageSize);
+    }
+
+    /**
+     * Flips one bit in the middle of the entries of the oldest log segment under {@code raftDir}.
+     *
+     * @return the segment
+     */
+    static Path flipByteInOldestSegment(Path raftDir) throws IOException {
+        Path segment;
+        try (Stream<Path> files = Files.walk(raftDir)) {
+            segment = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches())
+                    .min(Comparator.comparing(Corruption::startIndex))
+                    .orElseThrow(() -> new IllegalStateException("no log segment under " + raftDir));
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--; // preallocated padding
+        }
+        flip(segment, end / 2);
+        return segment;
+    }
+
+    private static long startIndex(Path segment) {
+        Matcher m = SEGMENT.matcher(segment.getFileName().toString());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a segment: " + segment);
+        }
+        return Long.parseLong(m.group(2));
+    }
+
+    private static void flip(Path file, long offset) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(offset);
+            int b = raf.read();
+            raf.seek(offset);
+            raf.write(b ^ 0x10);
+        }
+    }
+}
