@@ -82,7 +82,12 @@ public final class CoordinatorNode implements AutoCloseable {
         this.reporter = new StatusReporter(this, clock);
         this.control = new CoordinatorNodeControl(this, onStop);
         try {
-            this.protocol = NodeProtocolServer.builder(id, reporter::status).port(options.httpPort()).start();
+            NodeProtocolServer.Builder server = NodeProtocolServer.builder(id, reporter::status)
+                    .port(options.httpPort());
+            // control endpoints only with a token: without --token-file the node is watched, never driven
+            controlToken().ifPresent(token -> server.control(control).token(token)
+                    .databaseCopy(this::openDatabaseCopy));
+            this.protocol = server.start();
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
