@@ -2,6 +2,7 @@ package org.distributedtesting.recovery.strategies;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +66,9 @@ final class PartitionSignals {
     List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         Map<NodeId, Finding> findings = new LinkedHashMap<>();
         Set<NodeId> contested = contestedLeaders(snapshot);
-        unreachableButAlive(snapshot, findings);
-        reportedUnreachableByPeers(snapshot, contested, findings);
+        Map<NodeId, PeerView> views = peerViews(snapshot);
+        unreachableButAlive(snapshot, views, findings);
+        reportedUnreachableByPeers(snapshot, views, contested, findings);
         leaderDisagreement(snapshot, history, contested, findings);
         electionsWithoutLeader(snapshot, history, findings);
         List<Failure> failures = new ArrayList<>();
@@ -93,7 +95,8 @@ final class PartitionSignals {
 
     // ---- 1. unreachable, process alive ---------------------------------------------------------------------------
 
-    private static void unreachableButAlive(ClusterSnapshot snapshot, Map<NodeId, Finding> findings) {
+    private static void unreachableButAlive(ClusterSnapshot snapshot, Map<NodeId, PeerView> views,
+                                            Map<NodeId, Finding> findings) {
         boolean quorumAtRisk = snapshot.reachable().size() < snapshot.quorum();
         for (NodeObservation o : snapshot.observations().values()) {
             if (!(o instanceof NodeObservation.Unreachable down) || down.process().isDead()) {
@@ -110,7 +113,7 @@ final class PartitionSignals {
             f.evidence.put("process", down.process().liveness().name().toLowerCase(java.util.Locale.ROOT));
             f.evidence.put("process_detail", down.process().detail());
             down.process().pid().ifPresent(pid -> f.evidence.put("pid", pid));
-            peerViews(snapshot, down.node(), f);
+            peerViews(views, down.node(), f);
             if (quorumAtRisk) {
                 f.severity = Severity.HIGH;
             }
@@ -119,47 +122,53 @@ final class PartitionSignals {
 
     // ---- 2. reachable by the monitor, not by its peers -----------------------------------------------------------
 
-    private static void reportedUnreachableByPeers(ClusterSnapshot snapshot, Set<NodeId> contested,
-                                                   Map<NodeId, Finding> findings) {
+    private static void reportedUnreachableByPeers(ClusterSnapshot snapshot, Map<NodeId, PeerView> views,
+                                                   Set<NodeId> contested, Map<NodeId, Finding> findings) {
         for (NodeId node : snapshot.reachable()) {
-            if (contested.contains(node)) {
+            PeerView view = views.get(node);
+            if (contested.contains(node) || view == null) {
                 continue;
             }
-            List<NodeId> cannot = new ArrayList<>();
-            List<NodeId> can = new ArrayList<>();
-            views(snapshot, node, cannot, can);
-            int reporting = cannot.size() + can.size();
-            if (cannot.isEmpty() || cannot.size() * 2 <= reporting) {
+            int reporting = view.cannot.size() + view.can.size();
+            if (view.cannot.isEmpty() || view.cannot.size() * 2 <= reporting) {
                 continue;
             }
             Finding f = finding(findings, node);
             f.signals.add(PEERS_REPORT_UNREACHABLE);
-            f.phrases.add("answers the monitor but " + cannot.size() + " of " + reporting
+            f.phrases.add("answers the monitor but " + view.cannot.size() + " of " + reporting
                     + " reachable peers cannot reach it");
             f.evidence.put("reachable", true);
-            peerViews(snapshot, node, f);
+            peerViews(views, node, f);
         }
     }
 
-    private static void peerViews(ClusterSnapshot snapshot, NodeId node, Finding f) {
-        List<NodeId> cannot = new ArrayList<>();
-        List<NodeId> can = new ArrayList<>();
-        views(snapshot, node, cannot, can);
-        f.evidence.put("peers_reporting_unreachable", Leadership.names(cannot));
-        f.evidence.put("peers_reporting_reachable", Leadership.names(can));
+    private static void peerViews(Map<NodeId, PeerView> views, NodeId node, Finding f) {
+        PeerView view = views.getOrDefault(node, new PeerView());
+        f.evidence.put("peers_reporting_unreachable", Leadership.names(view.cannot));
+        f.evidence.put("peers_reporting_reachable", Leadership.names(view.can));
     }
 
-    /** What the reachable peers of {@code node} that report on it say: split into cannot / can reach it. */
-    private static void views(ClusterSnapshot snapshot, NodeId node, List<NodeId> cannot, List<NodeId> can) {
+    /** What the reachable peers that report on a node say about it: who cannot reach it, who can. */
+    private static final class PeerView {
+        final List<NodeId> cannot = new ArrayList<>();
+        final List<NodeId> can = new ArrayList<>();
+    }
+
+    /**
+     * Every node's peer view, built in one pass over all reports (in configuration order of the reporters), so
+     * the detector stays linear in what the nodes report instead of scanning every report once per node.
+     */
+    private static Map<NodeId, PeerView> peerViews(ClusterSnapshot snapshot) {
+        Map<NodeId, PeerView> views = new HashMap<>();
         for (NodeObservation o : snapshot.observations().values()) {
-            if (o.node().equals(node)) {
-                continue;
-            }
-            Boolean reaches = o.reported().map(s -> s.peerReachability().get(node)).orElse(null);
-            if (reaches != null) {
-                (reaches ? can : cannot).add(o.node());
-            }
+            o.reported().ifPresent(status -> status.peerReachability().forEach((peer, reaches) -> {
+                if (!peer.equals(o.node())) {
+                    PeerView view = views.computeIfAbsent(peer, p -> new PeerView());
+                    (reaches ? view.can : view.cannot).add(o.node());
+                }
+            }));
         }
+        return views;
     }
 
     // ---- 3. different leaders ------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ final class TermReadings {
 
     /** The status of {@code node} if it is a reachable voter that reports a term. */
     static Optional<NodeStatus> voterTerm(ClusterSnapshot snapshot, NodeId node) {
-        if (snapshot.nodes().stream().noneMatch(spec -> spec.id().equals(node))) {
+        if (!snapshot.contains(node)) {
             return Optional.empty();
         }
         return snapshot.status(node).filter(s -> s.voter() && s.term() >= 0);
@@ -44,18 +44,12 @@ final class TermReadings {
 
     /** The highest term among the reachable voters, or -1. */
     static long maxTerm(ClusterSnapshot snapshot) {
-        return voterTerms(snapshot).values().stream().mapToLong(NodeStatus::term).max().orElse(-1);
+        return snapshot.highestTerm();
     }
 
     /** Highest minus lowest term among the reachable voters, 0 with fewer than two. */
     static long spread(ClusterSnapshot snapshot) {
-        Map<NodeId, NodeStatus> terms = voterTerms(snapshot);
-        if (terms.size() < 2) {
-            return 0;
-        }
-        long max = terms.values().stream().mapToLong(NodeStatus::term).max().orElseThrow();
-        long min = terms.values().stream().mapToLong(NodeStatus::term).min().orElseThrow();
-        return max - min;
+        return snapshot.highestTerm() < 0 ? 0 : snapshot.highestTerm() - snapshot.lowestTerm();
     }
 
     /** Each reachable voter's term, by node name, for evidence. */
