@@ -142,7 +142,9 @@ public final class ClusterHarness implements AutoCloseable {
     }
 
     private void layOut() throws IOException {
-        String classpath = config.nodeClasspath != null ? config.nodeClasspath : System.getProperty("java.class.path");
+        // the nodes run in their data directories: a relative class path entry would point elsewhere there
+        String classpath = absolute(config.nodeClasspath != null ? config.nodeClasspath
+                : System.getProperty("java.class.path"));
         List<String> ids = new ArrayList<>();
         Map<String, Integer> httpPorts = new LinkedHashMap<>();
         Set<Integer> taken = new HashSet<>();
@@ -445,6 +447,12 @@ public final class ClusterHarness implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
+    }
+
+    private static String absolute(String classpath) {
+        return java.util.Arrays.stream(classpath.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty())
+                .map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     static String javaExecutable() {
