@@ -2,13 +2,16 @@ package org.distributedtesting.recovery.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.distributedtesting.recovery.Settings;
 
 /**
  * Reads {@code strategies}: per strategy name, an object of scalar settings. Which keys a strategy understands
- * is the strategy's business, so keys are not checked here; values must be numbers, booleans or strings.
+ * is the strategy's business, so keys are not checked here; values must be numbers, booleans, strings or
+ * lists of those (such as {@code "permanent_learners": ["node-4"]}).
  *
  * <p>Stateless and thread-safe.
  */
@@ -36,9 +39,26 @@ final class StrategiesSection {
     private static Settings settings(ConfigReader reader, ObjectNode object, String path) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : object.properties()) {
-            values.put(entry.getKey(), scalar(reader, entry.getValue(), ConfigReader.child(path, entry.getKey())));
+            String key = ConfigReader.child(path, entry.getKey());
+            values.put(entry.getKey(), entry.getValue().isArray()
+                    ? list(reader, entry.getValue(), key) : scalar(reader, entry.getValue(), key));
         }
         return new Settings(values);
+    }
+
+    /** A JSON array of scalars (such as a list of node ids) as an unmodifiable list; nested arrays are refused. */
+    private static List<Object> list(ConfigReader reader, JsonNode array, String path) {
+        List<Object> items = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode item = array.get(i);
+            String itemPath = path + "[" + i + "]";
+            if (item.isContainerNode()) {
+                throw reader.fail(itemPath, "must be a number, true/false or a string, but was "
+                        + ConfigReader.describe(item));
+            }
+            items.add(scalar(reader, item, itemPath));
+        }
+        return List.copyOf(items);
     }
 
     /** A JSON scalar as {@link Settings} holds it: Boolean, String, Long for whole numbers, else Double. */

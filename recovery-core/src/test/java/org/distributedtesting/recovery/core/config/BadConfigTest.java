@@ -152,8 +152,12 @@ class BadConfigTest {
                         "must be a string, but was null"),
                 bad("control_token misspelt", top("'control_token_fil': 'x'"), "control_token_fil",
                         "did you mean 'control_token_file'?"),
-                bad("strategy setting is an array", "{" + VALID_TOP + ", 'strategies': {'process_crash': "
-                        + "{'hosts': ['a']}}}", "strategies.process_crash.hosts", "but was an array"));
+                bad("strategy setting is a nested array", "{" + VALID_TOP + ", 'strategies': {'slow_follower': "
+                        + "{'permanent_learners': [['node-4']]}}}", "strategies.slow_follower.permanent_learners[0]",
+                        "but was an array"),
+                bad("strategy setting list holds an object", "{" + VALID_TOP + ", 'strategies': {'slow_follower': "
+                        + "{'permanent_learners': ['node-4', {'id': 'node-5'}]}}}",
+                        "strategies.slow_follower.permanent_learners[1]", "but was an object"));
     }
 
     @ParameterizedTest(name = "{0}")

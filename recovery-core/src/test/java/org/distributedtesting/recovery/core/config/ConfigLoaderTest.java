@@ -44,7 +44,8 @@ class ConfigLoaderTest {
                     'verify_timeout': 30.5, 'verify_interval': 2, 'action_budget': 9,
                     'action_budget_window': 1800, 'quarantine_retry_after': 0, 'dry_run': true},
                   'failure_types': ['Process-Crash', 'split_brain'],
-                  'strategies': {'process_crash': {'any_key': 1.5, 'other': true, 'count': 3, 'mode': 'fast'}}
+                  'strategies': {'process_crash': {'any_key': 1.5, 'other': true, 'count': 3, 'mode': 'fast'},
+                                 'slow_follower': {'permanent_learners': ['node-4', 'node-5']}}
                 }
                 """.formatted(recovery)));
 
@@ -65,7 +66,8 @@ class ConfigLoaderTest {
                 Duration.ZERO, true));
         assertThat(config.failureTypes()).containsExactly(FailureType.SPLIT_BRAIN, FailureType.PROCESS_CRASH);
         assertThat(config.strategySettings()).isEqualTo(Map.of("process_crash",
-                new Settings(Map.of("any_key", 1.5, "other", true, "count", 3L, "mode", "fast"))));
+                new Settings(Map.of("any_key", 1.5, "other", true, "count", 3L, "mode", "fast")),
+                "slow_follower", new Settings(Map.of("permanent_learners", List.of("node-4", "node-5")))));
     }
 
     @Test

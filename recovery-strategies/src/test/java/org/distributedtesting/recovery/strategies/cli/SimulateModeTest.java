@@ -126,6 +126,46 @@ class SimulateModeTest {
         }
     }
 
+    static Stream<Arguments> everyTypeWithSeveralSeeds() {
+        return FailureType.standard().stream().flatMap(type -> Stream.of(3L, 17L, 99L)
+                .map(seed -> Arguments.of(type.name(), seed)));
+    }
+
+    @ParameterizedTest(name = "--inject {0} --seed {1}")
+    @MethodSource("everyTypeWithSeveralSeeds")
+    void exitsZeroForEachTypeAlone(String type, long seed) {
+        // When
+        Run run = run("--simulate", "--once", "--seed", String.valueOf(seed), "--inject", type);
+
+        // Then
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).containsPattern("INJECTED   " + type + " on node-\\d")
+                .containsPattern("RECOVERED  " + type + ":")
+                .contains("invariant violations: none")
+                .endsWith("PASSED (seed " + seed + "): every injected fault was recovered, the cluster ended healthy"
+                        + " and no invariant broke" + System.lineSeparator());
+    }
+
+    @ParameterizedTest(name = "--inject {0}")
+    @MethodSource("combinations")
+    void exitsZeroForACombinationOfTypes(String types) {
+        // When
+        Run run = run("--simulate", "--once", "--seed", "5", "--inject", types);
+
+        // Then
+        assertThat(run.exit()).as(run.out()).isZero();
+        for (String type : types.split(",")) {
+            // the summary row of each fault (a fault may also end by healing while a higher-precedence one runs)
+            assertThat(run.out()).containsPattern("(?m)^  " + type.toLowerCase().replace('-', '_')
+                    + " +node-\\d.* recovered$");
+        }
+    }
+
+    static Stream<String> combinations() {
+        return Stream.of("log_corruption,database_corruption,deadlock", "Split-Brain,network_partition",
+                "process_crash,slow_follower,term_divergence,state_divergence,resource_exhaustion");
+    }
+
     @Test
     void theSameSeedPrintsTheSameBytes() {
         // When
