@@ -192,6 +192,9 @@ public final class RecoveryTimesMain {
         } finally {
             if (harness != null) {
                 harness.close();
+                if (keep) {
+                    System.out.println("  kept " + harness.root());
+                }
             }
         }
     }
