@@ -74,6 +74,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
 
+    /** The lowest port the harness picks. */
+    private static final int LOWEST_PORT = 20_000;
+
     private final Builder config;
     private final Path root;
     private final boolean ownsRoot;
@@ -459,14 +462,45 @@ public final class ClusterHarness implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * A port that is free now, below the kernel's ephemeral range: a port picked from that range (as
+     * {@code new ServerSocket(0)} does) can be taken, while its node is down for a restart, as the local port of some
+     * outgoing connection, and the restarted node then fails to bind it (seen in the tests).
+     */
     private static int freePort(Set<Integer> taken) throws IOException {
+        int below = ephemeralRangeStart();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200 && below > LOWEST_PORT + 100; attempt++) {
+            int port = random.nextInt(LOWEST_PORT, below);
+            if (!taken.contains(port) && bindable(port)) {
+                taken.add(port);
+                return port;
+            }
+        }
         while (true) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                socket.setReuseAddress(true);
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 if (taken.add(socket.getLocalPort())) {
                     return socket.getLocalPort();
                 }
             }
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux default 32768), or 32768 when it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 
