@@ -74,6 +74,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
 
+    /** The example's maintenance command, run by the daemon for the data actions on a stopped node. */
+    private static final String MAINTENANCE_CLASS = "org.distributedtesting.recovery.examples.ratis.Maintenance";
+
     /** The lowest port the harness picks. */
     private static final int LOWEST_PORT = 20_000;
 
@@ -82,6 +85,7 @@ public final class ClusterHarness implements AutoCloseable {
     private final boolean ownsRoot;
     private final Path tokenFile;
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
+    private final Map<String, List<String>> maintenanceCommands = new LinkedHashMap<>();
     private final List<Peer> peers = new ArrayList<>();
     private final HttpNodeProbe probe;
     private HttpNodeControl control;
@@ -169,6 +173,11 @@ public final class ClusterHarness implements AutoCloseable {
                     "-XX:TieredStopAtLevel=1", "-cp", classpath, CoordinatorNode.class.getName()));
             command.addAll(options.toArgs());
             specs.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
+            if (config.maintenance) {
+                maintenanceCommands.put(id, List.of(javaExecutable(), "-Xmx64m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "-cp", classpath, MAINTENANCE_CLASS, "--id", "{id}", "--data-dir",
+                        "{data_dir}"));
+            }
         }
     }
 
@@ -181,6 +190,9 @@ public final class ClusterHarness implements AutoCloseable {
             node.put("port", spec.port());
             node.put("data_dir", spec.dataDir().toString());
             node.put("command", spec.startCommand());
+            if (maintenanceCommands.containsKey(spec.id().value())) {
+                node.put("maintenance_command", maintenanceCommands.get(spec.id().value()));
+            }
             nodes.add(node);
         }
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -518,6 +530,7 @@ public final class ClusterHarness implements AutoCloseable {
         private Duration interval = Duration.ofSeconds(1);
         private Duration writePause = Duration.ofMillis(50);
         private String nodeClasspath;
+        private boolean maintenance;
         private List<String> nodeArgs = new ArrayList<>();
         private Map<String, Object> recoveryOptions = new LinkedHashMap<>();
         private Map<String, Map<String, Object>> strategies = new LinkedHashMap<>();
@@ -573,6 +586,15 @@ public final class ClusterHarness implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether each node gets a {@code maintenance_command}: the example's {@code Maintenance} tool, which the
+         * daemon runs to move aside, restore or reset the data of a stopped node (default off).
+         */
+        public Builder maintenance(boolean maintenance) {
+            this.maintenance = maintenance;
+            return this;
+        }
+
         /** More {@link CoordinatorNode} options for every node, such as {@code --disk-quota 33554432}. */
         public Builder nodeArgs(String... args) {
             nodeArgs.addAll(List.of(args));
@@ -606,6 +628,7 @@ public final class ClusterHarness implements AutoCloseable {
             copy.interval = interval;
             copy.writePause = writePause;
             copy.nodeClasspath = nodeClasspath;
+            copy.maintenance = maintenance;
             copy.nodeArgs = List.copyOf(nodeArgs);
             copy.recoveryOptions = new LinkedHashMap<>(recoveryOptions);
             Map<String, Map<String, Object>> strategiesCopy = new LinkedHashMap<>();

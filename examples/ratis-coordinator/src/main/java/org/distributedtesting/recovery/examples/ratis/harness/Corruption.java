@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -35,6 +36,20 @@ public final class Corruption {
      * @throws SQLException if the database cannot be read
      */
     public static void flipIndexPageType(Path database) throws IOException, SQLException {
+        flipRootPageType(database, "tasks_by_state");
+    }
+
+    /**
+     * Flips the page-type byte of the root page of the table or index {@code name}: the b-tree page becomes invalid,
+     * which SQLite's integrity_check reports. On a running node, pick an object its writes do not change (such as
+     * {@code workers} while only tasks are submitted): SQLite writes a changed page back whole from its cache, which
+     * would undo the flip.
+     *
+     * @throws IOException              if the file cannot be read or written
+     * @throws SQLException             if the database cannot be read
+     * @throws IllegalArgumentException if the database has no such table or index
+     */
+    public static void flipRootPageType(Path database, String name) throws IOException, SQLException {
         long pageSize;
         long rootPage;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
@@ -43,9 +58,14 @@ public final class Corruption {
                 rs.next();
                 pageSize = rs.getLong(1);
             }
-            try (ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks_by_state'")) {
-                rs.next();
-                rootPage = rs.getLong(1);
+            try (PreparedStatement p = c.prepareStatement("SELECT rootpage FROM sqlite_master WHERE name = ?")) {
+                p.setString(1, name);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("no table or index '" + name + "' in " + database);
+                    }
+                    rootPage = rs.getLong(1);
+                }
             }
         }
         flip(database, (rootPage - 1) * pageSize);

@@ -80,16 +80,18 @@ public final class Faults {
     }
 
     /**
-     * Flips the page-type byte of an index root page in the node's database file, under the running node.
+     * Flips the page-type byte of the {@code workers} table's root page in the node's database file, under the
+     * running node. The writer only submits tasks, so the node never writes that page back from its cache, which
+     * would undo the flip.
      *
      * @throws IOException  if the file cannot be changed
      * @throws SQLException if the database cannot be read to find the page
      */
     public Injection flipDatabaseByte(String node) throws IOException, SQLException {
         Path db = harness.dataDir(node).databaseFile();
-        Corruption.flipIndexPageType(db);
+        Corruption.flipRootPageType(db, "workers");
         return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
-                "flipped a byte of an index root page in " + db.getFileName());
+                "flipped the page-type byte of the workers table's root page in " + db.getFileName());
     }
 
     /**
