@@ -5,9 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.distributedtesting.recovery.Action;
-import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -157,31 +155,9 @@ public class LogCorruptionStrategy extends LadderStrategy {
             if (!(started instanceof RungResult.Acted)) {
                 return started;
             }
-            details.add(started.detail() + refreshLeader(context, node));
+            details.add(started.detail() + OfflineRepair.stepDownLeader(context, node));
         }
         return RungResult.acted(String.join("; ", details));
-    }
-
-    /**
-     * Asks the leader to step down once the node is back on a reset log. A Raft leader never lowers the match index
-     * it keeps for a follower, so after the reset it still counts entries the node no longer holds (towards commits,
-     * too) and keeps probing past the node's new end: seen on the real Ratis cluster, where the repaired follower
-     * answered every heartbeat "inconsistent" and never caught up until leadership moved. A new leader starts the
-     * replication state of every follower afresh. Skipped when the node itself led (a new leader was elected while
-     * it was down) or no single leader is known; a step-down that fails leaves the repair done and is reported.
-     *
-     * @return a note for the rung's detail
-     */
-    private static String refreshLeader(RecoveryContext context, NodeId node) {
-        Optional<LagSignals.Leader> leader = LagSignals.leader(context.snapshot());
-        if (leader.isEmpty() || leader.get().id().equals(node)) {
-            return "";
-        }
-        ActionResult result = context.perform(new Action.StepDown(leader.get().id(), Optional.empty()),
-                "'" + node + "' lost log entries that leader '" + leader.get().id() + "' counts as replicated on it:"
-                        + " a new leader tracks its replication afresh");
-        return OfflineRepair.succeeded(result) ? ", step_down_leader '" + leader.get().id() + "'"
-                : "; step-down of leader '" + leader.get().id() + "' " + result.detail();
     }
 
     /**
