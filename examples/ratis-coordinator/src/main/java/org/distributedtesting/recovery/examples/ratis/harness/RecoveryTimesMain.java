@@ -51,6 +51,11 @@ public final class RecoveryTimesMain {
         CRASH_FOLLOWER("crash_follower", h -> h, h -> h.faults().killFollower()),
         /** SIGKILL of the leader. */
         CRASH_LEADER("crash_leader", h -> h, h -> h.faults().killLeader()),
+        /** A byte flipped in a follower's database file; repaired through the nodes' maintenance command. */
+        DATABASE_CORRUPTION("database_corruption", b -> b.maintenance(true),
+                h -> h.faults().flipDatabaseByte(h.followers().get(0))),
+        /** A byte flipped in a follower's Raft log segment; repaired through the nodes' maintenance command. */
+        LOG_CORRUPTION("log_corruption", b -> b.maintenance(true), h -> h.faults().flipLogByte(h.followers().get(0))),
         /** A follower's apply hangs. */
         DEADLOCK("deadlock", h -> h, h -> h.faults().hangApply(h.followers().get(0))),
         /** A follower's applies take 150 ms each, slower than the writes come. */
