@@ -104,7 +104,12 @@ public record ClusterState(String leader, long appliedIndex, String checksum, Ma
                 any.stateChecksum().orElseThrow().value(), counts));
     }
 
-    private static Set<String> taskIds(Path database) throws SQLException {
+    /**
+     * The ids of the tasks in a node's database, read through a read-only connection.
+     *
+     * @throws SQLException if the database cannot be read
+     */
+    public static Set<String> taskIds(Path database) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setBusyTimeout(5_000);

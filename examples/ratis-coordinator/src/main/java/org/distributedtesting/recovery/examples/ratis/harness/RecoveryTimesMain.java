@@ -27,7 +27,7 @@ import org.distributedtesting.recovery.Role;
  * Ratis had another leader. Prints one line per run and a table of medians; exits 0 when every run recovered.
  *
  * <pre>
- * mvn -B -q package -DskipTests -pl examples/ratis-coordinator -am
+ * mvn -B -q install -DskipTests -DskipITs -pl examples/ratis-coordinator -am
  * mvn -B -q -pl examples/ratis-coordinator dependency:build-classpath -Dmdep.outputFile=/tmp/coordinator.cp \
  *     -Dmdep.includeScope=runtime
  * java -cp "$(cat /tmp/coordinator.cp):examples/ratis-coordinator/target/classes" \

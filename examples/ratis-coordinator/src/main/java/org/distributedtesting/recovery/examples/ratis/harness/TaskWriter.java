@@ -49,9 +49,12 @@ public final class TaskWriter implements AutoCloseable {
             Objects.requireNonNull(reply, "reply");
         }
 
-        /** Acknowledged and taken: the task must be on every node from now on. */
+        /**
+         * Acknowledged and taken: the task must be on every node from now on. A "duplicate" reply counts too: the
+         * client's retry of a write whose first attempt was applied.
+         */
         public boolean accepted() {
-            return acknowledged && reply.startsWith("submitted ");
+            return acknowledged && (reply.startsWith("submitted ") || reply.startsWith("duplicate "));
         }
     }
 

@@ -48,6 +48,17 @@ abstract class RecoveryItSupport {
         Set<String> accepted = writer.accepted();
         ClusterState state = cluster.awaitConsistent(accepted, ClusterHarness.WAIT);
         System.out.println("CONSISTENT " + state + " after " + writer);
+        Set<String> submitted = new java.util.HashSet<>();
+        writer.writes().forEach(w -> submitted.add(w.taskId()));
+        try {
+            Set<String> unexpected = new java.util.TreeSet<>(ClusterState.taskIds(
+                    cluster.dataDir(state.leader()).databaseFile()));
+            unexpected.removeAll(submitted);
+            System.out.println("TASKS NOT SUBMITTED BY THE WRITER: " + unexpected.size() + " "
+                    + unexpected.stream().limit(20).toList());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
         assertThat(times.detected().failure()).isEqualTo(injection.expected().name());
         assertThat(times.verified().nodes()).contains(injection.node());
         assertThat(state.tasks().values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(accepted.size()));
