@@ -13,6 +13,7 @@ import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Severity;
@@ -126,7 +127,7 @@ final class PartitionSignals {
                                                    Set<NodeId> contested, Map<NodeId, Finding> findings) {
         for (NodeId node : snapshot.reachable()) {
             PeerView view = views.get(node);
-            if (contested.contains(node) || view == null) {
+            if (contested.contains(node) || view == null || keptOutByItsOwnCheck(snapshot, node)) {
                 continue;
             }
             int reporting = view.cannot.size() + view.can.size();
@@ -140,6 +141,16 @@ final class PartitionSignals {
             f.evidence.put("reachable", true);
             peerViews(views, node, f);
         }
+    }
+
+    /**
+     * A node that reports a failed database or log check and no Raft role keeps itself out of Raft until it is
+     * repaired, so its peers cannot reach it: that is the corruption strategies' failure, not a partition (left to
+     * this detector, it would outrank them, wait for a "heal" that never comes and quarantine the node).
+     */
+    private static boolean keptOutByItsOwnCheck(ClusterSnapshot snapshot, NodeId node) {
+        return snapshot.status(node).filter(s -> s.role() == Role.UNKNOWN
+                && (s.database().failed() || s.log().failed())).isPresent();
     }
 
     private static void peerViews(Map<NodeId, PeerView> views, NodeId node, Finding f) {
