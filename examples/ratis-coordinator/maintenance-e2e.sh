@@ -7,12 +7,12 @@
 #
 #   mvn -B -q install -DskipTests && examples/ratis-coordinator/maintenance-e2e.sh [RUNS] [STRATEGIES]
 #
-# RUNS (default 1) repeats the whole scenario on a fresh cluster. STRATEGIES (default
-# database_corruption,process_crash) is passed to --strategy.
+# RUNS (default 1) repeats the whole scenario on a fresh cluster. STRATEGIES (default all, every built-in
+# strategy) is passed to --strategy.
 set -u
 cd "$(dirname "$0")/../.."
 RUNS=${1:-1}
-STRATEGY=${2:-database_corruption,process_crash}
+STRATEGY=${2:-all}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/maintenance-e2e.XXXXXX")
 JAVA=$(command -v java)
 NODE_CLASS=org.distributedtesting.recovery.examples.ratis.CoordinatorNode
