@@ -145,9 +145,11 @@ final class PartitionSignals {
     }
 
     /**
-     * A node that answers with role UNKNOWN runs no Raft server (it is starting, or did not start on its data): its
-     * peers cannot reach a port nothing listens on, whatever the network does, so their reports say nothing about a
-     * partition. Seen on a real cluster: a node restarted after a repair serves its status a few seconds before its
+     * A node that answers with role UNKNOWN runs no Raft server: it is starting, or it keeps itself out of Raft
+     * because its own database or log check failed. Its peers cannot reach a port nothing listens on, whatever the
+     * network does, so their reports say nothing about a partition (left to this detector, a node kept out by its
+     * own check would outrank the corruption strategies, wait for a "heal" that never comes and be quarantined).
+     * Seen on a real cluster both ways: a node restarted after a repair serves its status a few seconds before its
      * Raft server, and was confirmed partitioned while it started.
      */
     private static boolean notServingRaft(ClusterSnapshot snapshot, NodeId node) {

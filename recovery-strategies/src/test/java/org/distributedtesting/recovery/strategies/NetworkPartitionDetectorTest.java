@@ -16,6 +16,7 @@ import java.util.List;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.ProcessStatus;
 import org.distributedtesting.recovery.Role;
@@ -87,6 +88,28 @@ class NetworkPartitionDetectorTest {
                     .containsEntry("peers_reporting_unreachable", List.of("node-1", "node-2", "node-3"))
                     .containsEntry("peers_reporting_reachable", List.of("node-4"));
         });
+    }
+
+    @Test
+    void aNodeKeptOutOfRaftByItsOwnFailedCheckIsLeftToTheCorruptionStrategies() {
+        // a real coordinator whose database fails its check at start does not join Raft: its peers cannot reach it
+        NodeObservation corrupt = cutFrom(up(5, status(5, 5, Role.UNKNOWN, 0, null)
+                .database(IntegrityCheck.failed("integrity_check: page 3 is never used")).build()), 1, 2, 3, 4);
+        ClusterSnapshot snapshot = snapshot(1, cutFrom(leader(1, 5, 2), 5), cutFrom(follower(2, 5, 2, 1), 5),
+                cutFrom(follower(3, 5, 2, 1), 5), cutFrom(follower(4, 5, 2, 1), 5), corrupt);
+
+        assertThat(detect(snapshot, ClusterHistory.EMPTY)).isEmpty();
+    }
+
+    @Test
+    void aNodeWithAFailedCheckThatStillTakesPartInRaftIsStillAPartitionWhenItsPeersCannotReachIt() {
+        NodeObservation cut = cutFrom(up(5, status(5, 5, Role.FOLLOWER, 2, 1)
+                .log(IntegrityCheck.failed("entry 7: checksum mismatch")).build()), 1, 2, 3);
+        ClusterSnapshot snapshot = snapshot(1, cutFrom(leader(1, 5, 2), 5), cutFrom(follower(2, 5, 2, 1), 5),
+                cutFrom(follower(3, 5, 2, 1), 5), follower(4, 5, 2, 1), cut);
+
+        assertThat(detect(snapshot, ClusterHistory.EMPTY)).singleElement()
+                .satisfies(f -> assertThat(f.nodes()).containsExactly(id(5)));
     }
 
     @Test

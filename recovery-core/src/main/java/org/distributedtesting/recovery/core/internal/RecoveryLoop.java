@@ -263,6 +263,9 @@ public final class RecoveryLoop {
         Map<String, Object> details = EventSink.describe(recovery.failure());
         details.put("outcome", "cleared");
         details.put("reason", "no longer detected when its verification ended");
+        if (recovery.actedRung() != null) {
+            details.put("after_rung", recovery.actedRung());
+        }
         state.sink.journal(new JournalRecord(now, "failure_cleared", details));
         state.sink.publish(new RecoveryEvent.FailureCleared(now, recovery.failure()));
         LOG.info("{} cleared: no longer detected when its verification ended", recovery.key());

@@ -135,7 +135,8 @@ final class Timeline implements RecoveryListener {
                     + ": " + e.reason();
         }
         if (event instanceof RecoveryEvent.FailureCleared e) {
-            return "CLEARED    " + e.failure().key() + " went away by itself";
+            // also after a rung acted whose verification was cut short (preempted): the journal says which
+            return "CLEARED    " + e.failure().key() + " no longer detected";
         }
         return null;
     }

@@ -73,6 +73,9 @@ public final class Maintenance {
             Duration copyTimeout = DEFAULT_COPY_TIMEOUT;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
+                if (!List.of("--id", "--data-dir", "--copy-from", "--copy-timeout").contains(arg)) {
+                    throw new IllegalArgumentException("unknown option " + arg);
+                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(arg + " needs a value");
                 }
@@ -204,6 +207,8 @@ public final class Maintenance {
         if (port < 1 || port > 65_535) {
             return Optional.empty();
         }
+        // without from_data_dir only a copy over the protocol is possible, which needs no directory (the local copy
+        // refuses such a request first)
         return Optional.of(NodeSpec.of(id.value(), value.substring(0, colon), port,
                 dataDir.orElse(Path.of("unknown-data-dir-of-" + id))));
     }

@@ -129,6 +129,18 @@ class MaintenanceTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("maintenance: request is not valid JSON");
     }
 
+    @Test
+    void anUnknownOptionIsAToolFailureThatNamesIt() {
+        // When
+        int code = run(request(new Action.MoveAside(BROKEN, Artifact.DATABASE), Map.of()), Map.of(),
+                "--id", "node-3", "--data-dir", broken.root().toString(), "--dry");
+
+        // Then
+        assertThat(code).isEqualTo(Maintenance.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("maintenance: unknown option --dry");
+        assertThat(broken.databaseFile()).isRegularFile();
+    }
+
     private int run(String stdin, Map<String, String> env, String... args) {
         return Maintenance.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
