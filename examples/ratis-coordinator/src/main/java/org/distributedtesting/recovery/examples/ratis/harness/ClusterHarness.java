@@ -436,11 +436,19 @@ public final class ClusterHarness implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            System.err.println("stopping the nodes through their pid files failed: " + e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("stopping the nodes through their pid files failed: " + e);
         } finally {
+            // whatever went wrong above, no node process outlives the harness: those it started, and those the
+            // daemon restarted (named by the pid files) when their command line names the node's data directory
             for (ProcessHandle process : started) {
                 process.destroyForcibly();
+            }
+            for (NodeSpec spec : specs.values()) {
+                String dataDir = spec.dataDir().toString();
+                pid(spec.id().value()).stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream)
+                        .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false))
+                        .forEach(ProcessHandle::destroyForcibly);
             }
             starter.close();
         }
