@@ -37,6 +37,8 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *       and reset it, move the log aside and reset it, start: the node rejoins empty and the leader refills it by
  *       snapshot and replication.</li>
  * </ol>
+ * After either rung has started the node again, the leader is asked to step down: it still counts log entries the
+ * node lost (see {@code OfflineRepair.stepDownLeader}).
  * Verified when the node's database check passes, it answers as a member, and, when its checksum can be compared
  * with a majority's at the same index, it agrees.
  *
@@ -146,7 +148,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
             if (!(started instanceof RungResult.Acted)) {
                 return started;
             }
-            details.add(started.detail());
+            details.add(started.detail() + OfflineRepair.stepDownLeader(context, node));
         }
         return RungResult.acted(String.join("; ", details));
     }
@@ -173,7 +175,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
             if (!(started instanceof RungResult.Acted)) {
                 return started;
             }
-            details.add(started.detail());
+            details.add(started.detail() + OfflineRepair.stepDownLeader(context, node));
         }
         return RungResult.acted(String.join("; ", details));
     }

@@ -84,7 +84,7 @@ final class LagDetector {
                 continue; // a learner that is behind harms no quorum: left alone
             }
             OptionalLong lag = now.lag(node);
-            if (lag.isEmpty() || status.commitIndex() - status.appliedIndex() >= floor) {
+            if (lag.isEmpty() || stuckApplying(views, node, status)) {
                 continue; // not following the leader, or stuck applying (the deadlock strategy's signal)
             }
             List<String> signals = new ArrayList<>();
@@ -100,6 +100,28 @@ final class LagDetector {
             }
         }
         return failures;
+    }
+
+    /**
+     * Whether the node's own apply backlog makes up the lag AND its applied index stood still over the last
+     * {@code sustain_cycles} snapshots (at least two): an apply loop that does not move is the deadlock strategy's
+     * signal. An apply loop that moves, only too slowly (a slow disk under the database), is a slow follower even
+     * though its backlog is the whole lag: its log keeps up with the leader, its state does not.
+     */
+    private boolean stuckApplying(List<View> views, NodeId node, NodeStatus status) {
+        if (status.commitIndex() - status.appliedIndex() < floor) {
+            return false;
+        }
+        int span = Math.max(2, sustainCycles);
+        if (views.size() < span) {
+            return true; // too short a history to tell a stall from slowness: leave it to the next cycles
+        }
+        for (View v : views.subList(views.size() - span, views.size())) {
+            if (v.status(node).map(s -> s.appliedIndex() != status.appliedIndex()).orElse(true)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean sustained(List<View> views, NodeId node) {

@@ -36,8 +36,10 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * <p>Ladder, least invasive first; the old data is always moved aside first, never deleted:
  * <ol>
  *   <li>{@code reset_log} (journal {@code recover_log_corruption}): stop the node, move its log aside, reset it,
- *       start it. It rejoins as a follower with its database and an empty log, and the current leader refills
- *       the log by AppendEntries or InstallSnapshot: a full sync of the log from the leader.</li>
+ *       start it, and ask the leader to step down (a Raft leader never lowers the match index it keeps for a
+ *       follower, so it would go on counting entries the node lost). It rejoins as a follower with its database and
+ *       an empty log, and the new leader refills the log by AppendEntries or InstallSnapshot: a full sync of the log
+ *       from the leader.</li>
  *   <li>{@code full_state_sync} (journal {@code full_state_sync_on_corrupt_log}): the same, and its database is
  *       moved aside and reset too, for a node whose state was built from the corrupt log.</li>
  * </ol>
@@ -153,7 +155,7 @@ public class LogCorruptionStrategy extends LadderStrategy {
             if (!(started instanceof RungResult.Acted)) {
                 return started;
             }
-            details.add(started.detail());
+            details.add(started.detail() + OfflineRepair.stepDownLeader(context, node));
         }
         return RungResult.acted(String.join("; ", details));
     }

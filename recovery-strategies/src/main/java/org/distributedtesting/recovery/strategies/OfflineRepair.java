@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
@@ -70,6 +71,29 @@ final class OfflineRepair {
         }
         return RungResult.failed("start of '" + node + "' after " + String.join(", ", done) + " "
                 + describe(last));
+    }
+
+    /**
+     * Asks the leader to step down once a repaired node is back. A Raft leader never lowers the match index it keeps
+     * for a follower, so after the node's log was reset (or set aside because a restored database supersedes it, as
+     * the Ratis example does) the leader still counts entries the node no longer holds, towards commits too, and
+     * keeps probing past the node's new end: seen on the real Ratis cluster, where the repaired follower answered
+     * every heartbeat "inconsistent" and never caught up until leadership moved. A new leader starts every
+     * follower's replication state afresh. Skipped when the node itself led (another leader was elected while it was
+     * down) or no single leader is known; a step-down that fails leaves the repair done and is reported.
+     *
+     * @return a note for the rung's detail
+     */
+    static String stepDownLeader(RecoveryContext context, NodeId node) {
+        Optional<LagSignals.Leader> leader = LagSignals.leader(context.snapshot());
+        if (leader.isEmpty() || leader.get().id().equals(node)) {
+            return "";
+        }
+        ActionResult result = context.perform(new Action.StepDown(leader.get().id(), Optional.empty()),
+                "'" + node + "' lost log entries that leader '" + leader.get().id() + "' counts as replicated on it:"
+                        + " a new leader tracks its replication afresh");
+        return succeeded(result) ? ", step_down_leader '" + leader.get().id() + "'"
+                : "; step-down of leader '" + leader.get().id() + "' " + describe(result);
     }
 
     /**

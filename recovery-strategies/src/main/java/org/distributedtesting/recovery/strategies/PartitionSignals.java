@@ -13,9 +13,9 @@ import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.Severity;
 
 /**
@@ -26,7 +26,8 @@ import org.distributedtesting.recovery.Severity;
  *   <li>{@value #UNREACHABLE_PROCESS_ALIVE}: the monitor cannot reach the node, yet its supervisor says its process
  *       runs (or no supervisor can tell, so it must not be called a crash and restarted);</li>
  *   <li>{@value #PEERS_REPORT_UNREACHABLE}: the monitor reaches the node, but a majority of the reachable peers that
- *       report on it cannot;</li>
+ *       report on it cannot (not counted for a node that reports role UNKNOWN: it runs no Raft server for its peers
+ *       to reach);</li>
  *   <li>{@value #LEADER_DISAGREEMENT}: the node follows (or is) another leader than the one a majority of the
  *       voters follows, on several cycles in a row;</li>
  *   <li>{@value #ELECTIONS_WITHOUT_LEADER}: enough voters answer to elect a leader, none leads, and elections keep
@@ -127,7 +128,7 @@ final class PartitionSignals {
                                                    Set<NodeId> contested, Map<NodeId, Finding> findings) {
         for (NodeId node : snapshot.reachable()) {
             PeerView view = views.get(node);
-            if (contested.contains(node) || view == null || keptOutByItsOwnCheck(snapshot, node)) {
+            if (contested.contains(node) || view == null || notServingRaft(snapshot, node)) {
                 continue;
             }
             int reporting = view.cannot.size() + view.can.size();
@@ -144,13 +145,13 @@ final class PartitionSignals {
     }
 
     /**
-     * A node that reports a failed database or log check and no Raft role keeps itself out of Raft until it is
-     * repaired, so its peers cannot reach it: that is the corruption strategies' failure, not a partition (left to
-     * this detector, it would outrank them, wait for a "heal" that never comes and quarantine the node).
+     * A node that answers with role UNKNOWN runs no Raft server (it is starting, or did not start on its data): its
+     * peers cannot reach a port nothing listens on, whatever the network does, so their reports say nothing about a
+     * partition. Seen on a real cluster: a node restarted after a repair serves its status a few seconds before its
+     * Raft server, and was confirmed partitioned while it started.
      */
-    private static boolean keptOutByItsOwnCheck(ClusterSnapshot snapshot, NodeId node) {
-        return snapshot.status(node).filter(s -> s.role() == Role.UNKNOWN
-                && (s.database().failed() || s.log().failed())).isPresent();
+    private static boolean notServingRaft(ClusterSnapshot snapshot, NodeId node) {
+        return snapshot.status(node).map(s -> s.role() == Role.UNKNOWN).orElse(false);
     }
 
     private static void peerViews(Map<NodeId, PeerView> views, NodeId node, Finding f) {

@@ -30,8 +30,9 @@ import org.distributedtesting.recovery.strategies.LagSignals.Leader;
  *       that was down in the window is catching up after a restart, not slow).</li>
  * </ul>
  * A probe slower than {@code slow_probe_latency} is added to the evidence; it is too weak a signal on its own. A
- * node whose own apply backlog (commit index minus applied index) makes up the lag is stuck applying, which is the
- * deadlock strategy's signal, and is not reported here.
+ * node whose own apply backlog (commit index minus applied index) makes up the lag and whose applied index has not
+ * moved for {@code sustain_cycles} cycles is stuck applying, which is the deadlock strategy's signal, and is not
+ * reported here; one whose applied index moves, only too slowly, is a slow follower.
  *
  * <p>Ladder, least invasive first (rung records journaled as {@code recover_slow_follower}):
  * {@code trigger_sync} (the leader resends what the follower lacks: {@code trigger_sync_on_slow_follower}) &rarr;

@@ -106,7 +106,7 @@ class DatabaseCorruptionStrategyTest {
     }
 
     @Test
-    void restoreStopsTheNodeMovesItsDatabaseAsideRestoresFromTheBestReplicaAndStartsIt() {
+    void restoreStopsTheNodeMovesItsDatabaseAsideRestoresFromTheBestReplicaStartsItAndStepsTheLeaderDown() {
         ClusterSnapshot now = corruptNode3(1);
         RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY);
 
@@ -115,7 +115,7 @@ class DatabaseCorruptionStrategyTest {
         assertThat(result).isInstanceOf(RungResult.Acted.class);
         assertThat(context.performed()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Restore(id(3), Artifact.DATABASE, id(1)),
-                new Action.Start(id(3)));
+                new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test
@@ -182,7 +182,7 @@ class DatabaseCorruptionStrategyTest {
         assertThat(context.performed()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Reset(id(3), Artifact.DATABASE),
                 new Action.MoveAside(id(3), Artifact.LOG), new Action.Reset(id(3), Artifact.LOG),
-                new Action.Start(id(3)));
+                new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test

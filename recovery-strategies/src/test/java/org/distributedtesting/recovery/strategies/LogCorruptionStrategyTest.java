@@ -89,7 +89,7 @@ class LogCorruptionStrategyTest {
     }
 
     @Test
-    void resetLogStopsTheNodeMovesItsLogAsideResetsItAndStartsIt() {
+    void resetLogStopsTheNodeMovesItsLogAsideResetsItStartsItAndStepsTheLeaderDown() {
         ClusterSnapshot now = corruptLogOnNode2(1);
         Failure failure = strategy.detector().detect(now, ClusterHistory.EMPTY).get(0);
         RecordingContext context = new RecordingContext(failure, now, ClusterHistory.EMPTY);
@@ -99,7 +99,7 @@ class LogCorruptionStrategyTest {
         assertThat(result).isInstanceOf(RungResult.Acted.class);
         assertThat(context.performed()).containsExactly(new Action.Stop(id(2)),
                 new Action.MoveAside(id(2), Artifact.LOG), new Action.Reset(id(2), Artifact.LOG),
-                new Action.Start(id(2)));
+                new Action.Start(id(2)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test
@@ -114,7 +114,7 @@ class LogCorruptionStrategyTest {
         assertThat(context.performed()).containsExactly(new Action.Stop(id(2)),
                 new Action.MoveAside(id(2), Artifact.LOG), new Action.Reset(id(2), Artifact.LOG),
                 new Action.MoveAside(id(2), Artifact.DATABASE), new Action.Reset(id(2), Artifact.DATABASE),
-                new Action.Start(id(2)));
+                new Action.Start(id(2)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
+import org.distributedtesting.recovery.examples.ratis.harness.Corruption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.distributedtesting.recovery.IntegrityCheck;
+import org.distributedtesting.recovery.examples.ratis.harness.Corruption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package org.distributedtesting.recovery.examples.ratis;
+package org.distributedtesting.recovery.examples.ratis.harness;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,8 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Corrupts files of a stopped node the way a bad disk would: one flipped byte. */
-final class Corruption {
+/**
+ * Corrupts a node's files the way a bad disk would: one flipped byte. Works on a stopped node, and on a running one
+ * (the node's own integrity checks read the files afresh and find the damage).
+ *
+ * <p>Stateless and thread-safe; concurrent flips of one file are the caller's business.
+ */
+public final class Corruption {
 
     private static final Pattern SEGMENT = Pattern.compile("log_(inprogress_)?(\\d+)(-\\d+)?");
 
@@ -25,8 +31,25 @@ final class Corruption {
     /**
      * Flips the page-type byte of the root page of the index {@code tasks_by_state}: the b-tree page becomes
      * invalid, which SQLite's integrity_check reports.
+     *
+     * @throws IOException  if the file cannot be read or written
+     * @throws SQLException if the database cannot be read
      */
-    static void flipIndexPageType(Path database) throws IOException, SQLException {
+    public static void flipIndexPageType(Path database) throws IOException, SQLException {
+        flipRootPageType(database, "tasks_by_state");
+    }
+
+    /**
+     * Flips the page-type byte of the root page of the table or index {@code name}: the b-tree page becomes invalid,
+     * which SQLite's integrity_check reports. On a running node, pick an object its writes do not change (such as
+     * {@code workers} while only tasks are submitted): SQLite writes a changed page back whole from its cache, which
+     * would undo the flip.
+     *
+     * @throws IOException              if the file cannot be read or written
+     * @throws SQLException             if the database cannot be read
+     * @throws IllegalArgumentException if the database has no such table or index
+     */
+    public static void flipRootPageType(Path database, String name) throws IOException, SQLException {
         long pageSize;
         long rootPage;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
@@ -35,9 +58,14 @@ final class Corruption {
                 rs.next();
                 pageSize = rs.getLong(1);
             }
-            try (ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks_by_state'")) {
-                rs.next();
-                rootPage = rs.getLong(1);
+            try (PreparedStatement p = c.prepareStatement("SELECT rootpage FROM sqlite_master WHERE name = ?")) {
+                p.setString(1, name);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("no table or index '" + name + "' in " + database);
+                    }
+                    rootPage = rs.getLong(1);
+                }
             }
         }
         flip(database, (rootPage - 1) * pageSize);
@@ -47,8 +75,10 @@ final class Corruption {
      * Flips one bit in the middle of the entries of the oldest log segment under {@code raftDir}.
      *
      * @return the segment
+     * @throws IOException           if a file cannot be read or written
+     * @throws IllegalStateException if there is no segment under {@code raftDir}
      */
-    static Path flipByteInOldestSegment(Path raftDir) throws IOException {
+    public static Path flipByteInOldestSegment(Path raftDir) throws IOException {
         Path segment;
         try (Stream<Path> files = Files.walk(raftDir)) {
             segment = files.filter(p -> SEGMENT.matcher(p.getFileName().toString()).matches())

@@ -1,0 +1,147 @@
+package org.distributedtesting.recovery.examples.ratis.harness;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+
+/**
+ * Injects real faults into a {@link ClusterHarness}'s cluster: SIGKILL of a node's process, a flipped byte in a
+ * node's database file or Raft log segment, and, through the nodes' fault hooks (custom control actions sent with
+ * the control token), a hung apply, a slowed apply and a disk filled towards its quota.
+ *
+ * <p>Not thread-safe: used by the thread that drives the harness.
+ */
+public final class Faults {
+
+    /** The fault hooks' custom actions, as {@code CoordinatorNode} serves them with {@code --fault-hooks}. */
+    static final String HANG_APPLY = "fault_hang_apply";
+    static final String SLOW_APPLY = "fault_slow_apply";
+    static final String FILL_DISK = "fault_fill_disk";
+    static final String CLEAR = "fault_clear";
+
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final ClusterHarness harness;
+
+    Faults(ClusterHarness harness) {
+        this.harness = Objects.requireNonNull(harness, "harness");
+    }
+
+    /** SIGKILL of a follower of the agreed leader. */
+    public Injection killFollower() {
+        return kill(harness.followers().get(0), "crash_follower");
+    }
+
+    /** SIGKILL of the agreed leader. */
+    public Injection killLeader() {
+        return kill(harness.awaitLeader(), "crash_leader");
+    }
+
+    /**
+     * SIGKILL of the node's process (the one its {@code node.pid} names); returns once it has ended.
+     *
+     * @throws IllegalStateException if the node has no live process, or it does not end
+     */
+    public Injection kill(String node, String fault) {
+        OptionalLong pid = harness.pid(node);
+        ProcessHandle process = pid.stream().mapToObj(ProcessHandle::of).flatMap(java.util.Optional::stream)
+                .filter(ProcessHandle::isAlive).findFirst().orElseThrow(() -> new IllegalStateException("'" + node
+                        + "' has no live process to kill (node.pid: " + pid + ")"));
+        String dataDir = harness.spec(node).dataDir().toString();
+        boolean ours = process.info().commandLine().map(c -> c.contains(dataDir)).orElse(true);
+        if (!ours) {
+            throw new IllegalStateException("pid " + process.pid() + " of '" + node + "' is not a node of "
+                    + dataDir + ": " + process.info().commandLine().orElse("?"));
+        }
+        process.destroyForcibly();
+        Instant at = Instant.now();
+        try {
+            process.onExit().get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for pid " + process.pid() + " to end", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("pid " + process.pid() + " of '" + node + "' did not end within "
+                    + KILL_WAIT + " of SIGKILL", e);
+        }
+        return new Injection(fault, FailureType.PROCESS_CRASH, node, at, "SIGKILL of pid " + process.pid());
+    }
+
+    /**
+     * Flips the page-type byte of the {@code workers} table's root page in the node's database file, under the
+     * running node. The writer only submits tasks, so the node never writes that page back from its cache, which
+     * would undo the flip.
+     *
+     * @throws IOException  if the file cannot be changed
+     * @throws SQLException if the database cannot be read to find the page
+     */
+    public Injection flipDatabaseByte(String node) throws IOException, SQLException {
+        Path db = harness.dataDir(node).databaseFile();
+        Corruption.flipRootPageType(db, "workers");
+        return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
+                "flipped the page-type byte of the workers table's root page in " + db.getFileName());
+    }
+
+    /**
+     * Flips one byte amid the entries of the node's oldest Raft log segment, under the running node.
+     *
+     * @throws IOException if the segment cannot be changed
+     */
+    public Injection flipLogByte(String node) throws IOException {
+        Path segment = Corruption.flipByteInOldestSegment(harness.dataDir(node).raftDir());
+        return new Injection("log_corruption", FailureType.LOG_CORRUPTION, node, Instant.now(),
+                "flipped a byte in log segment " + segment.getFileName());
+    }
+
+    /** Makes the node's next apply hang until released ({@value #HANG_APPLY}). */
+    public Injection hangApply(String node) {
+        String detail = custom(node, HANG_APPLY, Map.of());
+        return new Injection("deadlock", FailureType.DEADLOCK, node, Instant.now(), detail);
+    }
+
+    /** Makes every apply on the node take {@code delay} longer ({@value #SLOW_APPLY}). */
+    public Injection slowApply(String node, Duration delay) {
+        String detail = custom(node, SLOW_APPLY, Map.of("delay_ms", delay.toMillis()));
+        return new Injection("slow_follower", FailureType.SLOW_FOLLOWER, node, Instant.now(), detail);
+    }
+
+    /** Fills the node's data directory to {@code ratio} of its disk quota ({@value #FILL_DISK}). */
+    public Injection fillDisk(String node, double ratio) {
+        String detail = custom(node, FILL_DISK, Map.of("ratio", ratio));
+        return new Injection("resource_exhaustion", FailureType.RESOURCE_EXHAUSTION, node, Instant.now(), detail);
+    }
+
+    /** Ends a hang or slow-down on the node ({@value #CLEAR}). */
+    public void clear(String node) {
+        custom(node, CLEAR, Map.of());
+    }
+
+    private String custom(String node, String name, Map<String, Object> parameters) {
+        ActionResult result;
+        try {
+            result = harness.control().execute(new Action.Custom(NodeId.of(node), name, Action.Impact.NONE,
+                    parameters));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending " + name + " to '" + node + "'", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " on '" + node + "' failed: " + e.getMessage(), e);
+        }
+        if (!(result instanceof ActionResult.Done)) {
+            throw new IllegalStateException(name + " on '" + node + "' was not done: " + result.detail());
+        }
+        return result.detail();
+    }
+}

@@ -1,0 +1,91 @@
+package org.distributedtesting.recovery.examples.ratis.harness;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One record of the daemon's journal ({@code recovery-journal.jsonl}: one JSON object a line,
+ * {@code {"timestamp", "action", "details"}}), read back for the checks and the measurements.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param timestamp when the daemon recorded it
+ * @param action    {@code failure_detected}, {@code recovery_verified}, {@code restart_node}, ...
+ * @param details   the record's details
+ */
+public record JournalEntry(Instant timestamp, String action, Map<String, Object> details) {
+
+    /** The journal's file name in the daemon's {@code recovery_dir}. */
+    public static final String FILE_NAME = "recovery-journal.jsonl";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** @throws NullPointerException if an argument is null */
+    public JournalEntry {
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(action, "action");
+        details = Map.copyOf(details);
+    }
+
+    /**
+     * Every complete record of the journal file, in order; a line still being written is left out, and a missing
+     * file has no records.
+     *
+     * @throws IllegalStateException if a complete line is not a journal record; the message names the line
+     */
+    public static List<JournalEntry> read(Path journal) {
+        List<JournalEntry> entries = new ArrayList<>();
+        int number = 0;
+        for (String line : DaemonProcess.completeLines(journal)) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                Map<String, Object> record = JSON.readValue(line, MAP);
+                Object details = record.get("details");
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = details instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                entries.add(new JournalEntry(Instant.parse(String.valueOf(record.get("timestamp"))),
+                        String.valueOf(record.get("action")), map));
+            } catch (JsonProcessingException | RuntimeException e) {
+                throw new IllegalStateException(journal + ":" + number + " is not a journal record: " + line, e);
+            }
+        }
+        return entries;
+    }
+
+    /** The failure type the record is about ({@code process_crash}, ...), or "" when it names none. */
+    public String failure() {
+        return String.valueOf(details.getOrDefault("failure", ""));
+    }
+
+    /** The nodes the record is about: {@code details.nodes}, or {@code details.node}. */
+    public List<String> nodes() {
+        Object nodes = details.get("nodes");
+        if (nodes instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        Object node = details.get("node");
+        return node == null ? List.of() : List.of(String.valueOf(node));
+    }
+
+    /** Whether the record is about {@code failure} (a type name) on {@code node}. */
+    public boolean isAbout(String failure, String node) {
+        return failure().equals(failure) && nodes().contains(node);
+    }
+
+    @Override
+    public String toString() {
+        return timestamp + " " + action + " " + details;
+    }
+}
