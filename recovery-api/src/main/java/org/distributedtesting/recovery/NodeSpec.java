@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param alternativeAddresses other {@code host:port} addresses of the same node, tried when the main one fails
  * @param startCommand         command line that starts the node's process; empty when the node is not supervised
  *                             by this library
+ * @param maintenanceCommand   command line of the node's repair tool, run while the node is stopped to move aside,
+ *                             restore or reset its data; empty when the node's data is repaired some other way
  */
 public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
-                       List<String> startCommand) {
+                       List<String> startCommand, List<String> maintenanceCommand) {
 
     /**
      * @throws NullPointerException if any argument is null
@@ -37,6 +39,18 @@ public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<Stri
         }
         alternativeAddresses = List.copyOf(alternativeAddresses);
         startCommand = List.copyOf(startCommand);
+        maintenanceCommand = List.copyOf(maintenanceCommand);
+    }
+
+    /**
+     * A node without a maintenance command.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1..65535
+     */
+    public NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
+                    List<String> startCommand) {
+        this(id, host, port, dataDir, alternativeAddresses, startCommand, List.of());
     }
 
     /** A node with no alternative addresses and no start command. */
@@ -47,6 +61,11 @@ public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<Stri
     /** Whether this library can start and stop the node's process. */
     public boolean supervised() {
         return !startCommand.isEmpty();
+    }
+
+    /** Whether a maintenance command repairs this node's data while it is stopped. */
+    public boolean hasMaintenanceCommand() {
+        return !maintenanceCommand.isEmpty();
     }
 
     /** {@code host:port} of the node's protocol. */

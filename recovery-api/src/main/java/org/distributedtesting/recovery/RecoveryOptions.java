@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param actionBudgetWindow   the window of the global action budget
  * @param quarantineRetryAfter a circuit breaker's half-open delay: this long after a node was quarantined, one more
  *                             attempt is allowed (zero: never, only an operator or a healthy node releases it)
+ * @param maintenanceTimeout   how long a node's maintenance command (a repair of a stopped node's data) may run
+ *                             before it is killed and the action fails
  * @param dryRun               plan and journal, do nothing
  */
 public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery, int maxRestartAttempts,
@@ -35,7 +37,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
                               Duration nodeCooldown, Duration backoffInitial, Duration backoffMax,
                               Duration verifyTimeout, Duration verifyInterval,
                               int actionBudget, Duration actionBudgetWindow, Duration quarantineRetryAfter,
-                              boolean dryRun) {
+                              Duration maintenanceTimeout, boolean dryRun) {
 
     /** Seed default. */
     public static final int DEFAULT_MAX_RESTART_ATTEMPTS = 5;
@@ -66,6 +68,12 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
     public static final Duration DEFAULT_ACTION_BUDGET_WINDOW = Duration.ofMinutes(10);
     /** 10 minutes: a quarantined node gets one more try per ten minutes, like a circuit breaker half-opening. */
     public static final Duration DEFAULT_QUARANTINE_RETRY_AFTER = Duration.ofMinutes(10);
+    /**
+     * 2 minutes: a repair copies at most one database from a healthy replica and renames directories; a copy of a
+     * coordinator's database (tens to hundreds of MiB) takes seconds on a LAN, so a tool still running after two
+     * minutes is stuck, and the engine, which waits for it, should move on.
+     */
+    public static final Duration DEFAULT_MAINTENANCE_TIMEOUT = Duration.ofMinutes(2);
 
     /**
      * @throws NullPointerException if a duration is null
@@ -85,6 +93,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         positive("verifyInterval", verifyInterval);
         positive("actionBudgetWindow", actionBudgetWindow);
         notNegative("quarantineRetryAfter", quarantineRetryAfter);
+        positive("maintenanceTimeout", maintenanceTimeout);
         if (backoffMax.compareTo(backoffInitial) < 0) {
             throw new IllegalArgumentException("backoffMax must be >= backoffInitial (" + backoffInitial
                     + "), but was " + backoffMax);
@@ -139,6 +148,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         b.actionBudget = actionBudget;
         b.actionBudgetWindow = actionBudgetWindow;
         b.quarantineRetryAfter = quarantineRetryAfter;
+        b.maintenanceTimeout = maintenanceTimeout;
         b.dryRun = dryRun;
         return b;
     }
@@ -172,6 +182,7 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         private int actionBudget = DEFAULT_ACTION_BUDGET;
         private Duration actionBudgetWindow = DEFAULT_ACTION_BUDGET_WINDOW;
         private Duration quarantineRetryAfter = DEFAULT_QUARANTINE_RETRY_AFTER;
+        private Duration maintenanceTimeout = DEFAULT_MAINTENANCE_TIMEOUT;
         private boolean dryRun;
 
         private Builder() {
@@ -267,6 +278,12 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
             return this;
         }
 
+        /** See {@link RecoveryOptions#maintenanceTimeout()}. */
+        public Builder maintenanceTimeout(Duration value) {
+            maintenanceTimeout = value;
+            return this;
+        }
+
         /** See {@link RecoveryOptions#dryRun()}. */
         public Builder dryRun(boolean value) {
             dryRun = value;
@@ -281,7 +298,8 @@ public record RecoveryOptions(boolean autoRestart, boolean backupBeforeRecovery,
         public RecoveryOptions build() {
             return new RecoveryOptions(autoRestart, backupBeforeRecovery, maxRestartAttempts, restartCooldown,
                     confirmations, probeTimeout, historySize, nodeCooldown, backoffInitial, backoffMax,
-                    verifyTimeout, verifyInterval, actionBudget, actionBudgetWindow, quarantineRetryAfter, dryRun);
+                    verifyTimeout, verifyInterval, actionBudget, actionBudgetWindow, quarantineRetryAfter,
+                    maintenanceTimeout, dryRun);
         }
     }
 }

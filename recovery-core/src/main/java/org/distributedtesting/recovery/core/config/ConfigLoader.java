@@ -115,7 +115,8 @@ public final class ConfigLoader {
                      "command": ["java", "-jar", "node.jar", "--port", "{port}"]},
                     {"id": "node-2", "host": "127.0.0.1", "port": 8082, "data_dir": "data/node-2",
                      "alternative_addresses": [], "command": ["java", "-jar", "node.jar", "--port", "{port}"]},
-                    {"id": "node-3", "host": "127.0.0.1", "port": 8083, "data_dir": "data/node-3"}
+                    {"id": "node-3", "host": "127.0.0.1", "port": 8083, "data_dir": "data/node-3",
+                     "maintenance_command": ["repair-tool", "--id", "{id}", "--data-dir", "{data_dir}"]}
                   ],
                   "recovery_dir": "recovery",
                   "recovery_options": {
@@ -125,7 +126,7 @@ public final class ConfigLoader {
                     "backoff_initial": 10, "backoff_max": 300,
                     "verify_timeout": 60, "verify_interval": 1,
                     "action_budget": 30, "action_budget_window": 600, "quarantine_retry_after": 600,
-    "dry_run": false
+                    "maintenance_timeout": 120, "dry_run": false
                   },
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
                   "control_token_env": "RECOVERY_CONTROL_TOKEN",

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
@@ -23,7 +24,12 @@ final class NodesSection {
     static final String KEY = "nodes";
 
     private static final List<String> NODE_KEYS =
-            List.of("id", "host", "port", "data_dir", "alternative_addresses", "command");
+            List.of("id", "host", "port", "data_dir", "alternative_addresses", "command", "maintenance_command");
+
+    /** Anything that looks like a placeholder, so that a misspelt one is an error rather than passed on. */
+    private static final Pattern PLACEHOLDER_LIKE = Pattern.compile("\\{([A-Za-z][A-Za-z_-]*)}");
+
+    private static final List<String> PLACEHOLDERS = List.of("id", "host", "port", "data_dir");
 
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -82,7 +88,10 @@ final class NodesSection {
         List<String> command = ConfigReader.optional(object, "command")
                 .map(v -> command(reader, v, ConfigReader.child(path, "command")))
                 .orElse(List.of());
-        return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command);
+        List<String> maintenance = ConfigReader.optional(object, "maintenance_command")
+                .map(v -> maintenanceCommand(reader, v, ConfigReader.child(path, "maintenance_command")))
+                .orElse(List.of());
+        return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command, maintenance);
     }
 
     /** Each entry must be {@code host:port}; the last colon separates the port, so {@code [::1]:80} works. */
@@ -111,6 +120,24 @@ final class NodesSection {
         List<String> command = reader.strings(value, path);
         if (!command.isEmpty() && command.get(0).isBlank()) {
             throw reader.fail(ConfigReader.element(path, 0), "the program to run must not be blank");
+        }
+        return command;
+    }
+
+    /**
+     * Like {@code command}, and every {@code {name}} in it must be one of the placeholders: a misspelt
+     * {@code {data-dir}} would otherwise reach the repair tool as a literal path and make it repair the wrong place.
+     */
+    private static List<String> maintenanceCommand(ConfigReader reader, JsonNode value, String path) {
+        List<String> command = command(reader, value, path);
+        for (int i = 0; i < command.size(); i++) {
+            Matcher placeholder = PLACEHOLDER_LIKE.matcher(command.get(i));
+            while (placeholder.find()) {
+                if (!PLACEHOLDERS.contains(placeholder.group(1))) {
+                    throw reader.fail(ConfigReader.element(path, i), "unknown placeholder '" + placeholder.group()
+                            + "'; the placeholders are {id}, {host}, {port} and {data_dir}");
+                }
+            }
         }
         return command;
     }

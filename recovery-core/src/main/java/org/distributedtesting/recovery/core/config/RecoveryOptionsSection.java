@@ -56,6 +56,7 @@ final class RecoveryOptionsSection {
             count("action_budget", RecoveryOptions.Builder::actionBudget),
             seconds("action_budget_window", RecoveryOptions.Builder::actionBudgetWindow),
             seconds("quarantine_retry_after", RecoveryOptions.Builder::quarantineRetryAfter),
+            seconds("maintenance_timeout", RecoveryOptions.Builder::maintenanceTimeout),
             bool("dry_run", RecoveryOptions.Builder::dryRun));
 
     private static final List<String> KEYS = OPTIONS.stream().map(Option::key).toList();

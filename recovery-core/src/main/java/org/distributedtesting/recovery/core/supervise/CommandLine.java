@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 import org.distributedtesting.recovery.NodeSpec;
 
 /**
- * Turns a node's configured start command into the arguments of its process, and back into one line for logs.
+ * Turns a node's configured start or maintenance command into the arguments of its process, and back into one line for logs.
  *
  * <p>Stateless and thread-safe.
  */
@@ -24,7 +24,12 @@ final class CommandLine {
      * in every argument. One pass per argument, so a value that itself looks like a placeholder stays as it is.
      */
     static List<String> of(NodeSpec node, Path absoluteDataDir) {
-        return node.startCommand().stream()
+        return of(node.startCommand(), node, absoluteDataDir);
+    }
+
+    /** {@code template} (one of the node's commands) with the node's placeholders replaced, as {@link #of}. */
+    static List<String> of(List<String> template, NodeSpec node, Path absoluteDataDir) {
+        return template.stream()
                 .map(argument -> PLACEHOLDER.matcher(argument).replaceAll(match ->
                         Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir))))
                 .toList();

@@ -79,6 +79,23 @@ class BadConfigTest {
                         "nodes[0].alternative_addresses[0]", "must be host:port"),
                 bad("command element not a string", nodes("{'id': 'n1', 'host': 'h', 'port': 1, 'data_dir': 'd', "
                         + "'command': ['java', 5]}"), "nodes[0].command[1]", "must be a string, but was 5"),
+                bad("maintenance_command not an array", nodes("{'id': 'n1', 'host': 'h', 'port': 1, "
+                        + "'data_dir': 'd', 'maintenance_command': 'repair {data_dir}'}"),
+                        "nodes[0].maintenance_command", "must be an array, but was \"repair {data_dir}\" (a string)"),
+                bad("maintenance_command blank program", nodes("{'id': 'n1', 'host': 'h', 'port': 1, "
+                        + "'data_dir': 'd', 'maintenance_command': [' ', '{id}']}"),
+                        "nodes[0].maintenance_command[0]", "the program to run must not be blank"),
+                bad("maintenance_command misspelt placeholder", nodes("{'id': 'n1', 'host': 'h', 'port': 1, "
+                        + "'data_dir': 'd', 'maintenance_command': ['repair', '--dir={data-dir}']}"),
+                        "nodes[0].maintenance_command[1]", "unknown placeholder '{data-dir}'; the placeholders are "
+                                + "{id}, {host}, {port} and {data_dir}"),
+                bad("maintenance_command misspelt", nodes("{'id': 'n1', 'host': 'h', 'port': 1, 'data_dir': 'd', "
+                        + "'maintenance_comand': ['repair']}"), "nodes[0].maintenance_comand",
+                        "did you mean 'maintenance_command'?"),
+                bad("zero maintenance_timeout", options("'maintenance_timeout': 0"),
+                        "recovery_options.maintenance_timeout", "must be > 0, but was 0"),
+                bad("maintenance_timeout as string", options("'maintenance_timeout': '120'"),
+                        "recovery_options.maintenance_timeout", "must be a number of seconds >= 0, but was \"120\""),
                 bad("unknown node key", nodes("{'id': 'n1', 'hots': 'h', 'port': 1, 'data_dir': 'd'}"),
                         "nodes[0].hots", "unknown key 'hots'; did you mean 'host'?"),
                 bad("missing recovery_dir", "{" + NODES + "}", "recovery_dir", "is required"),

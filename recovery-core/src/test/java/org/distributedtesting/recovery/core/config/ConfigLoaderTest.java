@@ -34,7 +34,8 @@ class ConfigLoaderTest {
                   'nodes': [
                     {'id': 'node-1', 'host': 'coordinator1.example.com', 'port': 8080, 'data_dir': '/srv/node1',
                      'alternative_addresses': ['10.0.0.2:8080', '[::1]:8080'],
-                     'command': ['java', '-jar', 'node.jar', '--port', '{port}']},
+                     'command': ['java', '-jar', 'node.jar', '--port', '{port}'],
+                     'maintenance_command': ['repair', '--data-dir', '{data_dir}', '--filter={a:1}']},
                     {'id': 'node_2.b', 'host': 'coordinator2.example.com', 'port': 8080, 'data_dir': '/srv/node2'}
                   ],
                   'recovery_dir': '%s',
@@ -42,7 +43,8 @@ class ConfigLoaderTest {
                     'max_restart_attempts': 7, 'restart_cooldown': 90, 'confirmations': 4, 'probe_timeout': 0.25,
                     'history_size': 20, 'node_cooldown': 0, 'backoff_initial': 5, 'backoff_max': 40,
                     'verify_timeout': 30.5, 'verify_interval': 2, 'action_budget': 9,
-                    'action_budget_window': 1800, 'quarantine_retry_after': 0, 'dry_run': true},
+                    'action_budget_window': 1800, 'quarantine_retry_after': 0, 'maintenance_timeout': 7.5,
+                    'dry_run': true},
                   'failure_types': ['Process-Crash', 'split_brain'],
                   'strategies': {'process_crash': {'any_key': 1.5, 'other': true, 'count': 3, 'mode': 'fast'},
                                  'slow_follower': {'permanent_learners': ['node-4', 'node-5']}}
@@ -57,13 +59,14 @@ class ConfigLoaderTest {
         assertThat(config.nodes()).containsExactly(
                 new NodeSpec(NodeId.of("node-1"), "coordinator1.example.com", 8080, Path.of("/srv/node1"),
                         List.of("10.0.0.2:8080", "[::1]:8080"),
-                        List.of("java", "-jar", "node.jar", "--port", "{port}")),
+                        List.of("java", "-jar", "node.jar", "--port", "{port}"),
+                        List.of("repair", "--data-dir", "{data_dir}", "--filter={a:1}")),
                 NodeSpec.of("node_2.b", "coordinator2.example.com", 8080, Path.of("/srv/node2")));
         assertThat(config.recoveryDir()).isEqualTo(recovery).isDirectory();
         assertThat(config.options()).isEqualTo(new RecoveryOptions(false, false, 7, Duration.ofSeconds(90), 4,
                 Duration.ofMillis(250), 20, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(40),
                 Duration.ofMillis(30_500), Duration.ofSeconds(2), 9, Duration.ofMinutes(30),
-                Duration.ZERO, true));
+                Duration.ZERO, Duration.ofMillis(7_500), true));
         assertThat(config.failureTypes()).containsExactly(FailureType.SPLIT_BRAIN, FailureType.PROCESS_CRASH);
         assertThat(config.strategySettings()).isEqualTo(Map.of("process_crash",
                 new Settings(Map.of("any_key", 1.5, "other", true, "count", 3L, "mode", "fast")),

@@ -3,10 +3,13 @@ package org.distributedtesting.recovery.strategies.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryException;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
@@ -20,6 +23,7 @@ import org.distributedtesting.recovery.core.http.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.HttpNodeProbe;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
+import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -193,7 +197,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         HttpNodeProbe probe = HttpNodeProbe.builder().token(token).build();
         HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).build();
         LocalProcessSupervisor supervisor = supervised ? new LocalProcessSupervisor() : null;
-        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(control)
+        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl(cfg, control))
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
         if (supervisor != null) {
             builder.supervisor(supervisor);
@@ -233,6 +237,18 @@ public final class RecoveryDaemon implements Callable<Integer> {
         } finally {
             shutdown.run();
         }
+    }
+
+    /**
+     * The node protocol, with the data actions (move aside, restore, reset) of nodes that have a maintenance command
+     * run by that command instead: such a node is stopped while its data is repaired, so it cannot answer them.
+     */
+    static NodeControl nodeControl(RecoveryConfig cfg, HttpNodeControl protocol) {
+        if (cfg.nodes().stream().noneMatch(NodeSpec::hasMaintenanceCommand)) {
+            return protocol;
+        }
+        return new MaintenanceCommandControl(cfg.nodes(), protocol, cfg.options().maintenanceTimeout(),
+                () -> cfg.controlToken(System.getenv()), Clock.systemUTC());
     }
 
     private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {

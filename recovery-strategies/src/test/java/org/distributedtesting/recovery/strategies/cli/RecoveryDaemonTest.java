@@ -7,6 +7,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.Action.Artifact;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.core.config.ConfigLoader;
+import org.distributedtesting.recovery.core.config.RecoveryConfig;
+import org.distributedtesting.recovery.core.http.HttpNodeControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,6 +96,37 @@ class RecoveryDaemonTest {
     void printsAnExampleConfigThatLoads() throws Exception {
         assertThat(run("--example-config")).isZero();
         String example = out.toString(StandardCharsets.UTF_8);
-        assertThat(example).contains("\"nodes\"", "\"recovery_options\"");
+        assertThat(example).contains("\"nodes\"", "\"recovery_options\"", "\"maintenance_command\"",
+                "\"maintenance_timeout\"");
+    }
+
+    @Test
+    void dataActionsOfANodeWithAMaintenanceCommandRunItAndOtherActionsUseTheProtocol() throws Exception {
+        // Given a node whose maintenance command answers done, and whose protocol port nobody serves
+        Path tool = Files.writeString(dir.resolve("tool.sh"),
+                "cat > /dev/null; echo '{\"outcome\":\"done\",\"detail\":\"tool ran in '\"$1\"'\"}'\n");
+        RecoveryConfig cfg = ConfigLoader.parse("{\"nodes\": [{\"id\": \"n1\", \"host\": \"127.0.0.1\", "
+                + "\"port\": 1, \"data_dir\": \"d\", \"maintenance_command\": [\"/bin/sh\", \"" + tool
+                + "\", \"{data_dir}\"]}], \"recovery_dir\": \"r\"}", dir);
+
+        try (HttpNodeControl protocol = HttpNodeControl.builder().nodes(cfg.nodes()).build()) {
+            NodeControl control = RecoveryDaemon.nodeControl(cfg, protocol);
+
+            // When
+            ActionResult moveAside = control.execute(new Action.MoveAside(NodeId.of("n1"), Artifact.DATABASE));
+            ActionResult stepDown = control.execute(new Action.StepDown(NodeId.of("n1"), Optional.empty()));
+
+            // Then
+            assertThat(moveAside).isEqualTo(ActionResult.Done.of("tool ran in " + dir.resolve("d")));
+            assertThat(stepDown).isInstanceOf(ActionResult.Failed.class);
+        }
+    }
+
+    @Test
+    void withoutMaintenanceCommandsEveryActionUsesTheProtocol() throws Exception {
+        RecoveryConfig cfg = ConfigLoader.load(config());
+        try (HttpNodeControl protocol = HttpNodeControl.builder().nodes(cfg.nodes()).build()) {
+            assertThat(RecoveryDaemon.nodeControl(cfg, protocol)).isSameAs(protocol);
+        }
     }
 }
