@@ -19,6 +19,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
+import org.distributedtesting.recovery.examples.ratis.harness.Corruption;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
