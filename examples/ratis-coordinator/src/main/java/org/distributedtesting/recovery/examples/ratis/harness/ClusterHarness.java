@@ -31,6 +31,7 @@ import org.distributedtesting.recovery.core.http.HttpNodeProbe;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.examples.ratis.CoordinatorNode;
 import org.distributedtesting.recovery.examples.ratis.DataDir;
+import org.distributedtesting.recovery.examples.ratis.Maintenance;
 import org.distributedtesting.recovery.examples.ratis.NodeOptions;
 import org.distributedtesting.recovery.examples.ratis.Peer;
 
@@ -38,7 +39,9 @@ import org.distributedtesting.recovery.examples.ratis.Peer;
  * A real coordinator cluster watched by the real recovery daemon, all as child processes on 127.0.0.1 with ports
  * picked at run time: N {@link CoordinatorNode} JVMs ({@code --fault-hooks}, {@code --token-file}, {@code -Xmx128m}),
  * each in its own data directory, and the daemon ({@code recovery.jar --daemon}) with a generated
- * {@code cluster.json} whose {@code nodes[].command} is exactly how the harness starts the nodes.
+ * {@code cluster.json} whose {@code nodes[].command} is exactly how the harness starts the nodes, and whose
+ * {@code nodes[].maintenance_command} runs {@link Maintenance} on the same class path, so that the daemon can move
+ * aside, restore and reset a stopped node's data.
  *
  * <p>The harness starts each node through a {@link LocalProcessSupervisor}, which writes {@code node.pid} and
  * {@code node.log} into the node's data directory, and the daemon adopts those processes from their pid files: a
@@ -71,6 +74,9 @@ public final class ClusterHarness implements AutoCloseable {
 
     /** The heap of each node. */
     public static final String NODE_HEAP = "-Xmx128m";
+
+    /** The heap of each run of the nodes' maintenance command. */
+    public static final String MAINTENANCE_HEAP = "-Xmx64m";
 
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
 
@@ -165,7 +171,12 @@ public final class ClusterHarness implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(javaExecutable(), NODE_HEAP, "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-cp", classpath, CoordinatorNode.class.getName()));
             command.addAll(options.toArgs());
-            specs.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
+            // the daemon repairs a stopped node's data (move aside, restore, reset) through this tool
+            List<String> maintenance = List.of(javaExecutable(), MAINTENANCE_HEAP, "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-cp", classpath, Maintenance.class.getName(), "--id", "{id}",
+                    "--data-dir", "{data_dir}");
+            specs.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command,
+                    maintenance));
         }
     }
 
@@ -178,6 +189,7 @@ public final class ClusterHarness implements AutoCloseable {
             node.put("port", spec.port());
             node.put("data_dir", spec.dataDir().toString());
             node.put("command", spec.startCommand());
+            node.put("maintenance_command", spec.maintenanceCommand());
             nodes.add(node);
         }
         Map<String, Object> cfg = new LinkedHashMap<>();
