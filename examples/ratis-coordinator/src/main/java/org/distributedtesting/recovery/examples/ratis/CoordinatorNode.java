@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.distributedtesting.recovery.IntegrityCheck;
@@ -61,6 +62,12 @@ public final class CoordinatorNode implements AutoCloseable {
     private final NodeProtocolServer protocol;
     private volatile CoordinatorStateMachine stateMachine;
     private volatile RaftServer server;
+
+    /** How long a started node waits to learn the leader before it asks for a new one (see rejoin). */
+    static final Duration REJOIN_GRACE = Duration.ofSeconds(3);
+
+    /** How often it asks. */
+    static final int REJOIN_ATTEMPTS = 3;
     private volatile IntegrityCheck startupDatabaseVerdict;
     private volatile IntegrityCheck startupLogVerdict;
 
@@ -133,11 +140,43 @@ public final class CoordinatorNode implements AutoCloseable {
             stateMachine = sm;
             server = raft;
             LOG.info("'{}' runs Raft on {} and applies from index {}", id, self().address(), sm.applied().index());
+            scheduler.schedule(() -> rejoin(1), REJOIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException | RuntimeException e) {
             startupLogVerdict = IntegrityCheck.failed("the Raft server failed to start on its storage: "
                     + e.getMessage());
             LOG.error("'{}' failed to start Raft", id, e);
             closeQuietly(raft);
+        }
+    }
+
+    /**
+     * A node repaired while stopped (its log reset, or its database restored from a replica with the superseded log
+     * set aside) can hold less than it had acknowledged to the leader. Ratis' leader never sends a follower entries
+     * below the match index it recorded for it ({@code LogAppenderBase.getNextIndexForInconsistency} keeps
+     * {@code nextIndex > matchIndex}), so it keeps sending from there, the node rejects every request as
+     * inconsistent, and it never learns the leader (found by the demo: a follower whose log was reset 5 entries
+     * behind its match index, and one restored from a replica, each stayed without a leader for minutes). A new
+     * leader starts every follower afresh; so when the node knows no leader {@link #REJOIN_GRACE} after it started,
+     * it asks the group's leader to step down, up to {@link #REJOIN_ATTEMPTS} times. Entries it already holds in its
+     * state are skipped by the state machine.
+     */
+    private void rejoin(int attempt) {
+        Optional<RaftServer.Division> division = division();
+        if (closed.get() || division.isEmpty() || division.get().getInfo().getLeaderId() != null) {
+            return;
+        }
+        LOG.warn("'{}' knows no leader {} after it started: asking the group's leader to step down (attempt {} of {})",
+                id, REJOIN_GRACE, attempt, REJOIN_ATTEMPTS);
+        try (RaftClient client = newClient(REJOIN_GRACE)) {
+            RaftClientReply reply = client.admin().transferLeadership(null, null, REJOIN_GRACE.toMillis());
+            LOG.info("'{}': step-down of the leader {}", id, reply.isSuccess() ? "done" : "failed: "
+                    + reply.getException());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("'{}': asking the leader to step down failed: {}", id, e.toString());
+        }
+        if (attempt < REJOIN_ATTEMPTS) {
+            scheduler.schedule(() -> rejoin(attempt + 1), REJOIN_GRACE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
