@@ -63,8 +63,10 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
                         && !e.timestamp().isBefore(detected.get().timestamp()))
                 .toList();
         List<String> rungs = new ArrayList<>();
-        about.stream().filter(e -> e.action().equals("recovery_attempted"))
-                .map(e -> String.valueOf(e.details().get("rung"))).forEach(rungs::add);
+        // the rung records and the action records of each rung name it (a ladder may journal a rung under its own
+        // action name, such as recover_log_corruption)
+        about.stream().map(e -> e.details().get("rung")).filter(java.util.Objects::nonNull).map(String::valueOf)
+                .filter(r -> !rungs.contains(r)).forEach(rungs::add);
         Optional<JournalEntry> verified = about.stream().filter(e -> e.action().equals("recovery_verified"))
                 .findFirst();
         Optional<JournalEntry> escalated = about.stream().filter(e -> e.action().equals("recovery_escalated"))
