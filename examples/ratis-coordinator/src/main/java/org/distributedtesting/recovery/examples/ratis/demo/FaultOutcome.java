@@ -94,13 +94,13 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
 
     /** The summary table's header. */
     static String header() {
-        return String.format(Locale.ROOT, "  %-20s %-7s %9s %15s %16s  %-40s %s", "fault", "node", "injected",
+        return String.format(Locale.ROOT, "  %-20s %-7s %9s %15s %16s  %-50s %s", "fault", "node", "injected",
                 "detected after", "recovered after", "rungs", "outcome");
     }
 
     /** The summary table's row; times relative to {@code start}. */
     String row(Instant start) {
-        return String.format(Locale.ROOT, "  %-20s %-7s %9s %15s %16s  %-40s %s", fault.key(), node,
+        return String.format(Locale.ROOT, "  %-20s %-7s %9s %15s %16s  %-50s %s", fault.key(), node,
                 injectedAt.map(at -> seconds(Duration.between(start, at))).orElse("-"),
                 detected.map(FaultOutcome::seconds).orElse("-"), recovered.map(FaultOutcome::seconds).orElse("-"),
                 rungs.isEmpty() ? "-" : String.join(",", rungs), outcome);

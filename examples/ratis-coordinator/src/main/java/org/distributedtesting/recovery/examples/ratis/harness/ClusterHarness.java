@@ -439,6 +439,13 @@ public final class ClusterHarness implements AutoCloseable {
             for (ProcessHandle process : started) {
                 process.destroyForcibly();
             }
+            // whatever failed above (even a class that could not be loaded), no node the pid files name survives
+            for (String id : specs.keySet()) {
+                pid(id).stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream)
+                        .filter(p -> p.info().commandLine().map(c -> c.contains(spec(id).dataDir().toString()))
+                                .orElse(false))
+                        .forEach(ProcessHandle::destroyForcibly);
+            }
             starter.close();
         }
     }
