@@ -77,6 +77,7 @@ public final class RatisDemo {
     private final Instant start = Instant.now();
     private final DemoTimeline timeline;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean interrupted = new AtomicBoolean();
     private final Map<String, Instant> lastTargeted = new HashMap<>();
 
     private RatisDemo(PrintStream out, boolean keep, Path daemonJar) {
@@ -173,8 +174,8 @@ public final class RatisDemo {
             out.println("FAILED: cannot create the cluster's directory: " + e.getMessage());
             return FAILED;
         }
-        Thread interrupted = new Thread(() -> onInterrupt(cluster), "ratis-demo-interrupted");
-        Runtime.getRuntime().addShutdownHook(interrupted);
+        Thread hook = new Thread(() -> onInterrupt(cluster), "ratis-demo-interrupted");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             return run(cluster);
         } finally {
@@ -182,13 +183,15 @@ public final class RatisDemo {
             timeline.close();
             cluster.close();
             try {
-                Runtime.getRuntime().removeShutdownHook(interrupted);
+                Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
                 // the JVM is shutting down already; the hook runs
             }
-            out.println(keep ? "kept " + cluster.root() + " (cluster.json, recovery/" + JournalEntry.FILE_NAME
-                    + ", daemon/daemon.out and daemon.err, node-N/node.log and maintenance.log)"
-                    : "stopped the daemon and every node; deleted " + cluster.root());
+            if (!interrupted.get()) { // else the shutdown hook stopped everything and says so
+                out.println(keep ? "kept " + cluster.root() + " (cluster.json, recovery/" + JournalEntry.FILE_NAME
+                        + ", daemon/daemon.out and daemon.err, node-N/node.log and maintenance.log)"
+                        : "stopped the daemon and every node; deleted " + cluster.root());
+            }
         }
     }
 
@@ -196,6 +199,7 @@ public final class RatisDemo {
         if (finished.get()) {
             return;
         }
+        interrupted.set(true);
         timeline.silence();
         System.err.println("ratis-demo: interrupted; stopping the daemon and every node it started");
         cluster.close();
@@ -214,8 +218,10 @@ public final class RatisDemo {
             writer = cluster.startWriter("task");
             writer.awaitMoreAccepted(20, ClusterHarness.WAIT);
         } catch (Exception | AssertionError e) {
-            out.println("FAILED: the cluster did not start: " + e.getMessage());
-            cluster.printDiagnostics(out);
+            if (!interrupted.get()) {
+                out.println("FAILED: the cluster did not start: " + e.getMessage());
+                cluster.printDiagnostics(out);
+            }
             return FAILED;
         }
         timeline.line(Instant.now(), "STARTED    nodes " + cluster.ids() + ", leader " + cluster.agreedLeader()
@@ -253,7 +259,7 @@ public final class RatisDemo {
         }
         timeline.close();
         boolean passed = printSummary(outcomes, writer, state, finalProblem);
-        if (!passed) {
+        if (!passed && !interrupted.get()) {
             cluster.printDiagnostics(out);
             if (!keep) {
                 out.println("(run again with --keep to keep every log and the journal)");
