@@ -71,6 +71,8 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
                 .findFirst();
         Optional<JournalEntry> escalated = about.stream().filter(e -> e.action().equals("recovery_escalated"))
                 .findFirst();
+        Optional<JournalEntry> cleared = about.stream().filter(e -> e.action().equals("failure_cleared"))
+                .findFirst();
         String outcome;
         if (detected.isEmpty()) {
             outcome = "not detected";
@@ -78,6 +80,8 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
             outcome = healthy.map(why -> "recovered, but not healthy after: " + why).orElse("recovered");
         } else if (escalated.isPresent()) {
             outcome = "escalated: " + escalated.get().details().getOrDefault("reason", "?");
+        } else if (cleared.isPresent()) {
+            outcome = "cleared without a verified recovery";
         } else {
             outcome = "not recovered";
         }
@@ -85,6 +89,11 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
                 detected.map(e -> Duration.between(injection.at(), e.timestamp())),
                 verified.map(e -> Duration.between(injection.at(), e.timestamp())), rungs, outcome,
                 verified.isPresent() && healthy.isEmpty());
+    }
+
+    /** Whether the daemon is done with the failure: verified, escalated, or cleared. */
+    boolean settled() {
+        return recovered.isPresent() || outcome.startsWith("escalated") || outcome.startsWith("cleared");
     }
 
     /** The same outcome with another text and verdict (a bound that passed). */

@@ -313,14 +313,12 @@ public final class RatisDemo {
                 .orElseThrow();
     }
 
-    /** Waits until the journal shows the injected failure verified recovered or escalated. */
+    /** Waits until the journal shows the injected failure verified recovered, escalated or cleared. */
     private boolean awaitSettled(ClusterHarness cluster, DemoFault fault, Injection injection) {
         try {
             await("the daemon to settle " + injection).atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
-                        FaultOutcome now = FaultOutcome.of(fault, injection, cluster.journal(),
-                                Optional.empty());
-                        return now.recovered().isPresent() || now.outcome().startsWith("escalated");
+                        return FaultOutcome.of(fault, injection, cluster.journal(), Optional.empty()).settled();
                     });
             return true;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
