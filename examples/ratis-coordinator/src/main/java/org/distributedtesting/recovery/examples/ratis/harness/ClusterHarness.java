@@ -31,6 +31,7 @@ import org.distributedtesting.recovery.core.http.HttpNodeProbe;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.examples.ratis.CoordinatorNode;
 import org.distributedtesting.recovery.examples.ratis.DataDir;
+import org.distributedtesting.recovery.examples.ratis.Maintenance;
 import org.distributedtesting.recovery.examples.ratis.NodeOptions;
 import org.distributedtesting.recovery.examples.ratis.Peer;
 
@@ -38,7 +39,9 @@ import org.distributedtesting.recovery.examples.ratis.Peer;
  * A real coordinator cluster watched by the real recovery daemon, all as child processes on 127.0.0.1 with ports
  * picked at run time: N {@link CoordinatorNode} JVMs ({@code --fault-hooks}, {@code --token-file}, {@code -Xmx128m}),
  * each in its own data directory, and the daemon ({@code recovery.jar --daemon}) with a generated
- * {@code cluster.json} whose {@code nodes[].command} is exactly how the harness starts the nodes.
+ * {@code cluster.json} whose {@code nodes[].command} is exactly how the harness starts the nodes, and whose
+ * {@code nodes[].maintenance_command} (when asked for) runs {@link Maintenance} on the same class path, so the daemon can move
+ * aside, restore and reset a stopped node's data.
  *
  * <p>The harness starts each node through a {@link LocalProcessSupervisor}, which writes {@code node.pid} and
  * {@code node.log} into the node's data directory, and the daemon adopts those processes from their pid files: a
@@ -72,10 +75,13 @@ public final class ClusterHarness implements AutoCloseable {
     /** The heap of each node. */
     public static final String NODE_HEAP = "-Xmx128m";
 
+    /** The heap of each run of the nodes' maintenance command. */
+    public static final String MAINTENANCE_HEAP = "-Xmx64m";
+
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(3);
 
     /** The example's maintenance command, run by the daemon for the data actions on a stopped node. */
-    private static final String MAINTENANCE_CLASS = "org.distributedtesting.recovery.examples.ratis.Maintenance";
+    private static final String MAINTENANCE_CLASS = Maintenance.class.getName();
 
     /** The lowest port the harness picks. */
     private static final int LOWEST_PORT = 20_000;
@@ -174,7 +180,7 @@ public final class ClusterHarness implements AutoCloseable {
             command.addAll(options.toArgs());
             specs.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
             if (config.maintenance) {
-                maintenanceCommands.put(id, List.of(javaExecutable(), "-Xmx64m", "-XX:+UseSerialGC",
+                maintenanceCommands.put(id, List.of(javaExecutable(), MAINTENANCE_HEAP, "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1", "-cp", classpath, MAINTENANCE_CLASS, "--id", "{id}", "--data-dir",
                         "{data_dir}"));
             }

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  */
 public final class Corruption {
 
+    private static final int TABLE_INTERIOR = 0x05;
+    private static final int TABLE_LEAF = 0x0D;
     private static final Pattern SEGMENT = Pattern.compile("log_(inprogress_)?(\\d+)(-\\d+)?");
 
     private Corruption() {
@@ -69,6 +71,55 @@ public final class Corruption {
             }
         }
         flip(database, (rootPage - 1) * pageSize);
+    }
+
+    /**
+     * Flips the page-type byte of the first (leftmost) leaf page of the table {@code tasks}: the page of the oldest
+     * tasks, which a writer that only adds tasks never changes again. Use it on a running node: a page the node
+     * still changes, such as an index's root page, sits in the node's SQLite page cache and is written back whole
+     * with its next change, which undoes the flip (found in the demo: the flipped index root page of a running node
+     * healed before the daemon had confirmed the failure). SQLite's integrity_check reports the invalid page.
+     *
+     * @return the page number
+     * @throws IOException           if the file cannot be read or written
+     * @throws SQLException          if the database cannot be read
+     * @throws IllegalStateException if the b-tree holds a page that is not a table b-tree page
+     */
+    public static long flipOldestTaskPageType(Path database) throws IOException, SQLException {
+        int pageSize;
+        long page;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
+             Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+                rs.next();
+                pageSize = rs.getInt(1);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'")) {
+                rs.next();
+                page = rs.getLong(1);
+            }
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(database.toFile(), "r")) {
+            for (int depth = 0; depth < 32; depth++) {
+                long start = (page - 1) * pageSize;
+                long header = start + (page == 1 ? 100 : 0); // page 1 starts with the 100-byte file header
+                raf.seek(header);
+                int type = raf.read();
+                if (type == TABLE_LEAF) {
+                    flip(database, header);
+                    return page;
+                }
+                if (type != TABLE_INTERIOR) {
+                    throw new IllegalStateException("page " + page + " of " + database + " is not a table b-tree"
+                            + " page (type " + type + ")");
+                }
+                raf.seek(header + 12); // the first cell pointer, after an interior page's 12-byte header
+                int cell = raf.readUnsignedShort();
+                raf.seek(start + cell); // an interior table cell starts with its left child's page number
+                page = raf.readInt() & 0xFFFFFFFFL;
+            }
+        }
+        throw new IllegalStateException("the b-tree of tasks in " + database + " is deeper than 32 pages");
     }
 
     /**

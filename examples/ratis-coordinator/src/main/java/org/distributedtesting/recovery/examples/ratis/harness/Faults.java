@@ -95,6 +95,20 @@ public final class Faults {
     }
 
     /**
+     * Flips the page-type byte of the page of the oldest tasks in the node's database file, under the running node
+     * ({@link Corruption#flipOldestTaskPageType}: a page the running node does not write back).
+     *
+     * @throws IOException  if the file cannot be changed
+     * @throws SQLException if the database cannot be read to find the page
+     */
+    public Injection flipOldestTaskPage(String node) throws IOException, SQLException {
+        Path db = harness.dataDir(node).databaseFile();
+        long page = Corruption.flipOldestTaskPageType(db);
+        return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
+                "flipped the page-type byte of page " + page + " (the oldest tasks) in " + db.getFileName());
+    }
+
+    /**
      * Flips one byte amid the entries of the node's oldest Raft log segment, under the running node.
      *
      * @throws IOException if the segment cannot be changed
