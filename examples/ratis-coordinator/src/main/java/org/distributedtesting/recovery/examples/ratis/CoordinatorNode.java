@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.distributedtesting.recovery.IntegrityCheck;
@@ -62,12 +61,6 @@ public final class CoordinatorNode implements AutoCloseable {
     private final NodeProtocolServer protocol;
     private volatile CoordinatorStateMachine stateMachine;
     private volatile RaftServer server;
-
-    /** How long a started node waits for the leader's entries before it asks for a new leader (see rejoin). */
-    static final Duration REJOIN_GRACE = Duration.ofSeconds(5);
-
-    /** How often it asks. */
-    static final int REJOIN_ATTEMPTS = 3;
     private volatile IntegrityCheck startupDatabaseVerdict;
     private volatile IntegrityCheck startupLogVerdict;
 
@@ -140,78 +133,12 @@ public final class CoordinatorNode implements AutoCloseable {
             stateMachine = sm;
             server = raft;
             LOG.info("'{}' runs Raft on {} and applies from index {}", id, self().address(), sm.applied().index());
-            long startIndex = sm.applied().index();
-            if (startIndex >= 0) { // a node that held state before, not a new one in a new group
-                scheduler.schedule(() -> rejoin(1, startIndex), REJOIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-            }
         } catch (IOException | RuntimeException e) {
             startupLogVerdict = IntegrityCheck.failed("the Raft server failed to start on its storage: "
                     + e.getMessage());
             LOG.error("'{}' failed to start Raft", id, e);
             closeQuietly(raft);
         }
-    }
-
-    /**
-     * A node repaired while stopped (its log reset, or its database restored from a replica with the superseded log
-     * set aside) can hold less than it had acknowledged to the leader. Ratis' leader never sends a follower entries
-     * below the match index it recorded for it ({@code LogAppenderBase.getNextIndexForInconsistency} keeps
-     * {@code nextIndex > matchIndex}), so it keeps sending from there, the node rejects every request as
-     * inconsistent, and it never catches up (found by the demo: a follower whose log was reset 5 entries
-     * behind its match index, and one restored from a replica, each stayed stuck for minutes). A new
-     * leader starts every follower afresh; so when the node has committed nothing {@link #REJOIN_GRACE} after it
-     * started while the other members report a higher commit index, it asks the group's leader to step down; checked
-     * {@link #REJOIN_ATTEMPTS} times, {@link #REJOIN_GRACE} apart. Entries it already holds in its
-     * state are skipped by the state machine.
-     */
-    private void rejoin(int attempt, long startIndex) {
-        Optional<RaftServer.Division> division = division();
-        if (closed.get() || division.isEmpty()) {
-            return;
-        }
-        long commit = division.get().getRaftLog().getLastCommittedIndex();
-        if (commit > startIndex) {
-            return; // the leader's entries reach this node
-        }
-        long clusterCommit = clusterCommitIndex();
-        if (clusterCommit > commit) {
-            LOG.warn("'{}' committed nothing since it started at index {} {} ago, while the group committed {}:"
-                    + " asking the leader to step down (attempt {} of {})", id, startIndex, REJOIN_GRACE
-                    .multipliedBy(attempt), clusterCommit, attempt, REJOIN_ATTEMPTS);
-            try (RaftClient client = newClient(REJOIN_GRACE)) {
-                RaftClientReply reply = client.admin().transferLeadership(null, null, REJOIN_GRACE.toMillis());
-                LOG.info("'{}': step-down of the leader {}", id, reply.isSuccess() ? "done" : "failed: "
-                        + reply.getException());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("'{}': asking the leader to step down failed: {}", id, e.toString());
-            }
-        }
-        if (attempt < REJOIN_ATTEMPTS) {
-            scheduler.schedule(() -> rejoin(attempt + 1, startIndex), REJOIN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** The highest commit index the other members report, -1 when none answers. */
-    private long clusterCommitIndex() {
-        long highest = -1;
-        try (RaftClient client = newClient(REJOIN_GRACE)) {
-            for (Peer peer : options.peers()) {
-                if (peer.id().equals(options.id())) {
-                    continue;
-                }
-                try {
-                    for (var info : client.getGroupManagementApi(peer.raftId()).info(RatisConfig.GROUP_ID)
-                            .getCommitInfos()) {
-                        highest = Math.max(highest, info.getCommitIndex());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("'{}': '{}' did not report its commit index: {}", id, peer.id(), e.toString());
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("'{}': closing the client failed: {}", id, e.toString());
-        }
-        return highest;
     }
 
     /**
