@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * refused, an answer outside the protocol) becomes an {@link ActionResult.Failed} with a short message. The
  * token never appears in a result, a message or a log line: where a node echoes it back, it is replaced.
  *
+ * <p>One custom action is the monitor's own: {@value NodeRoutes#USE_ALTERNATIVE_ADDRESS} (parameter
+ * {@code address}, one of the node's configured alternative addresses) is not sent to the node, which the monitor
+ * cannot reach at its primary address; the control asks {@code GET /api/status} at the alternative, and when the
+ * node answers there as itself, its {@link NodeRoutes route} switches to it, for probes and actions alike.
+ *
  * <p>Thread-safe: one instance controls many nodes at once. It owns an HTTP client and its threads;
  * {@link #close()} stops them.
  */
@@ -65,6 +70,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     private final Duration deadline;
     private final int maxResponseBytes;
     private final DeadlineClient client;
+    private final NodeRoutes routes;
 
     private HttpNodeControl(Builder builder) {
         Map<NodeId, NodeSpec> byId = new LinkedHashMap<>();
@@ -73,6 +79,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         this.token = builder.token;
         this.deadline = builder.deadline;
         this.maxResponseBytes = builder.maxResponseBytes;
+        this.routes = builder.routes;
         this.client = new DeadlineClient("http-control-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
     }
 
@@ -100,6 +107,9 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         if (client.isClosed()) {
             throw new IllegalStateException("HttpNodeControl is closed; create a new one to control node '"
                     + node.id() + "'");
+        }
+        if (action instanceof Action.Custom custom && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
+            return useAlternative(node, custom);
         }
         Optional<ActionJson.Request> request = ActionJson.request(action,
                 id -> Optional.ofNullable(nodes.get(id)).map(NodeSpec::address));
@@ -201,15 +211,59 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         }
     }
 
+    /** Switches the monitor's route to {@code node} to the alternative address, if the node answers there. */
+    private ActionResult useAlternative(NodeSpec node, Action.Custom action) throws InterruptedException {
+        Object value = action.parameters().get("address");
+        if (!(value instanceof String address)) {
+            return new ActionResult.Failed(NodeRoutes.USE_ALTERNATIVE_ADDRESS + " needs the parameter 'address'"
+                    + " (host:port), but got " + action.parameters().keySet());
+        }
+        try {
+            NodeRoutes.requireAlternative(node, address);
+        } catch (IllegalArgumentException e) {
+            return new ActionResult.Failed(e.getMessage());
+        }
+        Deadline end = Deadline.after(deadline);
+        String secret;
+        try {
+            secret = BearerToken.current(token);
+        } catch (RuntimeException e) {
+            return new ActionResult.Failed("cannot read the control token: " + e.getMessage());
+        }
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(address, HttpNodeProbe.STATUS_PATH))
+                    .timeout(end.remaining()).header("Accept", "application/json").GET();
+            BearerToken.authorize(request, secret);
+            HttpResponse<InputStream> response = client.send(request.build(), NodeUris.of(address, "/").getHost(),
+                    end);
+            byte[] body;
+            try (InputStream in = response.body()) {
+                body = client.readBounded(in, HttpNodeProbe.DEFAULT_MAX_RESPONSE_BYTES, end, "response");
+            }
+            if (response.statusCode() != 200) {
+                throw new ProtocolException(httpFailure(response.statusCode(), body, secret));
+            }
+            StatusJson.parse(node.id(), body);
+        } catch (IOException | RuntimeException e) {
+            String reason = ProbeFailures.redact(e, secret).getMessage();
+            return new ActionResult.Failed("'" + node.id() + "' does not answer at its alternative address " + address
+                    + " either: " + reason);
+        }
+        routes.use(node, address);
+        return new ActionResult.Done("the monitor reaches '" + node.id() + "' at its alternative address " + address
+                + " (primary " + node.address() + ") until a probe there fails", Map.of("address", address,
+                "primary", node.address()));
+    }
+
     private ActionResult exchange(NodeSpec node, ActionJson.Request request, Deadline end, String secret)
             throws IOException, InterruptedException {
-        HttpRequest.Builder http = HttpRequest.newBuilder(NodeUris.of(node, request.path()))
+        HttpRequest.Builder http = HttpRequest.newBuilder(routes.uri(node, request.path()))
                 .timeout(end.remaining())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonReads.write(request.body())));
         BearerToken.authorize(http, secret);
-        HttpResponse<InputStream> response = client.send(http.build(), node.host(), end);
+        HttpResponse<InputStream> response = client.send(http.build(), routes.host(node), end);
         byte[] body;
         try (InputStream in = response.body()) {
             body = client.readBounded(in, maxResponseBytes, end, "response");
@@ -272,8 +326,18 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration connectTimeout = HttpNodeProbe.DEFAULT_CONNECT_TIMEOUT;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private NodeRoutes routes = new NodeRoutes();
 
         private Builder() {
+        }
+
+        /**
+         * The routes to the nodes, shared with the monitor's {@link HttpNodeProbe}: an alternative address this
+         * control switches a node to is used by both. Default: a private instance, every node at its primary address.
+         */
+        public Builder routes(NodeRoutes routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
         }
 
         /**

@@ -53,10 +53,12 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     private final int maxResponseBytes;
     private final Supplier<String> token;
     private final DeadlineClient client;
+    private final NodeRoutes routes;
 
     private HttpNodeProbe(Builder builder) {
         this.maxResponseBytes = builder.maxResponseBytes;
         this.token = builder.token;
+        this.routes = builder.routes;
         this.client = new DeadlineClient("http-probe-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
     }
 
@@ -92,6 +94,7 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
             Exception reported = ProbeFailures.redact(failure, secret);
             LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), end.elapsedMillis(),
                     reported.getMessage());
+            routes.fallBack(node, reported.getMessage());
             throw ProbeFailures.rethrow(reported);
         }
     }
@@ -107,10 +110,10 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
 
     private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(node, STATUS_PATH))
+        HttpRequest.Builder request = HttpRequest.newBuilder(routes.uri(node, STATUS_PATH))
                 .timeout(deadline.remaining()).header("Accept", "application/json").GET();
         BearerToken.authorize(request, secret);
-        HttpResponse<InputStream> response = client.send(request.build(), node.host(), deadline);
+        HttpResponse<InputStream> response = client.send(request.build(), routes.host(node), deadline);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new ProtocolException("node answered HTTP " + response.statusCode() + " to GET "
@@ -141,8 +144,19 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
         private Supplier<String> token;
+        private NodeRoutes routes = new NodeRoutes();
 
         private Builder() {
+        }
+
+        /**
+         * The routes to probe the nodes on, shared with the monitor's {@link HttpNodeControl} so that an
+         * alternative address it switched to is probed too; a probe failing on an alternative switches back to the
+         * primary address. Default: a private instance, every node at its primary address.
+         */
+        public Builder routes(NodeRoutes routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
         }
 
         /**

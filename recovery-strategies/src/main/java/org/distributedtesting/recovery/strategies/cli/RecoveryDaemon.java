@@ -21,6 +21,7 @@ import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
 import org.distributedtesting.recovery.core.http.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.NodeRoutes;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
@@ -194,8 +195,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
         // asked on every request, so that a rotated token file takes effect; never printed or logged
         RecoveryConfig loaded = cfg;
         Supplier<String> token = () -> loaded.controlToken(System.getenv()).orElse(null);
-        HttpNodeProbe probe = HttpNodeProbe.builder().token(token).build();
-        HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).build();
+        // an alternative address the partition strategy switches a node to is used by probes and actions alike
+        NodeRoutes routes = new NodeRoutes();
+        HttpNodeProbe probe = HttpNodeProbe.builder().token(token).routes(routes).build();
+        HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).routes(routes).build();
         LocalProcessSupervisor supervisor = supervised ? new LocalProcessSupervisor() : null;
         var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl(cfg, control))
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
