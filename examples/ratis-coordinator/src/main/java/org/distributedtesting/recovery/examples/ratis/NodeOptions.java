@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.examples.ratis;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +13,10 @@ import java.util.Optional;
  *
  * <p>Command line: {@code --id ID --data-dir DIR --raft-port PORT --http-port PORT --peers
  * id=127.0.0.1:port,... [--fault-hooks] [--token-file FILE] [--disk-quota BYTES] [--snapshot-threshold ENTRIES]
- * [--segment-size BYTES]}. {@code --peers} names every member of the group, this node too.
+ * [--segment-size BYTES] [--pre-vote true|false] [--election-timeout-max MILLIS]}. {@code --peers} names every
+ * member of the group, this node too. A peer's host may be a name (as {@code node-2.ratis}) that this node's JVM
+ * resolves, for example through its own {@code -Djdk.net.hosts.file}: every node then has the same configuration
+ * while its links to the others can each go their own way (through a fault-injecting proxy in the tests).
  *
  * <p>Immutable and thread-safe.
  *
@@ -26,9 +30,16 @@ import java.util.Optional;
  * @param diskQuota         bytes the data directory may use, reported as the disk limit
  * @param snapshotThreshold entries applied between two automatic snapshots
  * @param segmentSize       the largest Raft log segment file, in bytes
+ * @param preVote           whether the node asks for pre-votes before it campaigns (Raft's pre-vote; Ratis'
+ *                          default, on); off only to reproduce a node that disrupts the cluster with higher terms
+ * @param electionTimeoutMax the upper end of the randomized election timeout (the lower end is fixed at 400 ms): a
+ *                          follower that hears no leader campaigns within it, and a leader that hears no majority
+ *                          for that long steps down; longer only to reproduce a cut-off leader that goes on
+ *                          believing it leads
  */
 public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, List<Peer> peers, boolean faultHooks,
-                          Optional<Path> tokenFile, long diskQuota, long snapshotThreshold, long segmentSize) {
+                          Optional<Path> tokenFile, long diskQuota, long snapshotThreshold, long segmentSize,
+                          boolean preVote, Duration electionTimeoutMax) {
 
     /** The disk quota when none is given: 1 GiB. */
     public static final long DEFAULT_DISK_QUOTA = 1L << 30;
@@ -39,9 +50,16 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
     /** The largest segment when not given: 1 MiB, so that old segments can be purged soon. */
     public static final long DEFAULT_SEGMENT_SIZE = 1L << 20;
 
+    /** The upper end of the election timeout when not given. */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(800);
+
+    /** The fixed lower end of the election timeout. */
+    public static final Duration ELECTION_TIMEOUT_MIN = Duration.ofMillis(400);
+
     private static final String USAGE = "usage: CoordinatorNode --id ID --data-dir DIR --raft-port PORT"
             + " --http-port PORT --peers id=127.0.0.1:port,... [--fault-hooks] [--token-file FILE]"
-            + " [--disk-quota BYTES] [--snapshot-threshold ENTRIES] [--segment-size BYTES]";
+            + " [--disk-quota BYTES] [--snapshot-threshold ENTRIES] [--segment-size BYTES] [--pre-vote true|false]"
+            + " [--election-timeout-max MILLIS]";
 
     /**
      * @throws IllegalArgumentException if a value is out of range, or this node is not among the peers with its
@@ -51,6 +69,11 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(tokenFile, "tokenFile");
+        Objects.requireNonNull(electionTimeoutMax, "electionTimeoutMax");
+        if (electionTimeoutMax.compareTo(ELECTION_TIMEOUT_MIN) <= 0) {
+            throw new IllegalArgumentException("--election-timeout-max must be more than the minimum "
+                    + ELECTION_TIMEOUT_MIN.toMillis() + " ms, but was " + electionTimeoutMax.toMillis() + " ms");
+        }
         List<Peer> members = List.copyOf(peers);
         peers = members;
         requirePort("raftPort", raftPort, 1);
@@ -91,6 +114,8 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
         long diskQuota = DEFAULT_DISK_QUOTA;
         long snapshotThreshold = DEFAULT_SNAPSHOT_THRESHOLD;
         long segmentSize = DEFAULT_SEGMENT_SIZE;
+        boolean preVote = true;
+        Duration timeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -105,6 +130,9 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                     case "--disk-quota" -> diskQuota = Long.parseLong(value(args, ++i, arg));
                     case "--snapshot-threshold" -> snapshotThreshold = Long.parseLong(value(args, ++i, arg));
                     case "--segment-size" -> segmentSize = Long.parseLong(value(args, ++i, arg));
+                    case "--pre-vote" -> preVote = bool(value(args, ++i, arg), arg);
+                    case "--election-timeout-max" -> timeoutMax = Duration.ofMillis(Long.parseLong(
+                            value(args, ++i, arg)));
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -113,7 +141,7 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                         + " required");
             }
             return new NodeOptions(id, dataDir, raftPort, httpPort, peers, faultHooks, Optional.ofNullable(tokenFile),
-                    diskQuota, snapshotThreshold, segmentSize);
+                    diskQuota, snapshotThreshold, segmentSize, preVote, timeoutMax);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
         } catch (IllegalArgumentException e) {
@@ -127,7 +155,8 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                 "--raft-port", String.valueOf(raftPort), "--http-port", String.valueOf(httpPort),
                 "--peers", Peer.formatList(peers), "--disk-quota", String.valueOf(diskQuota),
                 "--snapshot-threshold", String.valueOf(snapshotThreshold), "--segment-size",
-                String.valueOf(segmentSize)));
+                String.valueOf(segmentSize), "--pre-vote", String.valueOf(preVote), "--election-timeout-max",
+                String.valueOf(electionTimeoutMax.toMillis())));
         if (faultHooks) {
             args.add("--fault-hooks");
         }
@@ -140,6 +169,14 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static boolean bool(String value, String option) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(option + " must be true or false, but was '" + value + "'");
+        };
     }
 
     private static void requirePort(String name, int port, int min) {

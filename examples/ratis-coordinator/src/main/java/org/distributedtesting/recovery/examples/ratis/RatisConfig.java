@@ -35,8 +35,7 @@ final class RatisConfig {
             UUID.nameUUIDFromBytes("distributed-testing-coordinator".getBytes(StandardCharsets.UTF_8)));
 
     /** Election timeout range: a follower campaigns after 400 to 800 ms without a heartbeat. */
-    static final Duration ELECTION_TIMEOUT_MIN = Duration.ofMillis(400);
-    static final Duration ELECTION_TIMEOUT_MAX = Duration.ofMillis(800);
+    static final Duration ELECTION_TIMEOUT_MIN = NodeOptions.ELECTION_TIMEOUT_MIN;
 
     /** How long one client request may take before the client retries it. */
     static final Duration CLIENT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
@@ -63,7 +62,7 @@ final class RatisConfig {
         GrpcConfigKeys.Client.setHost(p, "127.0.0.1");
         RaftServerConfigKeys.setStorageDir(p, List.of(dir.raftDir().toFile()));
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(ELECTION_TIMEOUT_MIN));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(ELECTION_TIMEOUT_MAX));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(options.electionTimeoutMax()));
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, options.snapshotThreshold());
@@ -74,6 +73,7 @@ final class RatisConfig {
                 4L << 20)));
         RaftServerConfigKeys.Log.setPurgeGap(p, 1);
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, MAX_ENTRY_SIZE);
+        RaftServerConfigKeys.LeaderElection.setPreVote(p, options.preVote());
         return p;
     }
 

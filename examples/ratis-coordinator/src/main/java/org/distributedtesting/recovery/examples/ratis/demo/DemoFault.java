@@ -5,9 +5,9 @@ import org.distributedtesting.recovery.examples.ratis.harness.ClusterHarness;
 import org.distributedtesting.recovery.examples.ratis.harness.Injection;
 
 /**
- * The seven faults the demo injects, in the order it injects them, each a real fault on a real node: the process
- * killed with SIGKILL, a byte flipped in a file, or the apply path or the disk changed through the node's fault
- * hooks.
+ * The nine faults the demo injects, in the order it injects them, each a real fault on a real node: the process
+ * killed with SIGKILL, a byte flipped in a file, the apply path or the disk changed through the node's fault hooks,
+ * or the node's network links cut in the cluster's fault proxies (and healed again by the demo).
  *
  * <p>Immutable and thread-safe.
  */
@@ -26,10 +26,23 @@ enum DemoFault {
     /** Every apply of a node takes {@link #SLOW_APPLY} longer, slower than the writes come. */
     SLOW_FOLLOWER("slow_follower", false),
     /** A node's data directory filled to {@link #DISK_FILL_RATIO} of its disk quota. */
-    DISK_FULL("disk_full", false);
+    DISK_FULL("disk_full", false),
+    /** A follower cut off from the other nodes and from the monitor; healed once the daemon waits for it to heal. */
+    PARTITION("partition", false),
+    /**
+     * The leader ({@link #STALE_LEADER}, made leader first) cut off from the other nodes while it goes on leading;
+     * healed once the daemon fenced it.
+     */
+    SPLIT_BRAIN("split_brain", true);
 
     /** The delay added to each apply of the slow follower: the writer commits about 20 entries a second. */
     static final Duration SLOW_APPLY = Duration.ofMillis(150);
+
+    /** The node that leads when the split brain is injected: the only one with a long election timeout. */
+    static final String STALE_LEADER = "node-1";
+
+    /** How long {@link #STALE_LEADER}, cut off, goes on believing it leads before Ratis steps it down. */
+    static final Duration STALE_LEADER_TIMEOUT = Duration.ofSeconds(60);
 
     /** How full the disk fault makes the node's quota; the resource detector's threshold is 90 %. */
     static final double DISK_FILL_RATIO = 0.95;
@@ -52,6 +65,23 @@ enum DemoFault {
         return hitsLeader;
     }
 
+    /** Whether the demo heals the fault itself (a network cut), and when: see {@link #readyToHeal}. */
+    boolean healedByDemo() {
+        return this == PARTITION || this == SPLIT_BRAIN;
+    }
+
+    /**
+     * Whether the demo heals the network now: for a partition once the daemon is waiting for it to heal (its
+     * {@code network_partition_detected} record), for a split brain once the daemon fenced the stale leader and
+     * verified it.
+     */
+    boolean readyToHeal(Injection injection, java.util.List<org.distributedtesting.recovery.examples.ratis.harness
+            .JournalEntry> journal) {
+        return org.distributedtesting.recovery.examples.ratis.harness.JournalEntry.recorded(journal,
+                this == PARTITION ? "network_partition_detected" : "recovery_verified", injection.expected().name(),
+                injection.node(), injection.at());
+    }
+
     /**
      * Injects the fault into {@code node} of the cluster.
      *
@@ -67,6 +97,11 @@ enum DemoFault {
             case HUNG_APPLY -> cluster.faults().hangApply(node);
             case SLOW_FOLLOWER -> cluster.faults().slowApply(node, SLOW_APPLY);
             case DISK_FULL -> cluster.faults().fillDisk(node, DISK_FILL_RATIO);
+            case PARTITION -> cluster.faults().partition(java.util.List.of(node), true);
+            case SPLIT_BRAIN -> {
+                cluster.makeLeader(STALE_LEADER);
+                yield cluster.faults().isolateLeader();
+            }
         };
         return new Injection(key, injection.expected(), injection.node(), injection.at(), injection.detail());
     }

@@ -24,7 +24,7 @@ import org.distributedtesting.recovery.examples.ratis.harness.TaskWriter;
 
 /**
  * The main job's demo: the recovery daemon keeping a real 3-node Apache Ratis coordinator cluster alive through
- * seven real faults, one after another.
+ * nine real faults, one after another.
  *
  * <pre>
  * mvn -B -q install -DskipTests &amp;&amp; java -jar examples/ratis-coordinator/target/ratis-demo.jar [--keep]
@@ -55,6 +55,7 @@ public final class RatisDemo {
 
     /** Each node's disk quota: small, so that the disk fault fills it in a moment. */
     static final long DISK_QUOTA = 64L << 20;
+
 
     static final int OK = 0;
     static final int FAILED = 1;
@@ -164,10 +165,14 @@ public final class RatisDemo {
     private int run() {
         ClusterHarness cluster;
         try {
-            cluster = ClusterHarness.builder().nodes(3).maintenance(true).keepFiles(keep).daemonJar(daemonJar)
-                    .nodeArgs("--disk-quota", String.valueOf(DISK_QUOTA))
-                    // seven faults on one cluster within minutes: a recovered node may be hit again after 5 s
-                    // (default 30 s), and the actions of all seven recoveries fit the global budget (default 30)
+            cluster = ClusterHarness.builder().nodes(3).maintenance(true).network(true).keepFiles(keep)
+                    .daemonJar(daemonJar).nodeArgs("--disk-quota", String.valueOf(DISK_QUOTA))
+                    // the split brain's leader: cut off, it goes on leading until the daemon fences it (Ratis steps
+                    // a leader down once it has heard no majority for its maximum election timeout, 800 ms)
+                    .nodeArgsOf(DemoFault.STALE_LEADER, "--election-timeout-max",
+                            String.valueOf(DemoFault.STALE_LEADER_TIMEOUT.toMillis()))
+                    // nine faults on one cluster within minutes: a recovered node may be hit again after 5 s
+                    // (default 30 s), and the actions of all nine recoveries fit the global budget (default 30)
                     .recoveryOption("node_cooldown", 5).recoveryOption("action_budget", 100)
                     .build();
         } catch (Exception e) {
@@ -209,7 +214,8 @@ public final class RatisDemo {
     private int run(ClusterHarness cluster) {
         out.println("Coordinator Recovery on a real cluster: 3 Apache Ratis coordinator nodes (gRPC, SQLite) on"
                 + " 127.0.0.1, a client writing tasks, and the recovery daemon (" + daemonJar.getFileName()
-                + " --daemon --interval 1); seven faults, each once the cluster is healthy again");
+                + " --daemon --interval 1), every link through a fault proxy; nine faults, each once the cluster is"
+                + " healthy again");
         out.println("data, logs and journal in " + cluster.root());
         out.println();
         TaskWriter writer;
@@ -281,6 +287,9 @@ public final class RatisDemo {
         timeline.line(injection.at(), "INJECTED   " + fault.key() + " on " + node + ": " + injection.detail()
                 + " (the daemon should find " + injection.expected().name().toLowerCase(java.util.Locale.ROOT)
                 + ")");
+        if (fault.healedByDemo()) {
+            healWhenReady(cluster, fault, injection);
+        }
         boolean settled = awaitSettled(cluster, fault, injection);
         timeline.drain();
         if (!settled) {
@@ -301,8 +310,25 @@ public final class RatisDemo {
         return outcome;
     }
 
+    /** Heals the network once the daemon has done its part (see {@link DemoFault#readyToHeal}), or after the bound. */
+    private void healWhenReady(ClusterHarness cluster, DemoFault fault, Injection injection) {
+        try {
+            await("the daemon to handle " + injection).atMost(RECOVERY_BOUND).pollInterval(Duration.ofMillis(200))
+                    .until(() -> fault.readyToHeal(injection, cluster.journal()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            timeline.line(Instant.now(), "NOT HANDLED " + fault.key() + " within " + RECOVERY_BOUND.toSeconds()
+                    + " s; healing the network anyway");
+        }
+        timeline.drain();
+        cluster.faults().healNetwork();
+        timeline.line(Instant.now(), "HEALED     the network: every link delivers again");
+    }
+
     /** The leader for a fault that hits it; else the follower left alone the longest. */
     private String target(ClusterHarness cluster, DemoFault fault) {
+        if (fault == DemoFault.SPLIT_BRAIN) {
+            return DemoFault.STALE_LEADER; // made leader first by the injection
+        }
         String leader = cluster.awaitLeader();
         if (fault.hitsLeader()) {
             return leader;

@@ -90,7 +90,10 @@ public final class ClusterHarness implements AutoCloseable {
     private final Path root;
     private final boolean ownsRoot;
     private final Path tokenFile;
+    /** How the daemon reaches each node: through the monitor's proxies when the network is proxied. */
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
+    /** How the harness itself reaches each node: always directly, so a cut link never blinds the test. */
+    private final Map<String, NodeSpec> direct = new LinkedHashMap<>();
     private final Map<String, List<String>> maintenanceCommands = new LinkedHashMap<>();
     private final List<Peer> peers = new ArrayList<>();
     private final HttpNodeProbe probe;
@@ -103,6 +106,7 @@ public final class ClusterHarness implements AutoCloseable {
     private final Faults faults;
     private Path configFile;
     private DaemonProcess daemon;
+    private ClusterNetwork network;
 
     private ClusterHarness(Builder config) throws IOException {
         this.config = config;
@@ -134,7 +138,7 @@ public final class ClusterHarness implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             layOut();
-            control = HttpNodeControl.builder().nodes(List.copyOf(specs.values())).token(this::token).build();
+            control = HttpNodeControl.builder().nodes(List.copyOf(direct.values())).token(this::token).build();
             configFile = writeConfig();
             for (NodeSpec spec : specs.values()) {
                 starter.start(spec).pid().stream().mapToObj(ProcessHandle::of).flatMap(Optional::stream)
@@ -167,18 +171,44 @@ public final class ClusterHarness implements AutoCloseable {
             peers.add(new Peer(id, "127.0.0.1", freePort(taken)));
             httpPorts.put(id, freePort(taken));
         }
+        for (String id : config.nodeArgsById.keySet()) {
+            if (!ids.contains(id)) {
+                throw new IllegalArgumentException("node options were given for '" + id + "', but the nodes are "
+                        + ids);
+            }
+        }
+        List<Peer> nodePeers = peers;
+        if (config.network) {
+            network = ClusterNetwork.start(peers, httpPorts, root.resolve("network"));
+            nodePeers = ClusterNetwork.namedPeers(peers);
+        }
         for (String id : ids) {
             Path dataDir = root.resolve(id);
             Files.createDirectories(dataDir);
             List<String> args = new ArrayList<>(List.of("--id", id, "--data-dir", dataDir.toString(), "--raft-port",
                     String.valueOf(peers.get(ids.indexOf(id)).port()), "--http-port", String.valueOf(httpPorts.get(id)),
-                    "--peers", Peer.formatList(peers), "--fault-hooks", "--token-file", tokenFile.toString()));
+                    "--peers", Peer.formatList(nodePeers), "--fault-hooks", "--token-file", tokenFile.toString()));
             args.addAll(config.nodeArgs);
+            args.addAll(config.nodeArgsById.getOrDefault(id, List.of()));
             NodeOptions options = NodeOptions.parse(args.toArray(String[]::new));
             List<String> command = new ArrayList<>(List.of(javaExecutable(), NODE_HEAP, "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", classpath, CoordinatorNode.class.getName()));
+                    "-XX:TieredStopAtLevel=1"));
+            if (network != null) {
+                command.add("-Djdk.net.hosts.file=" + network.hostsFile(id));
+            }
+            command.addAll(List.of("-cp", classpath, CoordinatorNode.class.getName()));
             command.addAll(options.toArgs());
-            specs.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
+            String directAddress = "127.0.0.1:" + httpPorts.get(id);
+            direct.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
+            if (network == null) {
+                specs.put(id, direct.get(id));
+            } else {
+                String monitor = network.monitorHostPort(id);
+                int colon = monitor.lastIndexOf(':');
+                specs.put(id, new NodeSpec(NodeId.of(id), monitor.substring(0, colon),
+                        Integer.parseInt(monitor.substring(colon + 1)), dataDir,
+                        config.alternativeAddresses ? List.of(directAddress) : List.of(), command));
+            }
             if (config.maintenance) {
                 maintenanceCommands.put(id, List.of(javaExecutable(), MAINTENANCE_HEAP, "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1", "-cp", classpath, MAINTENANCE_CLASS, "--id", "{id}", "--data-dir",
@@ -195,6 +225,9 @@ public final class ClusterHarness implements AutoCloseable {
             node.put("host", spec.host());
             node.put("port", spec.port());
             node.put("data_dir", spec.dataDir().toString());
+            if (!spec.alternativeAddresses().isEmpty()) {
+                node.put("alternative_addresses", spec.alternativeAddresses());
+            }
             node.put("command", spec.startCommand());
             if (maintenanceCommands.containsKey(spec.id().value())) {
                 node.put("maintenance_command", maintenanceCommands.get(spec.id().value()));
@@ -268,6 +301,19 @@ public final class ClusterHarness implements AutoCloseable {
         return daemon;
     }
 
+    /**
+     * The network between the nodes and from the monitor to each node, to cut, slow down or reset links.
+     *
+     * @throws IllegalStateException if the harness was built without {@link Builder#network(boolean)}
+     */
+    public ClusterNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException("the nodes are connected directly: build the harness with network(true)"
+                    + " to put fault proxies between them");
+        }
+        return network;
+    }
+
     /** Fault injection into this cluster. */
     public Faults faults() {
         return faults;
@@ -289,7 +335,8 @@ public final class ClusterHarness implements AutoCloseable {
      * @throws IOException if it does not answer within a few seconds
      */
     public NodeStatus status(String id) throws IOException, InterruptedException {
-        return probe.probe(spec(id), PROBE_DEADLINE);
+        spec(id);
+        return probe.probe(direct.get(id), PROBE_DEADLINE);
     }
 
     /** The node's status, or empty when it does not answer. */
@@ -331,6 +378,29 @@ public final class ClusterHarness implements AutoCloseable {
         }
         return leaders.size() == 1 && named.equals(leaders) ? Optional.of(leaders.iterator().next())
                 : Optional.empty();
+    }
+
+    /**
+     * Makes {@code id} the leader: asks the current leader to hand leadership to it (Ratis' transfer of
+     * leadership), and waits until every node follows it.
+     *
+     * @throws IllegalStateException if the leader refuses
+     * @throws org.awaitility.core.ConditionTimeoutException if {@code id} does not lead within {@link #WAIT}
+     */
+    public void makeLeader(String id) throws InterruptedException {
+        spec(id);
+        String leader = awaitLeader();
+        if (leader.equals(id)) {
+            return;
+        }
+        org.distributedtesting.recovery.ActionResult result = control().execute(
+                new org.distributedtesting.recovery.Action.StepDown(NodeId.of(leader), Optional.of(NodeId.of(id))));
+        if (!result.done()) {
+            throw new IllegalStateException("'" + leader + "' did not hand leadership to '" + id + "': "
+                    + result.detail());
+        }
+        await("'" + id + "' to lead").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> agreedLeader().filter(id::equals).isPresent());
     }
 
     /** The nodes that answer as followers of the agreed leader. */
@@ -423,6 +493,9 @@ public final class ClusterHarness implements AutoCloseable {
                 daemon.close();
             }
             stopNodes();
+            if (network != null) {
+                network.close();
+            }
             probe.close();
             if (control != null) {
                 control.close();
@@ -545,7 +618,10 @@ public final class ClusterHarness implements AutoCloseable {
         private Duration writePause = Duration.ofMillis(50);
         private String nodeClasspath;
         private boolean maintenance;
+        private boolean network;
+        private boolean alternativeAddresses;
         private List<String> nodeArgs = new ArrayList<>();
+        private Map<String, List<String>> nodeArgsById = new LinkedHashMap<>();
         private Map<String, Object> recoveryOptions = new LinkedHashMap<>();
         private Map<String, Map<String, Object>> strategies = new LinkedHashMap<>();
 
@@ -609,6 +685,31 @@ public final class ClusterHarness implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the nodes reach each other, and the daemon reaches them, through a {@link ClusterNetwork} of fault
+         * proxies (default off: directly on 127.0.0.1).
+         */
+        public Builder network(boolean network) {
+            this.network = network;
+            return this;
+        }
+
+        /**
+         * Whether each node gets an {@code alternative_addresses} entry in the daemon's config: its node protocol
+         * directly on 127.0.0.1, past the monitor's proxy (default off; only with {@link #network(boolean)}).
+         */
+        public Builder alternativeAddresses(boolean alternativeAddresses) {
+            this.alternativeAddresses = alternativeAddresses;
+            return this;
+        }
+
+        /** More {@link CoordinatorNode} options for one node, after those for every node. */
+        public Builder nodeArgsOf(String id, String... args) {
+            nodeArgsById.computeIfAbsent(Objects.requireNonNull(id, "id"), k -> new ArrayList<>())
+                    .addAll(List.of(args));
+            return this;
+        }
+
         /** More {@link CoordinatorNode} options for every node, such as {@code --disk-quota 33554432}. */
         public Builder nodeArgs(String... args) {
             nodeArgs.addAll(List.of(args));
@@ -644,6 +745,15 @@ public final class ClusterHarness implements AutoCloseable {
             copy.nodeClasspath = nodeClasspath;
             copy.maintenance = maintenance;
             copy.nodeArgs = List.copyOf(nodeArgs);
+            copy.network = network;
+            copy.alternativeAddresses = alternativeAddresses;
+            if (alternativeAddresses && !network) {
+                throw new IllegalStateException("alternativeAddresses(true) needs network(true): without proxies the"
+                        + " primary address is the direct one already");
+            }
+            Map<String, List<String>> byId = new LinkedHashMap<>();
+            nodeArgsById.forEach((k, v) -> byId.put(k, List.copyOf(v)));
+            copy.nodeArgsById = byId;
             copy.recoveryOptions = new LinkedHashMap<>(recoveryOptions);
             Map<String, Map<String, Object>> strategiesCopy = new LinkedHashMap<>();
             strategies.forEach((k, v) -> strategiesCopy.put(k, new LinkedHashMap<>(v)));

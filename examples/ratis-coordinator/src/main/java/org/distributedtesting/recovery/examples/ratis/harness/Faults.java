@@ -19,7 +19,8 @@ import org.distributedtesting.recovery.NodeId;
 /**
  * Injects real faults into a {@link ClusterHarness}'s cluster: SIGKILL of a node's process, a flipped byte in a
  * node's database file or Raft log segment, and, through the nodes' fault hooks (custom control actions sent with
- * the control token), a hung apply, a slowed apply and a disk filled towards its quota.
+ * the control token), a hung apply, a slowed apply and a disk filled towards its quota; on a harness with a
+ * {@link ClusterNetwork}, partitions of the network between the nodes and from the monitor.
  *
  * <p>Not thread-safe: used by the thread that drives the harness.
  */
@@ -37,6 +38,50 @@ public final class Faults {
 
     Faults(ClusterHarness harness) {
         this.harness = Objects.requireNonNull(harness, "harness");
+    }
+
+    /**
+     * Network partition of a minority: cuts {@code nodes} off from the other nodes, both ways, and, when
+     * {@code monitorToo}, from the monitor as well (the daemon cannot reach them at their primary addresses). The
+     * processes keep running. {@link #healNetwork()} ends it.
+     *
+     * @throws IllegalStateException if the harness has no {@link ClusterHarness.Builder#network(boolean) network}
+     */
+    public Injection partition(java.util.List<String> nodes, boolean monitorToo) {
+        ClusterNetwork network = harness.network();
+        network.partition(nodes);
+        if (monitorToo) {
+            nodes.forEach(network::cutMonitor);
+        }
+        return new Injection("network_partition", FailureType.NETWORK_PARTITION, nodes.get(0), Instant.now(),
+                "cut " + nodes + " off from the other nodes" + (monitorToo ? " and from the monitor" : ""));
+    }
+
+    /**
+     * Split brain: cuts the agreed leader off from every other node, both ways, while the monitor still reaches it:
+     * the majority elects a new leader while the old one goes on believing it leads (for as long as its
+     * {@code --election-timeout-max} allows: Ratis steps a leader down once it has heard no majority for that long).
+     */
+    public Injection isolateLeader() {
+        String leader = harness.awaitLeader();
+        harness.network().isolate(leader);
+        return new Injection("split_brain", FailureType.SPLIT_BRAIN, leader, Instant.now(),
+                "cut the leader '" + leader + "' off from the other nodes; the monitor still reaches it");
+    }
+
+    /**
+     * Term divergence: cuts {@code node} off from every other node, both ways, while the monitor still reaches it. A
+     * node started with {@code --pre-vote false} then campaigns again and again, raising its term each time.
+     */
+    public Injection isolateCampaigner(String node) {
+        harness.network().isolate(node);
+        return new Injection("term_divergence", FailureType.TERM_DIVERGENCE, node, Instant.now(),
+                "cut '" + node + "' off from the other nodes; the monitor still reaches it");
+    }
+
+    /** Heals every link of the network. */
+    public void healNetwork() {
+        harness.network().healAll();
     }
 
     /** SIGKILL of a follower of the agreed leader. */

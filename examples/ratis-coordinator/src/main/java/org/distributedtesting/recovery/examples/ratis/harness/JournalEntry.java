@@ -79,6 +79,22 @@ public record JournalEntry(Instant timestamp, String action, Map<String, Object>
         return node == null ? List.of() : List.of(String.valueOf(node));
     }
 
+    /** Whether {@code journal} shows {@code action} carried out ({@code outcome: done}) on {@code node}. */
+    public static boolean actionDone(List<JournalEntry> journal, String action, String node) {
+        return journal.stream().anyMatch(e -> e.action().equals(action) && node.equals(e.details().get("node"))
+                && "done".equals(String.valueOf(e.details().get("outcome"))));
+    }
+
+    /**
+     * Whether {@code journal} has a record {@code action} about {@code failure} (a type name) on {@code node}, at
+     * or after {@code since}.
+     */
+    public static boolean recorded(List<JournalEntry> journal, String action, String failure, String node,
+                                   java.time.Instant since) {
+        return journal.stream().anyMatch(e -> e.action().equals(action) && e.isAbout(failure, node)
+                && !e.timestamp().isBefore(since));
+    }
+
     /** Whether the record is about {@code failure} (a type name) on {@code node}. */
     public boolean isAbout(String failure, String node) {
         return failure().equals(failure) && nodes().contains(node);

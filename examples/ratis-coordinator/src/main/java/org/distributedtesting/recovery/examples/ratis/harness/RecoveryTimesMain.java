@@ -63,16 +63,55 @@ public final class RecoveryTimesMain {
                 Duration.ofMillis(150))),
         /** A follower's data directory filled to 95 % of its 32 MiB quota. */
         RESOURCE_EXHAUSTION("resource_exhaustion", b -> b.nodeArgs("--disk-quota", String.valueOf(32L << 20)),
-                h -> h.faults().fillDisk(h.followers().get(0), 0.95));
+                h -> h.faults().fillDisk(h.followers().get(0), 0.95)),
+        /**
+         * Two followers of a 5-node cluster cut off from the other nodes and from the monitor, with their direct
+         * addresses configured as alternatives ({@code verify_timeout} 15 s); healed once the daemon reaches both at
+         * their alternative addresses.
+         */
+        NETWORK_PARTITION("network_partition", b -> b.nodes(5).network(true).alternativeAddresses(true)
+                .recoveryOption("verify_timeout", 15),
+                h -> h.faults().partition(h.followers().subList(0, 2), true),
+                (h, i) -> JournalEntry.recorded(h.journal(), "try_alternative_addresses", "NETWORK_PARTITION",
+                        i.node(), i.at())),
+        /**
+         * The leader, node-1 (election timeout up to 60 s, so that it goes on leading), cut off from the others
+         * while the monitor still reaches it; healed once the daemon fenced it.
+         */
+        SPLIT_BRAIN("split_brain", b -> b.network(true).nodeArgsOf("node-1", "--election-timeout-max", "60000"),
+                h -> {
+                    h.makeLeader("node-1");
+                    return h.faults().isolateLeader();
+                },
+                (h, i) -> JournalEntry.recorded(h.journal(), "recovery_verified", "SPLIT_BRAIN", i.node(), i.at())),
+        /**
+         * node-3, without pre-vote and not leading, cut off from the others while the monitor still reaches it: it
+         * campaigns again and again; healed once the daemon paused its elections.
+         */
+        TERM_DIVERGENCE("term_divergence", b -> b.network(true).nodeArgsOf("node-3", "--pre-vote", "false"),
+                h -> {
+                    if (h.awaitLeader().equals("node-3")) {
+                        h.makeLeader("node-1");
+                    }
+                    return h.faults().isolateCampaigner("node-3");
+                },
+                (h, i) -> JournalEntry.actionDone(h.journal(), "pause_elections", i.node()));
 
         private final String key;
         private final Function<ClusterHarness.Builder, ClusterHarness.Builder> setup;
         private final Injector injector;
+        private final HealWhen healWhen;
 
         Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector) {
+            this(key, setup, injector, null);
+        }
+
+        Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector,
+              HealWhen healWhen) {
             this.key = key;
             this.setup = setup;
             this.injector = injector;
+            this.healWhen = healWhen;
         }
 
         /** The name on the command line and in the table. */
@@ -97,6 +136,12 @@ public final class RecoveryTimesMain {
     @FunctionalInterface
     private interface Injector {
         Injection inject(ClusterHarness harness) throws Exception;
+    }
+
+    /** For a network fault: when the run heals the network again. */
+    @FunctionalInterface
+    private interface HealWhen {
+        boolean ready(ClusterHarness harness, Injection injection);
     }
 
     /**
@@ -183,6 +228,12 @@ public final class RecoveryTimesMain {
                 ClusterHarness h = harness;
                 caughtUp = Optional.of(sinceInjection(injection, awaitTrue(harness,
                         x -> backAndCaughtUp(h, injection.node()))));
+            }
+            if (fault.healWhen != null) {
+                ClusterHarness h = harness;
+                await("the daemon to handle " + injection).atMost(RECOVERY).pollInterval(Duration.ofMillis(200))
+                        .until(() -> fault.healWhen.ready(h, injection));
+                harness.faults().healNetwork();
             }
             times = Optional.of(harness.awaitRecovery(injection, RECOVERY));
             writer.awaitMoreAccepted(10, ClusterHarness.WAIT);

@@ -71,6 +71,25 @@ abstract class RecoveryItSupport {
         return cluster.journal().stream().filter(e -> e.isAbout(failure, node)).map(JournalEntry::action).toList();
     }
 
+    /**
+     * The history check, after {@link #assertRecovered}: every node holds every write the writer had acknowledged,
+     * and no write the writer never submitted.
+     */
+    void assertHistory() throws java.sql.SQLException {
+        Set<String> submitted = new java.util.HashSet<>();
+        writer.writes().forEach(w -> submitted.add(w.taskId()));
+        for (String id : cluster.ids()) {
+            Set<String> present = ClusterState.taskIds(cluster.dataDir(id).databaseFile());
+            assertThat(present).as("tasks on '%s'", id).containsAll(writer.accepted());
+            assertThat(submitted).as("tasks on '%s' that were never submitted", id).containsAll(present);
+        }
+    }
+
+    /** Whether the journal shows {@code action} carried out ({@code outcome: done}) on {@code node}. */
+    boolean actionDone(String action, String node) {
+        return JournalEntry.actionDone(cluster.journal(), action, node);
+    }
+
     @AfterEach
     void stopEverything() {
         if (cluster != null) {

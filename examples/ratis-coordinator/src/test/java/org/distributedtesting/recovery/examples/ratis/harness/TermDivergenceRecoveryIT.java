@@ -1,0 +1,63 @@
+package org.distributedtesting.recovery.examples.ratis.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node without pre-vote, cut off from the others, campaigns again and again and comes back with a far higher
+ * term: the daemon pauses its elections, the cluster moves up to its term (never down), and no node is restarted.
+ */
+class TermDivergenceRecoveryIT extends RecoveryItSupport {
+
+    private static final String CAMPAIGNER = "node-3";
+
+    @Test
+    void daemonPausesTheCampaigningNodeAndTheClusterNeverLowersATerm() throws Exception {
+        // Given a cluster under writes in which node-3 campaigns without pre-vote, and does not lead
+        start(b -> b.network(true).nodeArgsOf(CAMPAIGNER, "--pre-vote", "false"));
+        if (cluster.awaitLeader().equals(CAMPAIGNER)) {
+            cluster.control().execute(new Action.StepDown(NodeId.of(CAMPAIGNER), Optional.of(NodeId.of("node-1"))));
+            await("node-3 to hand over leadership").atMost(ClusterHarness.WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cluster.agreedLeader().filter(l -> !l.equals(CAMPAIGNER)).isPresent());
+        }
+        long termBefore = cluster.status(CAMPAIGNER).term();
+        TermSamples samples = TermSamples.start(cluster);
+
+        // When it is cut off from the other nodes (the monitor still reaches it)
+        Injection cut = cluster.faults().isolateCampaigner(CAMPAIGNER);
+
+        // Then its term climbs, and the daemon pauses its elections
+        await("the daemon to pause " + CAMPAIGNER).atMost(RECOVERY).pollInterval(Duration.ofMillis(200))
+                .until(() -> actionDone("pause_elections", CAMPAIGNER));
+        long highTerm = cluster.status(CAMPAIGNER).term();
+        System.out.println("TERM of " + CAMPAIGNER + " went from " + termBefore + " to " + highTerm);
+        assertThat(highTerm).isGreaterThan(termBefore + 5);
+
+        // And when the network heals, the cluster settles at or above that term, with its elections resumed
+        cluster.faults().healNetwork();
+        RecoveryTimes times = assertRecovered(cut);
+        System.out.println("TERM DIVERGENCE " + times);
+        await("node-3's elections resumed").atMost(RECOVERY).pollInterval(Duration.ofMillis(200))
+                .until(() -> !cluster.status(CAMPAIGNER).electionsPaused());
+        Map<String, Long> terms = new LinkedHashMap<>();
+        for (String id : cluster.ids()) {
+            terms.put(id, cluster.status(id).term());
+        }
+        assertThat(terms.values()).allSatisfy(t -> assertThat(t).isGreaterThanOrEqualTo(highTerm));
+        assertThat(terms.values().stream().distinct()).hasSize(1);
+        samples.close();
+        assertThat(samples.samples()).isGreaterThan(50);
+        assertThat(samples.lowered()).as("terms seen going down").isEmpty();
+        assertThat(cluster.journal()).noneMatch(e -> e.action().contains("restart"));
+        assertHistory();
+    }
+}
