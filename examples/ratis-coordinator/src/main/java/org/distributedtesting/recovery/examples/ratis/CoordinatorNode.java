@@ -53,6 +53,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final FaultHooks faults;
     private final NodeLock lock;
     private final PeerReachability reachability;
+    private final CampaignCounter campaigns = new CampaignCounter();
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean electionsPaused = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -74,7 +75,8 @@ public final class CoordinatorNode implements AutoCloseable {
         this.lock = NodeLock.tryLock(dataDir).orElseThrow(() -> new IllegalStateException("the data directory "
                 + dataDir + " is in use by another node or by a repair; stop it first"));
         this.reachability = new PeerReachability(options.peers(), options.id());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        // two threads: a peer that swallows connects holds the reachability refresh up while campaigns are sampled
+        this.scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "coordinator-" + options.id() + "-status");
             t.setDaemon(true);
             return t;
@@ -93,6 +95,8 @@ public final class CoordinatorNode implements AutoCloseable {
             throw e;
         }
         scheduler.scheduleWithFixedDelay(reachability::refresh, 0, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(() -> campaigns.sample(division()), 0, CampaignCounter.PERIOD_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -292,6 +296,11 @@ public final class CoordinatorNode implements AutoCloseable {
 
     FaultHooks faults() {
         return faults;
+    }
+
+    /** The elections this node started since it started. */
+    long electionsStarted() {
+        return campaigns.started();
     }
 
     PeerReachability reachability() {

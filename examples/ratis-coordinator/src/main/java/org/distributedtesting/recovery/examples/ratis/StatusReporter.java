@@ -4,14 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import org.apache.ratis.metrics.MetricRegistries;
-import org.apache.ratis.metrics.MetricRegistryInfo;
-import org.apache.ratis.metrics.RatisMetrics;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.metrics.LeaderElectionMetrics;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.distributedtesting.recovery.IntegrityCheck;
@@ -23,7 +19,7 @@ import org.distributedtesting.recovery.Role;
  * Builds the node's {@link NodeStatus} for the node protocol: Raft's view from Ratis' division (role, term, leader,
  * commit and last log index, voting membership), the database's applied index with its checksum from the state
  * machine, the apply or snapshot in flight, the apply backlog as queue depth (committed but not yet applied
- * entries), the elections the node ran (Ratis' election metric), resources, peer reachability, and the two
+ * entries), the elections the node started ({@link CampaignCounter}), resources, peer reachability, and the two
  * integrity checks, each cached for {@link #CHECK_TTL}.
  *
  * <p>A node whose Raft server is not running (a check failed at start, or Ratis refused its storage) still
@@ -85,21 +81,8 @@ final class StatusReporter {
                 .voter(voter)
                 .operations(sm.operations())
                 .queueDepth(Math.max(0, commit - applied.index()))
-                .electionsStarted(electionsStarted(d));
+                .electionsStarted(node.electionsStarted());
         return b.build();
-    }
-
-    /**
-     * Elections this node ran as a candidate since it started: Ratis' {@code electionCount} metric of this member,
-     * counted when each of its elections ends; -1 when the metrics are not there.
-     */
-    static long electionsStarted(RaftServer.Division division) {
-        MetricRegistryInfo info = new MetricRegistryInfo(division.getMemberId().toString(),
-                RatisMetrics.RATIS_APPLICATION_NAME_METRICS, LeaderElectionMetrics.RATIS_LEADER_ELECTION_METRICS,
-                LeaderElectionMetrics.RATIS_LEADER_ELECTION_METRICS_DESC);
-        return MetricRegistries.global().get(info)
-                .map(registry -> registry.counter(LeaderElectionMetrics.LEADER_ELECTION_COUNT_METRIC).getCount())
-                .orElse(-1L);
     }
 
     private IntegrityCheck checkDatabase() {

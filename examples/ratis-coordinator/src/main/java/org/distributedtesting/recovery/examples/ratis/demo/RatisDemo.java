@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.distributedtesting.recovery.examples.ratis.harness.ClusterHarness;
+import org.distributedtesting.recovery.examples.ratis.harness.ClusterHealth;
 import org.distributedtesting.recovery.examples.ratis.harness.ClusterState;
 import org.distributedtesting.recovery.examples.ratis.harness.Injection;
 import org.distributedtesting.recovery.examples.ratis.harness.JournalEntry;

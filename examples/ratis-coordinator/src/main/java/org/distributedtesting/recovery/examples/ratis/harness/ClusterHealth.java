@@ -1,4 +1,4 @@
-package org.distributedtesting.recovery.examples.ratis.demo;
+package org.distributedtesting.recovery.examples.ratis.harness;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,8 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
-import org.distributedtesting.recovery.examples.ratis.harness.ClusterHarness;
-import org.distributedtesting.recovery.examples.ratis.harness.JournalEntry;
 
 /**
  * Whether the cluster is healthy enough for the next fault while the writer keeps writing: every node answers, one
@@ -19,13 +17,13 @@ import org.distributedtesting.recovery.examples.ratis.harness.JournalEntry;
  *
  * <p>Stateless and thread-safe.
  */
-final class ClusterHealth {
+public final class ClusterHealth {
 
     /** A node this close to the leader's commit index has caught up, under a continuous writer. */
-    static final long MAX_LAG = 100;
+    public static final long MAX_LAG = 100;
 
     /** Below the resource detector's 90 % threshold with room to spare. */
-    static final double MAX_DISK_RATIO = 0.8;
+    public static final double MAX_DISK_RATIO = 0.8;
 
     /** The journal records that close a failure the daemon detected. */
     private static final Set<String> CLOSING = Set.of("recovery_verified", "failure_cleared", "recovery_escalated");
@@ -38,7 +36,7 @@ final class ClusterHealth {
      *
      * @return empty when it is healthy, else the first problem found
      */
-    static Optional<String> problem(ClusterHarness cluster) {
+    public static Optional<String> problem(ClusterHarness cluster) {
         Map<String, NodeStatus> statuses = new LinkedHashMap<>();
         for (String id : cluster.ids()) {
             Optional<NodeStatus> status = cluster.statusIfUp(id);
@@ -72,7 +70,7 @@ final class ClusterHealth {
     }
 
     /** The first failure the journal shows detected and not yet verified, cleared or escalated. */
-    static Optional<String> openFailure(List<JournalEntry> journal) {
+    public static Optional<String> openFailure(List<JournalEntry> journal) {
         Map<Object, Boolean> open = new LinkedHashMap<>();
         for (JournalEntry e : journal) {
             Object id = e.details().get("failure_id");
