@@ -149,7 +149,8 @@ public final class FaultProxy implements AutoCloseable {
      * proxy reads up to a bounded amount and then stops reading, so the sender's kernel buffers fill and it blocks, as
      * behind a real partition where TCP retransmits. While any direction is cut new connections are refused: the
      * listening socket is closed, so that {@code connect()} fails with "connection refused"; {@link #heal()} re-binds
-     * it to the same address. Idempotent.
+     * it to the same address. A connection that the kernel had completed but the proxy had not yet accepted is reset
+     * by that close, like the ones after it. Idempotent.
      *
      * @throws NullPointerException if {@code direction} is null
      */
