@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
@@ -63,6 +64,8 @@ public final class FaultProxy implements AutoCloseable {
     private final Object lock = new Object();
     // guarded by lock: null while a direction is cut and after close
     private ServerSocket listener;
+    // guarded by lock: the thread accepting on listener
+    private Thread acceptor;
     // guarded by lock
     private boolean closed;
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
@@ -155,21 +158,12 @@ public final class FaultProxy implements AutoCloseable {
      * @throws NullPointerException if {@code direction} is null
      */
     public void cut(Direction direction) {
-        Objects.requireNonNull(direction, "direction");
-        synchronized (lock) {
-            if (faults.cut(direction)) {
-                LOG.info("proxy '{}': {} cut ({} -> {})", name, direction, listenAddress, target);
-            }
-            closeListener();
-        }
+        cut(EnumSet.of(Objects.requireNonNull(direction, "direction")));
     }
 
     /** Cuts both directions: a full partition. See {@link #cut(Direction)}. */
     public void cutBoth() {
-        synchronized (lock) {
-            cut(Direction.UPSTREAM);
-            cut(Direction.DOWNSTREAM);
-        }
+        cut(EnumSet.allOf(Direction.class));
     }
 
     /**
@@ -265,6 +259,7 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             closed = true;
+            // the join below waits for the acceptor with the other threads
             closeListener();
         }
         for (ProxyConnection connection : List.copyOf(connections)) {
@@ -294,10 +289,27 @@ public final class FaultProxy implements AutoCloseable {
         return "FaultProxy['" + name + "' " + listenAddress + " -> " + target + "]";
     }
 
-    /** Guarded by lock. */
-    private void closeListener() {
+    private void cut(Set<Direction> directions) {
+        Thread stopping;
+        synchronized (lock) {
+            for (Direction direction : directions) {
+                if (faults.cut(direction)) {
+                    LOG.info("proxy '{}': {} cut ({} -> {})", name, direction, listenAddress, target);
+                }
+            }
+            stopping = closeListener();
+        }
+        awaitAcceptorEnd(stopping);
+    }
+
+    /**
+     * Guarded by lock.
+     *
+     * @return the acceptor thread to wait for (outside the lock, which it takes), or null
+     */
+    private Thread closeListener() {
         if (listener == null) {
-            return;
+            return null;
         }
         try {
             listener.close();
@@ -305,11 +317,34 @@ public final class FaultProxy implements AutoCloseable {
             LOG.debug("proxy '{}': closing the listener on {} failed: {}", name, listenAddress, e.toString());
         }
         listener = null;
+        Thread stopping = acceptor;
+        acceptor = null;
+        return stopping;
+    }
+
+    /**
+     * The kernel keeps a listening socket open while a thread is inside accept() on it, even after close(): until the
+     * acceptor has left accept(), a connect() would still succeed. Waiting for it makes "refused" hold on return.
+     */
+    private void awaitAcceptorEnd(Thread stopping) {
+        if (stopping == null || stopping == Thread.currentThread()) {
+            return;
+        }
+        try {
+            stopping.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (stopping.isAlive()) {
+            LOG.warn("proxy '{}': acceptor {} still running {} after the listener was closed", name,
+                    stopping.getName(), CLOSE_WAIT);
+        }
     }
 
     /** Guarded by lock. */
     private void startAcceptor(ServerSocket socket) {
-        startThread("accept", () -> accept(socket));
+        acceptor = startThread("accept", () -> accept(socket));
     }
 
     private void accept(ServerSocket socket) {

@@ -268,9 +268,10 @@ class FaultProxyTest {
     void clearFaultsHealsAndLiftsLatencyAndBandwidth() throws Exception {
         // Given
         FaultProxy proxy = proxy("clear", server(LoopbackServer.echo()).address());
+        Socket client = connect(proxy);
+        roundTrip(client, "open");
         proxy.latency(Duration.ofSeconds(30), Duration.ZERO);
         proxy.bandwidth(1);
-        Socket client = connect(proxy);
         proxy.cutBoth();
 
         // When
