@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,6 +102,29 @@ class FaultProxyTest {
         assertNothingArrives(client);
         proxy.heal();
         assertThat(readExactly(client, 13)).isEqualTo("one,two,three");
+    }
+
+    @Test
+    void cutBacksUpTheSenderAndLosesNoneOfWhatItHeld() throws Exception {
+        // Given: more than the proxy's queue and both kernels' buffers hold
+        LoopbackServer server = server(LoopbackServer.accepting());
+        FaultProxy proxy = proxy("backpressure", server.address());
+        Socket client = connect(proxy);
+        Socket accepted = server.nextAccepted(ARRIVAL);
+        byte[] payload = new byte[32 * 1024 * 1024];
+        new Random(3).nextBytes(payload);
+        proxy.cut(Direction.UPSTREAM);
+
+        // When
+        CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> writeAndHalfClose(client, payload));
+
+        // Then: the sender blocks, and after the heal every byte arrives in order
+        assertNothingArrives(accepted);
+        assertThat(sent).as("the sender is blocked by full buffers").isNotDone();
+        proxy.heal();
+        accepted.setSoTimeout((int) ARRIVAL.toMillis());
+        assertThat(accepted.getInputStream().readAllBytes()).isEqualTo(payload);
+        sent.get(ARRIVAL.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
@@ -219,11 +243,13 @@ class FaultProxyTest {
         }
         FaultProxy proxy = proxy("target-down", down);
 
-        // When
-        Socket client = connect(proxy);
-
-        // Then
-        assertConnectionEnded(client);
+        // When / Then
+        try {
+            assertConnectionEnded(connect(proxy));
+        } catch (SocketException e) {
+            // the proxy's reset came before connect() had returned: turned away even sooner
+            assertThat(e).hasMessageContaining("reset");
+        }
         await().atMost(ARRIVAL).untilAsserted(() -> assertThat(proxy.stats().open()).isZero());
     }
 
