@@ -3,7 +3,6 @@ package org.distributedtesting.recovery.examples.ratis.net;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
@@ -33,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe: the faults may be changed from any thread at any time; every connection's writers see a change at
- * once (the faults sit behind one lock whose condition wakes them, see {@link FaultState}). The listener and the
- * closed flag are guarded by a lock of the proxy; the open connections and the counters are concurrent.
+ * once (the faults sit behind one lock whose condition wakes them, see {@link FaultState}). Cut, heal and close are
+ * serialized by a lock of the proxy, and return once the listener is in its new state; the open connections and the
+ * counters are concurrent.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -42,8 +42,6 @@ public final class FaultProxy implements AutoCloseable {
 
     /** How long {@link #close()} waits for the proxy's threads to end. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-    /** Pending connections the listener queues before refusing. */
-    private static final int BACKLOG = 50;
 
     /**
      * Counters of a proxy since it started.
@@ -61,13 +59,12 @@ public final class FaultProxy implements AutoCloseable {
     private final InetSocketAddress listenAddress;
     private final InetSocketAddress target;
     private final FaultState faults;
+    // serializes cut, heal and close, which replace the listener; the acceptor reads the two fields below without it
     private final Object lock = new Object();
-    // guarded by lock: null while a direction is cut and after close
-    private ServerSocket listener;
-    // guarded by lock: the thread accepting on listener
-    private Thread acceptor;
-    // guarded by lock
-    private boolean closed;
+    // written under lock: null while a direction is cut and after close
+    private volatile Listener listener;
+    // written under lock
+    private volatile boolean closed;
     private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -77,10 +74,11 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong resets = new AtomicLong();
     private final ProxyConnection.Context context;
 
-    private FaultProxy(String name, ServerSocket listener, InetSocketAddress target, Random random) {
+    private FaultProxy(String name, InetSocketAddress listen, InetSocketAddress target, Random random)
+            throws IOException {
         this.name = name;
-        this.listener = listener;
-        this.listenAddress = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
+        this.listener = Listener.bind(name, listen, this::startThread, this::accepted);
+        this.listenAddress = listener.address();
         this.target = target;
         this.faults = new FaultState(random);
         this.context = new ProxyConnection.Context(name, target, faults, bytesUpstream, bytesDownstream,
@@ -124,9 +122,9 @@ public final class FaultProxy implements AutoCloseable {
         if (target.isUnresolved()) {
             throw new IllegalArgumentException("proxy '" + name + "': target must be resolved, but was " + target);
         }
-        FaultProxy proxy = new FaultProxy(name, bind(name, listen), target, random);
+        FaultProxy proxy = new FaultProxy(name, listen, target, random);
         synchronized (proxy.lock) {
-            proxy.startAcceptor(proxy.listener);
+            proxy.listener.start();
         }
         LOG.info("proxy '{}' listening on {}, forwarding to {}", name, proxy.listenAddress, target);
         return proxy;
@@ -181,11 +179,11 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             try {
-                listener = bind(name, listenAddress);
+                listener = Listener.bind(name, listenAddress, this::startThread, this::accepted);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            startAcceptor(listener);
+            listener.start();
         }
     }
 
@@ -259,7 +257,6 @@ public final class FaultProxy implements AutoCloseable {
                 return;
             }
             closed = true;
-            // the join below waits for the acceptor with the other threads
             closeListener();
         }
         for (ProxyConnection connection : List.copyOf(connections)) {
@@ -290,93 +287,45 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void cut(Set<Direction> directions) {
-        Thread stopping;
         synchronized (lock) {
             for (Direction direction : directions) {
                 if (faults.cut(direction)) {
                     LOG.info("proxy '{}': {} cut ({} -> {})", name, direction, listenAddress, target);
                 }
             }
-            stopping = closeListener();
+            closeListener();
         }
-        awaitAcceptorEnd(stopping);
     }
 
-    /**
-     * Guarded by lock.
-     *
-     * @return the acceptor thread to wait for (outside the lock, which it takes), or null
-     */
-    private Thread closeListener() {
-        if (listener == null) {
-            return null;
+    /** Guarded by lock. On return, connects are refused. */
+    private void closeListener() {
+        if (listener != null) {
+            listener.close(CLOSE_WAIT);
+            listener = null;
         }
-        try {
-            listener.close();
-        } catch (IOException e) {
-            LOG.debug("proxy '{}': closing the listener on {} failed: {}", name, listenAddress, e.toString());
-        }
-        listener = null;
-        Thread stopping = acceptor;
-        acceptor = null;
-        return stopping;
     }
 
-    /**
-     * The kernel keeps a listening socket open while a thread is inside accept() on it, even after close(): until the
-     * acceptor has left accept(), a connect() would still succeed. Waiting for it makes "refused" hold on return.
-     */
-    private void awaitAcceptorEnd(Thread stopping) {
-        if (stopping == null || stopping == Thread.currentThread()) {
+    /** Called by the acceptor of {@code from}, without the lock. */
+    private void accepted(Listener from, Socket client) {
+        if (closed || listener != from) {
+            // accepted just as a cut or close took the listener away: refused, as later ones are
+            refuse(client);
             return;
         }
         try {
-            stopping.join(CLOSE_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            client.setTcpNoDelay(true);
+        } catch (SocketException e) {
+            LOG.debug("proxy '{}': cannot set TCP_NODELAY on {}: {}", name, client, e.toString());
+        }
+        accepted.incrementAndGet();
+        ProxyConnection connection = new ProxyConnection(connectionIds.incrementAndGet(), client, context);
+        connections.add(connection);
+        if (closed) {
+            // close() may have taken its copy of the connections before the add: do its work for this one
+            connection.close();
             return;
         }
-        if (stopping.isAlive()) {
-            LOG.warn("proxy '{}': acceptor {} still running {} after the listener was closed", name,
-                    stopping.getName(), CLOSE_WAIT);
-        }
-    }
-
-    /** Guarded by lock. */
-    private void startAcceptor(ServerSocket socket) {
-        acceptor = startThread("accept", () -> accept(socket));
-    }
-
-    private void accept(ServerSocket socket) {
-        while (true) {
-            Socket client;
-            try {
-                client = socket.accept();
-            } catch (IOException e) {
-                if (socket.isClosed()) {
-                    return; // cut or closed
-                }
-                LOG.debug("proxy '{}': accept on {} failed: {}", name, listenAddress, e.toString());
-                continue;
-            }
-            ProxyConnection connection;
-            synchronized (lock) {
-                if (closed || listener != socket) {
-                    // accepted just as a cut or close took the listener away: refused, as later ones are
-                    refuse(client);
-                    continue;
-                }
-                accepted.incrementAndGet();
-                connection = new ProxyConnection(connectionIds.incrementAndGet(), client, context);
-                connections.add(connection);
-            }
-            try {
-                client.setTcpNoDelay(true);
-            } catch (SocketException e) {
-                LOG.debug("proxy '{}': cannot set TCP_NODELAY on {}: {}", name, client, e.toString());
-            }
-            connection.start();
-        }
+        connection.start();
     }
 
     private void refuse(Socket client) {
@@ -400,18 +349,5 @@ public final class FaultProxy implements AutoCloseable {
         threads.add(thread);
         thread.start();
         return thread;
-    }
-
-    private static ServerSocket bind(String name, InetSocketAddress address) throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            // lets heal() bind the port again while connections accepted on it are still open or in TIME_WAIT
-            socket.setReuseAddress(true);
-            socket.bind(address, BACKLOG);
-            return socket;
-        } catch (IOException e) {
-            socket.close();
-            throw new IOException("proxy '" + name + "' cannot listen on " + address + ": " + e.getMessage(), e);
-        }
     }
 }

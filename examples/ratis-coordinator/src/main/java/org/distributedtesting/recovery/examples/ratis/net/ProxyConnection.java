@@ -32,12 +32,6 @@ final class ProxyConnection {
     /** How long connecting to the target may take before the client is turned away. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Starts a daemon thread named after the proxy with the given suffix. */
-    @FunctionalInterface
-    interface ThreadStarter {
-        Thread start(String suffix, Runnable body);
-    }
-
     /** The shared parts of the proxy a connection uses. */
     record Context(String proxyName, InetSocketAddress target, FaultState faults, AtomicLong upstreamBytes,
                    AtomicLong downstreamBytes, ThreadStarter threads, Consumer<ProxyConnection> onClosed) {
