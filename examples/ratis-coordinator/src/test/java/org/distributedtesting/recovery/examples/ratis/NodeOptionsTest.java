@@ -25,6 +25,34 @@ class NodeOptionsTest {
     }
 
     @Test
+    void preVoteIsOnAndTheElectionTimeoutRatisDefaultUnlessChanged() {
+        NodeOptions defaults = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", PEERS);
+        assertThat(defaults.preVote()).isTrue();
+        assertThat(defaults.electionTimeoutMax()).isEqualTo(java.time.Duration.ofMillis(800));
+
+        NodeOptions changed = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", "n1=n1.ratis:9001,n2=n2.ratis:9002", "--pre-vote", "false",
+                "--election-timeout-max", "60000");
+        assertThat(changed.preVote()).isFalse();
+        assertThat(changed.electionTimeoutMax()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(changed.peers().get(1).host()).isEqualTo("n2.ratis");
+        assertThat(NodeOptions.parse(changed.toArgs().toArray(String[]::new))).isEqualTo(changed);
+    }
+
+    @Test
+    void refusesAPreVoteThatIsNotABooleanAndATimeoutNotAboveTheMinimum() {
+        assertThatThrownBy(() -> NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", PEERS, "--pre-vote", "no"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--pre-vote must be true or false, but was 'no'");
+        assertThatThrownBy(() -> NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", PEERS, "--election-timeout-max", "400"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--election-timeout-max must be more than the minimum 400 ms, but was 400 ms");
+    }
+
+    @Test
     void faultHooksAreOffUnlessAskedFor() {
         NodeOptions options = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
                 "--http-port", "0", "--peers", PEERS);
