@@ -72,7 +72,8 @@ public final class RecoveryTimesMain {
         NETWORK_PARTITION("network_partition", b -> b.nodes(5).network(true).alternativeAddresses(true)
                 .recoveryOption("verify_timeout", 15),
                 h -> h.faults().partition(h.followers().subList(0, 2), true),
-                (h, i) -> JournalEntry.recorded(h.journal(), "try_alternative_addresses", "NETWORK_PARTITION",
+                (h, i) -> JournalEntry.recorded(h.journal(), "try_alternative_addresses",
+                        org.distributedtesting.recovery.FailureType.NETWORK_PARTITION.name(),
                         i.node(), i.at())),
         /**
          * The leader, node-1 (election timeout up to 60 s, so that it goes on leading), cut off from the others
@@ -83,7 +84,8 @@ public final class RecoveryTimesMain {
                     h.makeLeader("node-1");
                     return h.faults().isolateLeader();
                 },
-                (h, i) -> JournalEntry.recorded(h.journal(), "recovery_verified", "SPLIT_BRAIN", i.node(), i.at())),
+                (h, i) -> JournalEntry.recorded(h.journal(), "recovery_verified", i.expected().name(), i.node(),
+                        i.at())),
         /**
          * node-3, without pre-vote and not leading, cut off from the others while the monitor still reaches it: it
          * campaigns again and again; healed once the daemon paused its elections.
