@@ -34,7 +34,9 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * still hold the wrong checksums it reported before a recovery. A node that disagrees with a majority diverged
  * and is reported alone. When at least two checksums differ at an index every reachable voter has applied and
  * none has a majority, there is no safe authority: the disagreeing nodes are reported together with
- * {@code "authoritative": "none"}, both rungs skip, and the engine escalates.
+ * {@code "authoritative": "none"}, both rungs skip, and the engine escalates. A reachable voter that applied past
+ * the index without ever being probed at it is a missing vote, not a dissenting one: while it could still make a
+ * majority, nothing is reported at that index.
  *
  * <p>Ladder (each rung's record is journaled as {@value #RUNG_ACTION}); the source is a reachable voter of the
  * majority, the leader if it is one of them, else the one with the highest applied index:
@@ -85,7 +87,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
             if (votes.diverged()) {
                 failures.add(diverged(votes));
             } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
-                    && undecided.add(votes.byVoter().keySet())) {
+                    && !votes.majorityStillPossible(snapshot) && undecided.add(votes.byVoter().keySet())) {
                 failures.add(noAuthority(votes));
             }
         }

@@ -88,6 +88,16 @@ class StateDivergenceStrategyTest {
     }
 
     @Test
+    void aReachableVoterThatPassedTheIndexUnseenIsAMissingVoteNotADissentingOne() {
+        // Given two followers that disagree at 32 and a leader already past 32, never probed there
+        Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 33, "lead"), at(2, 3, 32, "aaa"),
+                at(3, 3, 32, "bad")});
+
+        // Then nothing is reported: the leader's checksum at 32 could still make a majority with either
+        assertThat(detect(t)).isEmpty();
+    }
+
+    @Test
     void withoutAMajorityYetWhileAVoterHasNotAppliedTheIndexItWaits() {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "bbb"),
                 node(3, 3, 2).appliedIndex(30).stateChecksum(new StateChecksum("ccc", 16)).build()});
