@@ -42,10 +42,14 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * majority, the leader if it is one of them, else the one with the highest applied index:
  * <ol>
  *   <li>{@code transfer_state}: stop the node, move its database aside, restore the database from the source,
- *       start it.</li>
+ *       start it, and step the leader down.</li>
  *   <li>{@code full_resync}: the same, and the log too is moved aside and reset, so that the node takes every
  *       entry after the restored state from the leader again.</li>
  * </ol>
+ * The step-down is the repair rungs' ({@code OfflineRepair.stepDownLeader}): a restored database usually holds more
+ * than the node's log, which the node then sets aside, and the leader would go on probing it from the match index
+ * it kept (seen on the real Ratis cluster: the node stayed at the restored index for good). It is skipped when the
+ * node itself led or no single leader is known, and its failure does not fail the rung.
  * Verified when the node's current checksum is the one a majority agrees on at its index.
  *
  * <p>No settings: the comparison has no threshold, as a deterministic state machine has exactly one right
@@ -202,7 +206,11 @@ public class StateDivergenceStrategy extends LadderStrategy {
         if (failed != null) {
             return failed;
         }
-        return carriedOut(start) ? null : "start_node on '" + node + "' " + start.detail();
+        if (!carriedOut(start)) {
+            return "start_node on '" + node + "' " + start.detail();
+        }
+        OfflineRepair.stepDownLeader(context, node);
+        return null;
     }
 
     /** Resolved when each affected node's current checksum is the one a majority agrees on at its index. */

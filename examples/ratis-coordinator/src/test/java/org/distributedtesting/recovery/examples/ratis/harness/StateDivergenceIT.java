@@ -19,7 +19,8 @@ import org.sqlite.SQLiteConfig;
 /**
  * A follower that applies entries like the others but stores a wrong result for some of them: its applied index
  * keeps pace while its state checksum differs from the majority's at the same index. The daemon replaces its
- * database with a copy from the leader through the node's maintenance command, keeping the wrong one aside.
+ * database with a copy from the leader through the node's maintenance command, keeping the wrong one aside, and
+ * steps the leader down so that a new one replicates to the node afresh.
  */
 class StateDivergenceIT extends RecoveryItSupport {
 
@@ -50,7 +51,7 @@ class StateDivergenceIT extends RecoveryItSupport {
         assertThat(times.rung()).isEqualTo("transfer_state");
         List<String> actions = actionsAbout(FailureType.STATE_DIVERGENCE.name(), follower);
         assertThat(actions).containsSubsequence("failure_detected", "stop_node", "move_aside_database",
-                "restore_database", "start_node", "recovery_verified");
+                "restore_database", "start_node", "step_down_leader", "recovery_verified");
         assertThat(actions).contains("recover_state_divergence");
         assertThat(wrongPayloadsAside(cluster.dataDir(follower).backupsDir())).isEqualTo(WRONG_APPLIES);
         assertThat(wrongPayloads(cluster.dataDir(follower).databaseFile())).isZero();
