@@ -119,6 +119,20 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
         return true;
     }
 
+    /**
+     * Whether the voters could still hold a majority at the index: the most reported checksum, with every reachable
+     * voter that has no report at the index (it applied past the index between two probes, so its checksum there
+     * was never seen), would reach a quorum. Such a voter is not a dissenting vote, only a missing one: under steady
+     * writes the leader applies each entry before its followers and is rarely probed at their index.
+     */
+    boolean majorityStillPossible(ClusterSnapshot now) {
+        long unseen = now.voters().stream().filter(v -> !byVoter.containsKey(v) && now.status(v).isPresent())
+                .count();
+        long most = byVoter.values().stream().collect(java.util.stream.Collectors.groupingBy(v -> v,
+                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return most + unseen >= quorum;
+    }
+
     /** The voters' checksums by node name, for evidence. */
     Map<String, Object> evidence() {
         Map<String, Object> evidence = new LinkedHashMap<>();

@@ -34,16 +34,22 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * still hold the wrong checksums it reported before a recovery. A node that disagrees with a majority diverged
  * and is reported alone. When at least two checksums differ at an index every reachable voter has applied and
  * none has a majority, there is no safe authority: the disagreeing nodes are reported together with
- * {@code "authoritative": "none"}, both rungs skip, and the engine escalates.
+ * {@code "authoritative": "none"}, both rungs skip, and the engine escalates. A reachable voter that applied past
+ * the index without ever being probed at it is a missing vote, not a dissenting one: while it could still make a
+ * majority, nothing is reported at that index.
  *
  * <p>Ladder (each rung's record is journaled as {@value #RUNG_ACTION}); the source is a reachable voter of the
  * majority, the leader if it is one of them, else the one with the highest applied index:
  * <ol>
  *   <li>{@code transfer_state}: stop the node, move its database aside, restore the database from the source,
- *       start it.</li>
+ *       start it, and step the leader down.</li>
  *   <li>{@code full_resync}: the same, and the log too is moved aside and reset, so that the node takes every
  *       entry after the restored state from the leader again.</li>
  * </ol>
+ * The step-down is the repair rungs' ({@code OfflineRepair.stepDownLeader}): a restored database usually holds more
+ * than the node's log, which the node then sets aside, and the leader would go on probing it from the match index
+ * it kept (seen on the real Ratis cluster: the node stayed at the restored index for good). It is skipped when the
+ * node itself led or no single leader is known, and its failure does not fail the rung.
  * Verified when the node's current checksum is the one a majority agrees on at its index.
  *
  * <p>No settings: the comparison has no threshold, as a deterministic state machine has exactly one right
@@ -85,7 +91,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
             if (votes.diverged()) {
                 failures.add(diverged(votes));
             } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
-                    && undecided.add(votes.byVoter().keySet())) {
+                    && !votes.majorityStillPossible(snapshot) && undecided.add(votes.byVoter().keySet())) {
                 failures.add(noAuthority(votes));
             }
         }
@@ -200,7 +206,11 @@ public class StateDivergenceStrategy extends LadderStrategy {
         if (failed != null) {
             return failed;
         }
-        return carriedOut(start) ? null : "start_node on '" + node + "' " + start.detail();
+        if (!carriedOut(start)) {
+            return "start_node on '" + node + "' " + start.detail();
+        }
+        OfflineRepair.stepDownLeader(context, node);
+        return null;
     }
 
     /** Resolved when each affected node's current checksum is the one a majority agrees on at its index. */

@@ -87,6 +87,20 @@ class StateDivergenceStrategyTest {
         });
     }
 
+    /**
+     * Seen on the real Ratis cluster under steady writes: the leader was always an entry ahead when probed, so one
+     * diverged follower and one healthy follower looked like a split without a majority, and both were quarantined.
+     */
+    @Test
+    void aReachableVoterThatPassedTheIndexUnseenIsAMissingVoteNotADissentingOne() {
+        // Given two followers that disagree at 32 and a leader already past 32, never probed there
+        Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 33, "lead"), at(2, 3, 32, "aaa"),
+                at(3, 3, 32, "bad")});
+
+        // Then nothing is reported: the leader's checksum at 32 could still make a majority with either
+        assertThat(detect(t)).isEmpty();
+    }
+
     @Test
     void withoutAMajorityYetWhileAVoterHasNotAppliedTheIndexItWaits() {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "bbb"),
@@ -124,7 +138,7 @@ class StateDivergenceStrategyTest {
         assertThat(strategy.attempt(0, failure, context)).isInstanceOf(RungResult.Acted.class);
         assertThat(context.actions()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Restore(id(3), Artifact.DATABASE, id(1)),
-                new Action.Start(id(3)));
+                new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test
@@ -150,7 +164,7 @@ class StateDivergenceStrategyTest {
         assertThat(context.actions()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Restore(id(3), Artifact.DATABASE, id(1)),
                 new Action.MoveAside(id(3), Artifact.LOG), new Action.Reset(id(3), Artifact.LOG),
-                new Action.Start(id(3)));
+                new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
 
     @Test

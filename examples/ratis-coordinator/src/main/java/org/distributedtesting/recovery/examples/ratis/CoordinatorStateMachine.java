@@ -166,7 +166,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
             Optional<String> reply = applyInOrder(term, index, db -> {
                 try {
                     Command command = Command.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-                    return db.apply(command, term, index);
+                    return db.apply(command, term, index, faults::payloadToStore);
                 } catch (IllegalArgumentException e) {
                     // the same bytes on every replica: reject deterministically, and still advance
                     db.advance(term, index);

@@ -17,7 +17,8 @@ import org.distributedtesting.recovery.Operation;
  * ({@value #RESTART_STUCK_COMPONENT}, {@value #REJECT_NEW_WORK}, {@value #ENFORCE_MEMORY_LIMIT},
  * {@value #USE_ALTERNATIVE_ADDRESS}) and, only on a node started with {@code --fault-hooks}, the faults for tests
  * and the demo ({@value #FAULT_HANG_APPLY}, {@value #FAULT_SLOW_APPLY} with {@code delay_ms},
- * {@value #FAULT_FILL_DISK} with {@code ratio}, {@value #FAULT_CLEAR}).
+ * {@value #FAULT_DIVERGE_APPLY} with {@code count} (default 1), {@value #FAULT_FILL_DISK} with {@code ratio},
+ * {@value #FAULT_CLEAR}); see {@link FaultHooks} for what each does.
  *
  * <p>Thread-safe when the node is.
  */
@@ -29,12 +30,13 @@ final class CustomActions {
     static final String USE_ALTERNATIVE_ADDRESS = "use_alternative_address";
     static final String FAULT_HANG_APPLY = "fault_hang_apply";
     static final String FAULT_SLOW_APPLY = "fault_slow_apply";
+    static final String FAULT_DIVERGE_APPLY = "fault_diverge_apply";
     static final String FAULT_FILL_DISK = "fault_fill_disk";
     static final String FAULT_CLEAR = "fault_clear";
 
     private static final List<String> KNOWN = List.of(RESTART_STUCK_COMPONENT, REJECT_NEW_WORK,
-            ENFORCE_MEMORY_LIMIT, USE_ALTERNATIVE_ADDRESS, FAULT_HANG_APPLY, FAULT_SLOW_APPLY, FAULT_FILL_DISK,
-            FAULT_CLEAR);
+            ENFORCE_MEMORY_LIMIT, USE_ALTERNATIVE_ADDRESS, FAULT_HANG_APPLY, FAULT_SLOW_APPLY, FAULT_DIVERGE_APPLY,
+            FAULT_FILL_DISK, FAULT_CLEAR);
 
     private final CoordinatorNode node;
 
@@ -90,8 +92,18 @@ final class CustomActions {
                 node.faults().slowApply(Duration.ofMillis(delay));
                 yield ActionResult.Done.of("every apply on '" + node.id() + "' takes " + delay + " ms longer");
             }
+            case FAULT_DIVERGE_APPLY -> {
+                double count = number(action.parameters(), "count", 1);
+                if (count != Math.rint(count) || count < 1 || count > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("count must be a whole number > 0, but was "
+                            + action.parameters().get("count"));
+                }
+                node.faults().divergeApply((int) count);
+                yield ActionResult.Done.of("the next " + (int) count + " task insert(s) on '" + node.id()
+                        + "' store a wrong payload; applied index " + sm.applied().index());
+            }
             case FAULT_CLEAR -> {
-                node.faults().release();
+                node.faults().clear();
                 yield ActionResult.Done.of("apply faults on '" + node.id() + "' cleared");
             }
             default -> new ActionResult.Failed("unknown custom action '" + name + "'; '" + node.id() + "' knows "

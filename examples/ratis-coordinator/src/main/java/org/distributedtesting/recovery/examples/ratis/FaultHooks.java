@@ -5,16 +5,37 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Faults a test or the demo injects into a running node: hang the apply path, slow it down, fill the data
- * directory towards its disk quota. They exist only when the node was started with {@code --fault-hooks}; a node
- * started without it has hooks that do nothing and refuse every request, so production nodes cannot be faulted
- * through their control endpoint.
+ * Faults a test or the demo injects into a running node: hang the apply path, slow it down, make it store a wrong
+ * result, fill the data directory towards its disk quota. They exist only when the node was started with
+ * {@code --fault-hooks}; a node started without it has hooks that do nothing and refuse every request, so
+ * production nodes cannot be faulted through their control endpoint.
  *
- * <p>Thread-safe: the hang is guarded by {@code lock}; the delay is volatile.
+ * <table>
+ *   <caption>The hooks</caption>
+ *   <tr><th>hook</th><th>custom action</th><th>effect</th><th>ends with</th></tr>
+ *   <tr><td>{@link #hangApply()}</td><td>{@code fault_hang_apply}</td><td>the next apply waits</td>
+ *       <td>{@link #release()}, {@link #clear()}</td></tr>
+ *   <tr><td>{@link #slowApply(Duration)}</td><td>{@code fault_slow_apply}</td><td>every apply takes longer</td>
+ *       <td>{@link #release()}, {@link #clear()}</td></tr>
+ *   <tr><td>{@link #divergeApply(int)}</td><td>{@code fault_diverge_apply}</td><td>the next {@code count} task
+ *       inserts store a wrong payload ({@link #payloadToStore}); the applied index advances as everywhere else, so
+ *       the node's state checksum differs from the other replicas' from then on</td>
+ *       <td>{@link #clear()}, a restart</td></tr>
+ *   <tr><td>{@link #fillDisk}</td><td>{@code fault_fill_disk}</td><td>a file fills the data directory</td>
+ *       <td>cleanup of stale temporary files</td></tr>
+ * </table>
+ * All of them live in memory only: a restarted node has none.
+ *
+ * <p>Thread-safe: the hang is guarded by {@code lock}; the delay is volatile; the pending wrong applies are an
+ * atomic counter.
  */
 final class FaultHooks {
+
+    /** What {@link #payloadToStore} appends to a payload while wrong applies are pending. */
+    static final String DIVERGED_MARK = " [diverged]";
 
     /** The prefix of the files {@link #fillDisk} writes into {@code tmp/}. */
     static final String FILL_PREFIX = "fault-fill-";
@@ -28,6 +49,8 @@ final class FaultHooks {
     // guarded by lock: the apply thread waiting in the hang, if any
     private boolean holding;
     private volatile Duration slowApply = Duration.ZERO;
+    // task inserts still to be stored wrong
+    private final AtomicInteger divergentApplies = new AtomicInteger();
 
     private FaultHooks(boolean enabled) {
         this.enabled = enabled;
@@ -99,6 +122,48 @@ final class FaultHooks {
         synchronized (lock) {
             return holding;
         }
+    }
+
+    /**
+     * Makes the next {@code count} task inserts on this node store a wrong payload, replacing any count pending.
+     *
+     * @throws IllegalArgumentException if {@code count} is not positive
+     * @throws IllegalStateException    if the hooks are off
+     */
+    void divergeApply(int count) {
+        requireEnabled();
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be > 0, but was " + count);
+        }
+        divergentApplies.set(count);
+    }
+
+    /**
+     * Called by the database for each task it inserts: the payload to store. While wrong applies are pending, one is
+     * taken and the payload comes back with {@link #DIVERGED_MARK} appended; else it comes back unchanged. A
+     * disabled hook never changes it.
+     */
+    String payloadToStore(String payload) {
+        if (!enabled) {
+            return payload;
+        }
+        int before = divergentApplies.getAndUpdate(n -> Math.max(0, n - 1));
+        return before > 0 ? payload + DIVERGED_MARK : payload;
+    }
+
+    /** How many task inserts are still to be stored wrong. */
+    int divergentAppliesPending() {
+        return divergentApplies.get();
+    }
+
+    /**
+     * Ends every fault this node's apply path is under: the hang, the slow-down and the pending wrong applies.
+     *
+     * @return whether an apply was held
+     */
+    boolean clear() {
+        divergentApplies.set(0);
+        return release();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.distributedtesting.recovery.examples.ratis.Command.AssignTask;
 import org.distributedtesting.recovery.examples.ratis.Command.CompleteTask;
 import org.distributedtesting.recovery.examples.ratis.Command.RegisterWorker;
@@ -85,12 +86,23 @@ final class TaskDatabase implements AutoCloseable {
      * @throws SQLException if the database failed; nothing was changed then
      */
     String apply(Command command, long term, long index) throws SQLException {
+        return apply(command, term, index, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #apply(Command, long, long)}, with a task's payload passed through {@code storedPayload} before it
+     * is inserted: the fault hook that makes this replica store a wrong result ({@link FaultHooks#payloadToStore}).
+     * The checksum covers the row as stored, so a changed payload changes it.
+     *
+     * @throws SQLException if the database failed; nothing was changed then
+     */
+    String apply(Command command, long term, long index, UnaryOperator<String> storedPayload) throws SQLException {
         connection.setAutoCommit(false);
         try {
             StateHash[] hash = {applied.hash()};
             String reply;
             if (command instanceof SubmitTask c) {
-                reply = submit(c, index, hash);
+                reply = submit(c, storedPayload, index, hash);
             } else if (command instanceof RegisterWorker c) {
                 reply = register(c, index, hash);
             } else if (command instanceof AssignTask c) {
@@ -150,11 +162,12 @@ final class TaskDatabase implements AutoCloseable {
         return counts;
     }
 
-    private String submit(SubmitTask c, long index, StateHash[] hash) throws SQLException {
+    private String submit(SubmitTask c, UnaryOperator<String> storedPayload, long index, StateHash[] hash)
+            throws SQLException {
         if (task(c.taskId()) != null) {
             return "duplicate " + c.taskId();
         }
-        Task task = new Task(c.taskId(), c.payload(), PENDING, null, null, index, index);
+        Task task = new Task(c.taskId(), storedPayload.apply(c.payload()), PENDING, null, null, index, index);
         update("INSERT INTO tasks (" + TASK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", task.values());
         hash[0] = hash[0].plus(task.row());
         return "submitted " + c.taskId();

@@ -32,7 +32,7 @@ class SingleNodeIT {
         try (NodeCluster cluster = new NodeCluster(dir, List.of("solo"), Set.of("solo"));
              CoordinatorNode node = CoordinatorNode.start(cluster.options("solo"), Clock.systemUTC(), () -> { })) {
             for (String fault : List.of(CustomActions.FAULT_HANG_APPLY, CustomActions.FAULT_SLOW_APPLY,
-                    CustomActions.FAULT_FILL_DISK, CustomActions.FAULT_CLEAR)) {
+                    CustomActions.FAULT_DIVERGE_APPLY, CustomActions.FAULT_FILL_DISK, CustomActions.FAULT_CLEAR)) {
                 ActionResult result = node.control().execute(new Action.Custom(NODE, fault, Action.Impact.NONE,
                         Map.of()));
                 assertThat(result).isInstanceOf(ActionResult.Failed.class);

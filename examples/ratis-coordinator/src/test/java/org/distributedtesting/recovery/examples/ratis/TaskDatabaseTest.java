@@ -116,4 +116,34 @@ class TaskDatabaseTest {
     void aMissingDatabaseIsNoFailure() {
         assertThat(DatabaseCheck.check(dir.resolve("absent.db")).status()).isEqualTo(IntegrityCheck.Status.OK);
     }
+
+    @Test
+    void aWrongApplyAdvancesTheIndexButChangesTheChecksumForGood() throws Exception {
+        // Given two replicas, one of whose fault hooks makes its next task insert store a wrong payload
+        FaultHooks hooks = FaultHooks.enabled();
+        hooks.divergeApply(1);
+        try (TaskDatabase healthy = TaskDatabase.open(dir.resolve("healthy.db"));
+             TaskDatabase diverged = TaskDatabase.open(dir.resolve("diverged.db"))) {
+            // When both apply the same entries, the faulty one through the hook
+            long index = 1;
+            for (Command command : WORK) {
+                assertThat(diverged.apply(command, 2, index, hooks::payloadToStore))
+                        .isEqualTo(healthy.apply(command, 2, index));
+                index++;
+            }
+
+            // Then they are at the same entry with the same row count, but their checksums differ
+            assertThat(diverged.applied().index()).isEqualTo(healthy.applied().index()).isEqualTo(WORK.size());
+            assertThat(diverged.applied().hash().rows()).isEqualTo(healthy.applied().hash().rows());
+            assertThat(diverged.applied().hash()).isNotEqualTo(healthy.applied().hash());
+        }
+        // and the diverged file is consistent with its own checksum: a wrong result, not a corrupt file
+        assertThat(DatabaseCheck.check(dir.resolve("diverged.db")).status()).isEqualTo(IntegrityCheck.Status.OK);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("diverged.db"));
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT payload FROM tasks WHERE id = 't-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("suite a" + FaultHooks.DIVERGED_MARK);
+        }
+    }
 }

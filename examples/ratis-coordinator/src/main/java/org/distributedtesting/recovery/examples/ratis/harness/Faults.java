@@ -19,8 +19,8 @@ import org.distributedtesting.recovery.NodeId;
 /**
  * Injects real faults into a {@link ClusterHarness}'s cluster: SIGKILL of a node's process, a flipped byte in a
  * node's database file or Raft log segment, and, through the nodes' fault hooks (custom control actions sent with
- * the control token), a hung apply, a slowed apply and a disk filled towards its quota; on a harness with a
- * {@link ClusterNetwork}, partitions of the network between the nodes and from the monitor.
+ * the control token), a hung apply, a slowed apply, applies that store a wrong result and a disk filled towards its
+ * quota; on a harness with a {@link ClusterNetwork}, partitions of the network between the nodes and from the monitor.
  *
  * <p>Not thread-safe: used by the thread that drives the harness.
  */
@@ -29,6 +29,7 @@ public final class Faults {
     /** The fault hooks' custom actions, as {@code CoordinatorNode} serves them with {@code --fault-hooks}. */
     static final String HANG_APPLY = "fault_hang_apply";
     static final String SLOW_APPLY = "fault_slow_apply";
+    static final String DIVERGE_APPLY = "fault_diverge_apply";
     static final String FILL_DISK = "fault_fill_disk";
     static final String CLEAR = "fault_clear";
 
@@ -176,13 +177,27 @@ public final class Faults {
         return new Injection("slow_follower", FailureType.SLOW_FOLLOWER, node, Instant.now(), detail);
     }
 
+    /**
+     * Makes the node's next {@code count} task inserts store a wrong payload ({@value #DIVERGE_APPLY}): its applied
+     * index advances as on the other nodes, its state checksum differs from theirs from then on.
+     *
+     * @throws IllegalArgumentException if {@code count} is not positive
+     */
+    public Injection divergeApply(String node, int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("count must be > 0, but was " + count);
+        }
+        String detail = custom(node, DIVERGE_APPLY, Map.of("count", count));
+        return new Injection("state_divergence", FailureType.STATE_DIVERGENCE, node, Instant.now(), detail);
+    }
+
     /** Fills the node's data directory to {@code ratio} of its disk quota ({@value #FILL_DISK}). */
     public Injection fillDisk(String node, double ratio) {
         String detail = custom(node, FILL_DISK, Map.of("ratio", ratio));
         return new Injection("resource_exhaustion", FailureType.RESOURCE_EXHAUSTION, node, Instant.now(), detail);
     }
 
-    /** Ends a hang or slow-down on the node ({@value #CLEAR}). */
+    /** Ends a hang, a slow-down or pending wrong applies on the node ({@value #CLEAR}). */
     public void clear(String node) {
         custom(node, CLEAR, Map.of());
     }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.distributedtesting.recovery.examples.ratis.CoordinatorClient;
 import org.distributedtesting.recovery.examples.ratis.Peer;
@@ -32,18 +33,20 @@ public final class TaskWriter implements AutoCloseable {
      * One submission.
      *
      * @param taskId       the task's id
+     * @param payload      the payload it was submitted with
      * @param submittedAt  when it was sent
      * @param answeredAt   when the answer (or the failure) came
      * @param acknowledged whether the cluster committed and applied it
      * @param reply        the state machine's reply, or the error
      * @param index        the log index it was applied at, {@code -1} when not acknowledged
      */
-    public record Write(String taskId, Instant submittedAt, Instant answeredAt, boolean acknowledged, String reply,
-                        long index) {
+    public record Write(String taskId, String payload, Instant submittedAt, Instant answeredAt, boolean acknowledged,
+                        String reply, long index) {
 
         /** @throws NullPointerException if an argument is null */
         public Write {
             Objects.requireNonNull(taskId, "taskId");
+            Objects.requireNonNull(payload, "payload");
             Objects.requireNonNull(submittedAt, "submittedAt");
             Objects.requireNonNull(answeredAt, "answeredAt");
             Objects.requireNonNull(reply, "reply");
@@ -56,6 +59,14 @@ public final class TaskWriter implements AutoCloseable {
         public boolean accepted() {
             return acknowledged && (reply.startsWith("submitted ") || reply.startsWith("duplicate "));
         }
+
+        /** What the client knows about it: acknowledged and taken, refused, or unknown. */
+        public History.Outcome outcome() {
+            if (!acknowledged) {
+                return History.Outcome.UNKNOWN;
+            }
+            return accepted() ? History.Outcome.ACKNOWLEDGED : History.Outcome.REFUSED;
+        }
     }
 
     private final CoordinatorClient client;
@@ -63,6 +74,7 @@ public final class TaskWriter implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lock = new Object();
     // guarded by lock
     private final List<Write> writes = new ArrayList<>();
@@ -98,12 +110,25 @@ public final class TaskWriter implements AutoCloseable {
 
     private void writeOne() {
         String id = prefix + "-" + sequence.incrementAndGet();
+        String payload = "run suite " + id;
         Instant sent = clock.instant();
-        CoordinatorClient.Reply reply = client.submit(id, "run suite " + id);
-        Write write = new Write(id, sent, clock.instant(), reply.acknowledged(), reply.reply(), reply.index());
-        synchronized (lock) {
-            writes.add(write);
+        CoordinatorClient.Reply reply = new CoordinatorClient.Reply(false, "no answer: the write ended abnormally",
+                -1);
+        try {
+            reply = client.submit(id, payload);
+        } finally {
+            // recorded even when the submit throws: the task may be on the nodes, and the history must name it
+            Write write = new Write(id, payload, sent, clock.instant(), reply.acknowledged(), reply.reply(),
+                    reply.index());
+            synchronized (lock) {
+                writes.add(write);
+            }
         }
+    }
+
+    /** The prefix of this writer's task ids. */
+    public String prefix() {
+        return prefix;
     }
 
     /** Every submission so far, in order. */
@@ -136,9 +161,15 @@ public final class TaskWriter implements AutoCloseable {
                 .until(() -> writes().stream().filter(Write::accepted).count() >= target);
     }
 
-    /** Stops writing, waits for the write in flight (at most its retry time), and closes the client. */
+    /**
+     * Stops writing, waits for the write in flight (at most its retry time), and closes the client. Closing twice
+     * does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(CoordinatorClient.WRITE_RETRY.toSeconds() + 5, TimeUnit.SECONDS)) {

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What every daemon-against-the-real-cluster test shares: a fresh 3-node cluster with the daemon at a 1 s interval
  * and a writer, and the end of every test: the journal shows the expected failure detected and its recovery
- * verified, and afterwards one leader, equal checksums at the same applied index on every node, and every accepted
- * task on every node.
+ * verified, and afterwards one leader, equal checksums at the same applied index on every node, and the writer's
+ * history on every node ({@link HistoryChecker}: every acknowledged task once, no task never submitted, every
+ * unknown one on all nodes or none).
  */
 abstract class RecoveryItSupport {
 
@@ -48,17 +49,8 @@ abstract class RecoveryItSupport {
         Set<String> accepted = writer.accepted();
         ClusterState state = cluster.awaitConsistent(accepted, ClusterHarness.WAIT);
         System.out.println("CONSISTENT " + state + " after " + writer);
-        Set<String> submitted = new java.util.HashSet<>();
-        writer.writes().forEach(w -> submitted.add(w.taskId()));
-        try {
-            Set<String> unexpected = new java.util.TreeSet<>(ClusterState.taskIds(
-                    cluster.dataDir(state.leader()).databaseFile()));
-            unexpected.removeAll(submitted);
-            System.out.println("TASKS NOT SUBMITTED BY THE WRITER: " + unexpected.size() + " "
-                    + unexpected.stream().limit(20).toList());
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        HistoryCheck history = cluster.checkHistory(writer);
+        System.out.println("HISTORY " + history);
         assertThat(times.detected().failure()).isEqualTo(injection.expected().name());
         assertThat(times.verified().nodes()).contains(injection.node());
         assertThat(state.tasks().values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(accepted.size()));
@@ -69,20 +61,6 @@ abstract class RecoveryItSupport {
     /** The journal's actions about {@code failure} on {@code node}, in order. */
     List<String> actionsAbout(String failure, String node) {
         return cluster.journal().stream().filter(e -> e.isAbout(failure, node)).map(JournalEntry::action).toList();
-    }
-
-    /**
-     * The history check, after {@link #assertRecovered}: every node holds every write the writer had acknowledged,
-     * and no write the writer never submitted.
-     */
-    void assertHistory() throws java.sql.SQLException {
-        Set<String> submitted = new java.util.HashSet<>();
-        writer.writes().forEach(w -> submitted.add(w.taskId()));
-        for (String id : cluster.ids()) {
-            Set<String> present = ClusterState.taskIds(cluster.dataDir(id).databaseFile());
-            assertThat(present).as("tasks on '%s'", id).containsAll(writer.accepted());
-            assertThat(submitted).as("tasks on '%s' that were never submitted", id).containsAll(present);
-        }
     }
 
     /** Whether the journal shows {@code action} carried out ({@code outcome: done}) on {@code node}. */
