@@ -19,6 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RandomFaultScheduleIT {
 
+    /** How long the cluster stays healthy between two faults: longer than the daemon's restart_cooldown here. */
+    private static final Duration SETTLE = Duration.ofSeconds(11);
+
     @TempDir
     Path dir;
 
@@ -27,13 +30,16 @@ class RandomFaultScheduleIT {
         long seed = Long.getLong("chaos.seed", 20261203L);
         Duration duration = Duration.ofSeconds(Long.getLong("chaos.seconds", 150L));
         ClusterHarness cluster = ClusterHarness.builder().root(dir).network(true).maintenance(true)
-                // faults follow each other within seconds: a recovered node may be hit again after 5 s, and the
-                // actions of every recovery fit the global budget
-                .recoveryOption("node_cooldown", 5).recoveryOption("action_budget", 1000).build();
+                // faults follow each other within seconds: a recovered node may be hit again after 5 s, its restart
+                // attempts start over after 10 s healthy (the schedule keeps it healthy for 11 s between faults),
+                // and the actions of every recovery fit the global budget
+                .recoveryOption("node_cooldown", 5).recoveryOption("restart_cooldown", 10)
+                .recoveryOption("action_budget", 1000).build();
         boolean passed = false;
         try {
             cluster.start();
-            RandomFaultSchedule.Result result = new RandomFaultSchedule(cluster, seed, System.out).run(duration);
+            RandomFaultSchedule.Result result = new RandomFaultSchedule(cluster, seed, SETTLE, System.out)
+                    .run(duration);
             String summary = "random fault schedule: " + result.summary();
             System.out.println(summary);
             write(summary);
