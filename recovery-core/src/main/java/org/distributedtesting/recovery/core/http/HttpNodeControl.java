@@ -108,15 +108,13 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             throw new IllegalStateException("HttpNodeControl is closed; create a new one to control node '"
                     + node.id() + "'");
         }
-        if (action instanceof Action.Custom custom && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
-            return useAlternative(node, custom);
-        }
-        Optional<ActionJson.Request> request = ActionJson.request(action,
+        Action.Custom alternative = action instanceof Action.Custom custom
+                && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(custom.name()) ? custom : null;
+        Optional<ActionJson.Request> request = alternative != null ? Optional.empty() : ActionJson.request(action,
                 id -> Optional.ofNullable(nodes.get(id)).map(NodeSpec::address));
-        if (request.isEmpty()) {
+        if (alternative == null && request.isEmpty()) {
             return new ActionResult.Failed(NEEDS_SUPERVISOR);
         }
-        String path = request.get().path();
         Deadline end = Deadline.after(deadline);
         String secret;
         try {
@@ -124,6 +122,10 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         } catch (RuntimeException e) {
             return new ActionResult.Failed("cannot read the control token: " + e.getMessage());
         }
+        if (alternative != null) {
+            return useAlternative(node, alternative, end, secret);
+        }
+        String path = request.get().path();
         try {
             ActionResult result = exchange(node, request.get(), end, secret);
             LOG.debug("Node '{}' answered {} to {} in {} ms", node.id(), result.done() ? "done" : "failed", path,
@@ -212,7 +214,8 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     }
 
     /** Switches the monitor's route to {@code node} to the alternative address, if the node answers there. */
-    private ActionResult useAlternative(NodeSpec node, Action.Custom action) throws InterruptedException {
+    private ActionResult useAlternative(NodeSpec node, Action.Custom action, Deadline end, String secret)
+            throws InterruptedException {
         Object value = action.parameters().get("address");
         if (!(value instanceof String address)) {
             return new ActionResult.Failed(NodeRoutes.USE_ALTERNATIVE_ADDRESS + " needs the parameter 'address'"
@@ -222,13 +225,6 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             NodeRoutes.requireAlternative(node, address);
         } catch (IllegalArgumentException e) {
             return new ActionResult.Failed(e.getMessage());
-        }
-        Deadline end = Deadline.after(deadline);
-        String secret;
-        try {
-            secret = BearerToken.current(token);
-        } catch (RuntimeException e) {
-            return new ActionResult.Failed("cannot read the control token: " + e.getMessage());
         }
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(address, HttpNodeProbe.STATUS_PATH))
