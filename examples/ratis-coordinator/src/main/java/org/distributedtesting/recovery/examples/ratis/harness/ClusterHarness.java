@@ -43,6 +43,10 @@ import org.distributedtesting.recovery.examples.ratis.Peer;
  * {@code nodes[].maintenance_command} (when asked for) runs {@link Maintenance} on the same class path, so the daemon can move
  * aside, restore and reset a stopped node's data.
  *
+ * <p>With {@link Builder#network(boolean) network(true)} every node-to-node link and the daemon's link to each node
+ * go through a {@link ClusterNetwork} of fault proxies, which {@link #network()} cuts, slows down and heals; the
+ * harness itself always reaches the nodes directly.
+ *
  * <p>The harness starts each node through a {@link LocalProcessSupervisor}, which writes {@code node.pid} and
  * {@code node.log} into the node's data directory, and the daemon adopts those processes from their pid files: a
  * node killed later is restarted by the daemon, never by the harness.

@@ -50,10 +50,12 @@ class RatisDemoIT {
             assertThat(output).containsPattern("INJECTED   " + fault.key() + " on node-\\d");
         }
         for (String type : List.of("process_crash", "database_corruption", "log_corruption", "deadlock",
-                "slow_follower", "resource_exhaustion")) {
+                "slow_follower", "resource_exhaustion", "network_partition", "split_brain")) {
             assertThat(output).containsPattern("RECOVERED  " + type + ":node-\\d");
         }
-        assertThat(output).contains("PASSED: 7 of 7 faults");
+        assertThat(output).contains("HEALED     the network");
+        assertThat(output).contains("PASSED: " + DemoFault.values().length + " of " + DemoFault.values().length
+                + " faults");
         // and no node, daemon or maintenance process it started is left
         List<String> left = ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
