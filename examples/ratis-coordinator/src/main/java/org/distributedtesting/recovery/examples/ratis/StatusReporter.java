@@ -17,8 +17,8 @@ import org.distributedtesting.recovery.Role;
 
 /**
  * Builds the node's {@link NodeStatus} for the node protocol: Raft's view from Ratis' division (role, term, leader,
- * commit and last log index, voting membership), the database's applied index with its checksum from the state
- * machine, the apply or snapshot in flight, the apply backlog as queue depth (committed but not yet applied
+ * commit and last log index, voting membership), the database's applied index, a state checksum (at that index at
+ * rest, at the latest checkpoint while applying: {@link ChecksumCheckpoints}), the apply or snapshot in flight, the apply backlog as queue depth (committed but not yet applied
  * entries), the elections the node started ({@link CampaignCounter}), resources, peer reachability, and the two
  * integrity checks, each cached for {@link #CHECK_TTL}.
  *
@@ -77,7 +77,7 @@ final class StatusReporter {
                 .appliedIndex(applied.index())
                 .lastLogIndex(Optional.ofNullable(log.getLastEntryTermIndex()).map(TermIndex::getIndex)
                         .orElse(log.getSnapshotIndex()))
-                .stateChecksum(applied.checksum())
+                .stateChecksum(sm.reportedChecksum())
                 .voter(voter)
                 .operations(sm.operations())
                 .queueDepth(Math.max(0, commit - applied.index()))
