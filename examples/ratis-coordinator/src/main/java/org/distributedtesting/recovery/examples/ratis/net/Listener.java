@@ -23,6 +23,9 @@ final class Listener {
     /** Pending connections the socket queues before refusing. */
     private static final int BACKLOG = 50;
 
+    /** The pause before accepting again after accept() failed on a socket that is still open. */
+    static final Duration ACCEPT_RETRY = Duration.ofMillis(100);
+
     /** Takes every accepted socket. */
     @FunctionalInterface
     interface Handler {
@@ -110,7 +113,15 @@ final class Listener {
                 if (socket.isClosed()) {
                     return; // a cut or the proxy's close
                 }
-                LOG.debug("proxy '{}': accept on {} failed: {}", proxyName, address, e.toString());
+                // an accept that keeps failing on an open socket (out of file descriptors, say) must not spin
+                LOG.warn("proxy '{}': accept on {} failed, retrying in {} ms: {}", proxyName, address,
+                        ACCEPT_RETRY.toMillis(), e.toString());
+                try {
+                    Thread.sleep(ACCEPT_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
                 continue;
             }
             handler.accepted(this, client);
