@@ -20,6 +20,7 @@ import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 
 /**
  * The data actions on a <em>stopped</em> coordinator node, carried out on its data directory
@@ -74,10 +75,9 @@ public final class LocalDataDirControl implements NodeControl {
         return action -> isDataAction(action) ? execute(action) : online.execute(action);
     }
 
-    /** Whether {@code action} is one this control carries out. */
+    /** Whether {@code action} is one this control carries out: the data actions of a stopped node. */
     public static boolean isDataAction(Action action) {
-        return action instanceof Action.MoveAside || action instanceof Action.Restore
-                || action instanceof Action.Reset;
+        return MaintenanceCommandControl.isDataAction(action);
     }
 
     @Override

@@ -98,7 +98,6 @@ public final class ClusterHarness implements AutoCloseable {
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
     /** How the harness itself reaches each node: always directly, so a cut link never blinds the test. */
     private final Map<String, NodeSpec> direct = new LinkedHashMap<>();
-    private final Map<String, List<String>> maintenanceCommands = new LinkedHashMap<>();
     private final List<Peer> peers = new ArrayList<>();
     private final HttpNodeProbe probe;
     private HttpNodeControl control;
@@ -202,8 +201,12 @@ public final class ClusterHarness implements AutoCloseable {
             }
             command.addAll(List.of("-cp", classpath, CoordinatorNode.class.getName()));
             command.addAll(options.toArgs());
+            List<String> maintenance = !config.maintenance ? List.of() : List.of(javaExecutable(), MAINTENANCE_HEAP,
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath, MAINTENANCE_CLASS, "--id", "{id}",
+                    "--data-dir", "{data_dir}");
             String directAddress = "127.0.0.1:" + httpPorts.get(id);
-            direct.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command));
+            direct.put(id, new NodeSpec(NodeId.of(id), "127.0.0.1", httpPorts.get(id), dataDir, List.of(), command,
+                    maintenance));
             if (network == null) {
                 specs.put(id, direct.get(id));
             } else {
@@ -211,12 +214,7 @@ public final class ClusterHarness implements AutoCloseable {
                 int colon = monitor.lastIndexOf(':');
                 specs.put(id, new NodeSpec(NodeId.of(id), monitor.substring(0, colon),
                         Integer.parseInt(monitor.substring(colon + 1)), dataDir,
-                        config.alternativeAddresses ? List.of(directAddress) : List.of(), command));
-            }
-            if (config.maintenance) {
-                maintenanceCommands.put(id, List.of(javaExecutable(), MAINTENANCE_HEAP, "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1", "-cp", classpath, MAINTENANCE_CLASS, "--id", "{id}", "--data-dir",
-                        "{data_dir}"));
+                        config.alternativeAddresses ? List.of(directAddress) : List.of(), command, maintenance));
             }
         }
     }
@@ -233,8 +231,8 @@ public final class ClusterHarness implements AutoCloseable {
                 node.put("alternative_addresses", spec.alternativeAddresses());
             }
             node.put("command", spec.startCommand());
-            if (maintenanceCommands.containsKey(spec.id().value())) {
-                node.put("maintenance_command", maintenanceCommands.get(spec.id().value()));
+            if (spec.hasMaintenanceCommand()) {
+                node.put("maintenance_command", spec.maintenanceCommand());
             }
             nodes.add(node);
         }
