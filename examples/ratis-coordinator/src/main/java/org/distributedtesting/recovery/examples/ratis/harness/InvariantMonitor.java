@@ -53,9 +53,14 @@ public final class InvariantMonitor implements AutoCloseable {
         this.cluster = cluster;
     }
 
+    /** A monitor that samples nothing: the caller {@link #record records} what it saw (tests of the invariants). */
+    static InvariantMonitor fed() {
+        return new InvariantMonitor(null);
+    }
+
     /** Starts sampling {@code cluster}. */
     public static InvariantMonitor start(ClusterHarness cluster) {
-        InvariantMonitor monitor = new InvariantMonitor(cluster);
+        InvariantMonitor monitor = new InvariantMonitor(java.util.Objects.requireNonNull(cluster, "cluster"));
         monitor.sampler.scheduleWithFixedDelay(monitor::sample, 0, PERIOD_MS, TimeUnit.MILLISECONDS);
         return monitor;
     }
@@ -66,6 +71,7 @@ public final class InvariantMonitor implements AutoCloseable {
         }
     }
 
+    /** Checks one answer of node {@code id} against everything recorded before. */
     synchronized void record(String id, NodeStatus status) {
         samples++;
         if (status.role() == Role.LEADER && status.term() >= 0) {
