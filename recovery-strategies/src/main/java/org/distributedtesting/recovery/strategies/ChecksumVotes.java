@@ -53,8 +53,7 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
             }
         }
         int quorum = now.quorum();
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        votes.values().forEach(v -> counts.merge(v, 1, Integer::sum));
+        Map<String, Integer> counts = tally(votes);
         Optional<String> authoritative = counts.entrySet().stream().filter(e -> e.getValue() >= quorum)
                 .map(Map.Entry::getKey).findFirst();
         return Optional.of(new ChecksumVotes(subject, index, own.get().value(), votes, quorum, authoritative));
@@ -128,9 +127,15 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
     boolean majorityStillPossible(ClusterSnapshot now) {
         long unseen = now.voters().stream().filter(v -> !byVoter.containsKey(v) && now.status(v).isPresent())
                 .count();
-        long most = byVoter.values().stream().collect(java.util.stream.Collectors.groupingBy(v -> v,
-                java.util.stream.Collectors.counting())).values().stream().mapToLong(Long::longValue).max().orElse(0);
+        int most = tally(byVoter).values().stream().mapToInt(Integer::intValue).max().orElse(0);
         return most + unseen >= quorum;
+    }
+
+    /** How many voters report each checksum, in the order first reported. */
+    private static Map<String, Integer> tally(Map<NodeId, String> votes) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        votes.values().forEach(v -> counts.merge(v, 1, Integer::sum));
+        return counts;
     }
 
     /** The voters' checksums by node name, for evidence. */

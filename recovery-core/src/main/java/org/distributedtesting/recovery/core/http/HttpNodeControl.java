@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.core.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -227,19 +228,8 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             return new ActionResult.Failed(e.getMessage());
         }
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(address, HttpNodeProbe.STATUS_PATH))
-                    .timeout(end.remaining()).header("Accept", "application/json").GET();
-            BearerToken.authorize(request, secret);
-            HttpResponse<InputStream> response = client.send(request.build(), NodeUris.of(address, "/").getHost(),
-                    end);
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = client.readBounded(in, HttpNodeProbe.DEFAULT_MAX_RESPONSE_BYTES, end, "response");
-            }
-            if (response.statusCode() != 200) {
-                throw new ProtocolException(httpFailure(response.statusCode(), body, secret));
-            }
-            StatusJson.parse(node.id(), body);
+            HttpNodeProbe.fetchStatus(client, node.id(), NodeUris.of(address, HttpNodeProbe.STATUS_PATH), end, secret,
+                    HttpNodeProbe.DEFAULT_MAX_RESPONSE_BYTES);
         } catch (IOException | RuntimeException e) {
             String reason = ProbeFailures.redact(e, secret).getMessage();
             return new ActionResult.Failed("'" + node.id() + "' does not answer at its alternative address " + address
@@ -253,13 +243,14 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
 
     private ActionResult exchange(NodeSpec node, ActionJson.Request request, Deadline end, String secret)
             throws IOException, InterruptedException {
-        HttpRequest.Builder http = HttpRequest.newBuilder(routes.uri(node, request.path()))
+        URI uri = routes.uri(node, request.path());
+        HttpRequest.Builder http = HttpRequest.newBuilder(uri)
                 .timeout(end.remaining())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonReads.write(request.body())));
         BearerToken.authorize(http, secret);
-        HttpResponse<InputStream> response = client.send(http.build(), routes.host(node), end);
+        HttpResponse<InputStream> response = client.send(http.build(), uri.getHost(), end);
         byte[] body;
         try (InputStream in = response.body()) {
             body = client.readBounded(in, maxResponseBytes, end, "response");

@@ -2,6 +2,7 @@ package org.distributedtesting.recovery.core.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeProbe;
+import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
 import org.slf4j.Logger;
@@ -110,10 +112,19 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
 
     private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(routes.uri(node, STATUS_PATH))
+        return fetchStatus(client, node.id(), routes.uri(node, STATUS_PATH), deadline, secret, maxResponseBytes);
+    }
+
+    /**
+     * {@code GET} of a status answer at {@code uri}, which must be {@code node}'s: shared with
+     * {@link HttpNodeControl}, which asks a node at its alternative address before it switches to it.
+     */
+    static NodeStatus fetchStatus(DeadlineClient client, NodeId node, URI uri, Deadline deadline, String secret,
+                                  int maxResponseBytes) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(deadline.remaining()).header("Accept", "application/json").GET();
         BearerToken.authorize(request, secret);
-        HttpResponse<InputStream> response = client.send(request.build(), routes.host(node), deadline);
+        HttpResponse<InputStream> response = client.send(request.build(), uri.getHost(), deadline);
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new ProtocolException("node answered HTTP " + response.statusCode() + " to GET "
@@ -123,9 +134,9 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
         }
     }
 
-    private static NodeStatus parse(NodeSpec node, byte[] body, String secret) {
+    private static NodeStatus parse(NodeId node, byte[] body, String secret) {
         try {
-            return StatusJson.parse(node.id(), body);
+            return StatusJson.parse(node, body);
         } catch (ProtocolException e) {
             // a message shows offending values cut short or escaped, which replacing the token would not catch
             if (secret != null && new String(body, StandardCharsets.UTF_8).contains(secret)) {

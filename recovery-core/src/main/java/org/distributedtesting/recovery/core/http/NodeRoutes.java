@@ -47,11 +47,6 @@ public final class NodeRoutes {
         return alternative == null ? NodeUris.of(node, path) : NodeUris.of(alternative, path);
     }
 
-    /** The host part of the current route, for error messages. */
-    String host(NodeSpec node) {
-        return uri(node, "/").getHost();
-    }
-
     /**
      * Reaches {@code node} at {@code address} from now on.
      *

@@ -27,6 +27,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
 import org.distributedtesting.recovery.Operation;
+import org.distributedtesting.recovery.StateChecksum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -340,7 +341,7 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     }
 
     /** The checksum the node reports: at its applied index at rest, at its latest checkpoint while applying. */
-    org.distributedtesting.recovery.StateChecksum reportedChecksum() {
+    StateChecksum reportedChecksum() {
         return checkpoints.reported();
     }
 

@@ -210,11 +210,10 @@ public final class ClusterHarness implements AutoCloseable {
             if (network == null) {
                 specs.put(id, direct.get(id));
             } else {
-                String monitor = network.monitorHostPort(id);
-                int colon = monitor.lastIndexOf(':');
-                specs.put(id, new NodeSpec(NodeId.of(id), monitor.substring(0, colon),
-                        Integer.parseInt(monitor.substring(colon + 1)), dataDir,
-                        config.alternativeAddresses ? List.of(directAddress) : List.of(), command, maintenance));
+                java.net.InetSocketAddress monitor = network.monitorAddress(id);
+                specs.put(id, new NodeSpec(NodeId.of(id), monitor.getAddress().getHostAddress(), monitor.getPort(),
+                        dataDir, config.alternativeAddresses ? List.of(directAddress) : List.of(), command,
+                        maintenance));
             }
         }
     }

@@ -83,7 +83,7 @@ public final class ClusterNetwork implements AutoCloseable {
             for (String id : ids) {
                 int port = Objects.requireNonNull(httpPorts.get(id), () -> "no node-protocol port for '" + id + "'");
                 network.monitorLinks.put(id, FaultProxy.start("monitor->" + id, new InetSocketAddress(
-                        network.monitorAddress(id), port), new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        network.monitorIp(id), port), new InetSocketAddress(InetAddress.getLoopbackAddress(),
                         port)));
             }
             Files.createDirectories(dir);
@@ -115,9 +115,8 @@ public final class ClusterNetwork implements AutoCloseable {
     }
 
     /** Where the monitor reaches {@code node}'s node protocol: its proxy, {@code 127.77.0.i:port}. */
-    public String monitorHostPort(String node) {
-        return require(monitorLinks, node).listenAddress().getAddress().getHostAddress() + ":"
-                + require(monitorLinks, node).listenAddress().getPort();
+    public InetSocketAddress monitorAddress(String node) {
+        return require(monitorLinks, node).listenAddress();
     }
 
     /** Holds every byte {@code from} sends to {@code to}, on every connection between them; the other way flows. */
@@ -241,7 +240,7 @@ public final class ClusterNetwork implements AutoCloseable {
         return InetAddress.getByAddress(new byte[] {127, 77, (byte) index(from), (byte) index(to)});
     }
 
-    private InetAddress monitorAddress(String to) throws UnknownHostException {
+    private InetAddress monitorIp(String to) throws UnknownHostException {
         return InetAddress.getByAddress(new byte[] {127, 77, 0, (byte) index(to)});
     }
 

@@ -1,10 +1,6 @@
 package org.distributedtesting.recovery.examples.ratis.harness;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.StateChecksum;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A consistent cluster, as the final check of a run finds it: exactly one leader that every node follows, every
@@ -84,7 +79,11 @@ public record ClusterState(String leader, long appliedIndex, String checksum, Ma
         for (String id : harness.ids()) {
             Set<String> present;
             try {
-                present = taskIds(harness.dataDir(id).databaseFile());
+                present = new HashSet<>();
+                for (NodeTasks.Row row : NodeTasks.read(id, statuses.get(id).appliedIndex(),
+                        harness.dataDir(id).databaseFile()).rows()) {
+                    present.add(row.id());
+                }
             } catch (SQLException e) {
                 why.set("cannot read the database of '" + id + "': " + e.getMessage());
                 return Optional.empty();
@@ -102,26 +101,6 @@ public record ClusterState(String leader, long appliedIndex, String checksum, Ma
         NodeStatus any = statuses.values().iterator().next();
         return Optional.of(new ClusterState(leader.get(), any.appliedIndex(),
                 any.stateChecksum().orElseThrow().value(), counts));
-    }
-
-    /**
-     * The ids of the tasks in a node's database, read through a read-only connection.
-     *
-     * @throws SQLException if the database cannot be read
-     */
-    public static Set<String> taskIds(Path database) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout(5_000);
-        Set<String> ids = new HashSet<>();
-        try (Connection c = config.createConnection("jdbc:sqlite:" + database);
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM tasks")) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
     }
 
     private static String roles(Map<String, NodeStatus> statuses) {

@@ -76,11 +76,6 @@ public final class RandomFaultSchedule {
             return recovered.values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        /** Whether every fault was recovered, no invariant broke and the history check passed. */
-        public boolean passed() {
-            return failures.isEmpty() && violations.isEmpty() && history.passed() && injectedTotal() > 0;
-        }
-
         /** One line per fact, for a log or the README. */
         public String summary() {
             return String.format(Locale.ROOT, "seed %d, %.0f s: %d faults injected %s, %d recovered;"

@@ -59,7 +59,8 @@ class ClusterNetworkTest {
                 "127.0.0.1 node-3.ratis");
         assertThat(ClusterNetwork.namedPeers(peers)).extracting(Peer::host)
                 .containsExactly("node-1.ratis", "node-2.ratis", "node-3.ratis");
-        assertThat(network.monitorHostPort("node-2")).isEqualTo("127.77.0.2:" + httpPorts.get("node-2"));
+        assertThat(network.monitorAddress("node-2")).isEqualTo(new InetSocketAddress("127.77.0.2",
+                httpPorts.get("node-2")));
         assertThat(connects(link("node-1", "node-2"))).isTrue();
     }
 
@@ -108,9 +109,7 @@ class ClusterNetworkTest {
     }
 
     private InetSocketAddress monitor(String node) {
-        String hostPort = network.monitorHostPort(node);
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+        return network.monitorAddress(node);
     }
 
     private static int index(String id) {
