@@ -27,7 +27,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.LifeCycle;
 import org.distributedtesting.recovery.Operation;
-import org.distributedtesting.recovery.StateChecksum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +61,6 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     // guarded by dbLock; replaced when a snapshot is installed
     private TaskDatabase db;
     private final AtomicReference<AppliedState> applied = new AtomicReference<>(AppliedState.NONE);
-    private final ChecksumCheckpoints checkpoints;
     private final AtomicReference<Operation> inFlight = new AtomicReference<>();
     private final AtomicReference<String> applyFailure = new AtomicReference<>();
     private final Object retrySignal = new Object();
@@ -74,7 +72,6 @@ final class CoordinatorStateMachine extends BaseStateMachine {
         this.snapshots = new SnapshotStore(dir);
         this.faults = Objects.requireNonNull(faults, "faults");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.checkpoints = new ChecksumCheckpoints(clock);
     }
 
     @Override
@@ -304,7 +301,6 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     private void publishApplied() {
         AppliedState state = db.applied();
         applied.set(state);
-        checkpoints.applied(state);
         if (state.index() >= 0) {
             TermIndex termIndex = TermIndex.valueOf(state.term(), state.index());
             if (getLastAppliedTermIndex() == null || getLastAppliedTermIndex().compareTo(termIndex) < 0) {
@@ -338,11 +334,6 @@ final class CoordinatorStateMachine extends BaseStateMachine {
     /** Which entry the database holds and its checksum there. */
     AppliedState applied() {
         return applied.get();
-    }
-
-    /** The checksum the node reports: at its applied index at rest, at its latest checkpoint while applying. */
-    StateChecksum reportedChecksum() {
-        return checkpoints.reported();
     }
 
     /** The apply or snapshot running now, if any. */

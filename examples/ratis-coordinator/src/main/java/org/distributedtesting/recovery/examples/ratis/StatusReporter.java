@@ -17,9 +17,9 @@ import org.distributedtesting.recovery.Role;
 
 /**
  * Builds the node's {@link NodeStatus} for the node protocol: Raft's view from Ratis' division (role, term, leader,
- * commit and last log index, voting membership), the database's applied index, a state checksum (at that index at
- * rest, at the latest checkpoint while applying: {@link ChecksumCheckpoints}), the apply or snapshot in flight, the
- * apply backlog as queue depth (committed but not yet applied entries), the elections the node started ({@link CampaignCounter}), resources, peer reachability, and the two
+ * commit and last log index, voting membership), the database's applied index with its checksum from the state
+ * machine, the apply or snapshot in flight, the apply backlog as queue depth (committed but not yet applied
+ * entries), the elections the node started ({@link CampaignCounter}), resources, peer reachability, and the two
  * integrity checks, each cached for {@link #CHECK_TTL}.
  *
  * <p>A node whose Raft server is not running (a check failed at start, or Ratis refused its storage) still
@@ -77,7 +77,7 @@ final class StatusReporter {
                 .appliedIndex(applied.index())
                 .lastLogIndex(Optional.ofNullable(log.getLastEntryTermIndex()).map(TermIndex::getIndex)
                         .orElse(log.getSnapshotIndex()))
-                .stateChecksum(sm.reportedChecksum())
+                .stateChecksum(applied.checksum())
                 .voter(voter)
                 .operations(sm.operations())
                 .queueDepth(Math.max(0, commit - applied.index()))

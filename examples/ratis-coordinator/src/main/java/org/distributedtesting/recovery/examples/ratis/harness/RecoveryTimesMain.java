@@ -100,9 +100,10 @@ public final class RecoveryTimesMain {
                 (h, i) -> JournalEntry.actionDone(h.journal(), "pause_elections", i.node())),
         /**
          * The next 3 task inserts of a follower store a wrong payload (the fault hook {@code fault_diverge_apply});
-         * repaired through the nodes' maintenance command.
+         * one write per 500 ms, so that the nodes rest at one applied index between writes (the daemon compares
+         * checksums at one index only); repaired through the nodes' maintenance command.
          */
-        STATE_DIVERGENCE("state_divergence", b -> b.maintenance(true),
+        STATE_DIVERGENCE("state_divergence", b -> b.maintenance(true).writePause(Duration.ofMillis(500)),
                 h -> h.faults().divergeApply(h.followers().get(0), 3));
 
         private final String key;
