@@ -11,8 +11,21 @@ import java.util.Optional;
  * backup before destructive steps, no suspect source, dry run), journals the action and only then passes it to
  * the {@link NodeControl}.
  *
- * <p>A sealed family: code that {@code switch}es over actions without {@code default} stops compiling when a
- * new one is added. Host-specific actions use {@link Custom}. All actions are immutable and thread-safe.
+ * <p>A sealed family, and each action names its {@link ActionKind}: a consumer {@code switch}es over
+ * {@link #kind()} in a switch expression without {@code default}, so that a kind added later is a compile error
+ * wherever it is not handled (Java 17 checks a switch expression over an enum for exhaustiveness; it cannot do so
+ * for a sealed interface):
+ *
+ * <pre>{@code
+ * ActionResult result = switch (action.kind()) {
+ *     case START, RESTART -> startProcess(action.node());
+ *     case STOP -> stopProcess(action.node());
+ *     case RAISE_TERM -> raiseTerm((Action.RaiseTerm) action);
+ *     ...
+ * };
+ * }</pre>
+ *
+ * Host-specific actions use {@link Custom}. All actions are immutable and thread-safe.
  */
 public sealed interface Action {
 
@@ -35,20 +48,39 @@ public sealed interface Action {
         /** The node's Raft log. */
         LOG,
         /** The node's snapshots and backups. */
-        SNAPSHOTS
+        SNAPSHOTS;
+
+        /** The artifact's name in the journal and the node protocol, such as {@code database}. */
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The journal name of an action of {@code kind} on this artifact, such as {@code move_aside_database}. */
+        String journalName(ActionKind kind) {
+            return kind.journalName() + "_" + wireName();
+        }
     }
 
     /** The node acted upon. */
     NodeId node();
 
-    /** The action's name in the journal, snake case (for example {@code restart_node}). */
-    String name();
+    /** What the action is. */
+    ActionKind kind();
 
-    /** What the action does to availability and data. */
-    Impact impact();
+    /** The action's name in the journal, snake case (for example {@code restart_node}); by default its kind's. */
+    default String name() {
+        return kind().journalName();
+    }
 
-    /** How to undo the action by hand, for the dry-run plan and the journal. */
-    String rollback();
+    /** What the action does to availability and data; by default its kind's. */
+    default Impact impact() {
+        return kind().impact();
+    }
+
+    /** How to undo the action by hand, for the dry-run plan and the journal; by default its kind's. */
+    default String rollback() {
+        return kind().rollback();
+    }
 
     /** The node data is copied from, for actions that copy data. */
     default Optional<NodeId> source() {
@@ -68,18 +100,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "start_node";
-        }
-
-        @Override
-        public String rollback() {
-            return "stop_node, if the node must stay down";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.RESTORING;
+        public ActionKind kind() {
+            return ActionKind.START;
         }
     }
 
@@ -91,18 +113,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "stop_node";
-        }
-
-        @Override
-        public String rollback() {
-            return "start_node";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.DISRUPTIVE;
+        public ActionKind kind() {
+            return ActionKind.STOP;
         }
     }
 
@@ -122,17 +134,12 @@ public sealed interface Action {
 
         /** A restart journaled as {@code restart_node}. */
         public Restart(NodeId node) {
-            this(node, "restart_node");
+            this(node, ActionKind.RESTART.journalName());
         }
 
         @Override
-        public String rollback() {
-            return "none needed: the process runs again; stop_node to take it out";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.DISRUPTIVE;
+        public ActionKind kind() {
+            return ActionKind.RESTART;
         }
     }
 
@@ -145,18 +152,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "step_down_leader";
-        }
-
-        @Override
-        public String rollback() {
-            return "none needed: the cluster elects a leader; transfer leadership back if wanted";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return ActionKind.STEP_DOWN;
         }
 
         @Override
@@ -173,18 +170,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return paused ? "pause_elections" : "resume_elections";
-        }
-
-        @Override
-        public String rollback() {
-            return paused ? "resume_elections" : "pause_elections";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return paused ? ActionKind.PAUSE_ELECTIONS : ActionKind.RESUME_ELECTIONS;
         }
     }
 
@@ -197,18 +184,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "cancel_deadlocked_operations";
-        }
-
-        @Override
-        public String rollback() {
-            return "none: cancelled operations are failed back to their clients, who retry";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return ActionKind.CANCEL_OPERATIONS;
         }
 
         @Override
@@ -225,18 +202,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "cleanup_resources";
-        }
-
-        @Override
-        public String rollback() {
-            return "none: only data past its retention is purged";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return ActionKind.CLEANUP_RESOURCES;
         }
     }
 
@@ -257,17 +224,12 @@ public sealed interface Action {
 
         /** A sync journaled as {@code trigger_sync}. */
         public TriggerSync(NodeId node, NodeId from) {
-            this(node, from, "trigger_sync");
+            this(node, from, ActionKind.TRIGGER_SYNC.journalName());
         }
 
         @Override
-        public String rollback() {
-            return "none needed: the node catches up through normal replication";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return ActionKind.TRIGGER_SYNC;
         }
 
         @Override
@@ -288,18 +250,13 @@ public sealed interface Action {
         }
 
         @Override
+        public ActionKind kind() {
+            return ActionKind.MOVE_ASIDE;
+        }
+
+        @Override
         public String name() {
-            return "move_aside_" + artifact.name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        @Override
-        public String rollback() {
-            return "move the file back from its timestamped name in the recovery directory";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+            return artifact.journalName(ActionKind.MOVE_ASIDE);
         }
     }
 
@@ -313,18 +270,13 @@ public sealed interface Action {
         }
 
         @Override
+        public ActionKind kind() {
+            return ActionKind.RESTORE;
+        }
+
+        @Override
         public String name() {
-            return "restore_" + artifact.name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        @Override
-        public String rollback() {
-            return "stop the node and move the copy set aside before the restore back into place";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.DESTRUCTIVE;
+            return artifact.journalName(ActionKind.RESTORE);
         }
 
         @Override
@@ -342,18 +294,13 @@ public sealed interface Action {
         }
 
         @Override
+        public ActionKind kind() {
+            return ActionKind.RESET;
+        }
+
+        @Override
         public String name() {
-            return "reset_" + artifact.name().toLowerCase(java.util.Locale.ROOT);
-        }
-
-        @Override
-        public String rollback() {
-            return "stop the node and move the copy set aside before the reset back into place";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.DESTRUCTIVE;
+            return artifact.journalName(ActionKind.RESET);
         }
     }
 
@@ -365,18 +312,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return voter ? "promote_to_voter" : "demote_to_non_voter";
-        }
-
-        @Override
-        public String rollback() {
-            return voter ? "demote_to_non_voter" : "promote_to_voter";
-        }
-
-        @Override
-        public Impact impact() {
-            return voter ? Impact.NONE : Impact.DISRUPTIVE;
+        public ActionKind kind() {
+            return voter ? ActionKind.PROMOTE : ActionKind.DEMOTE;
         }
     }
 
@@ -394,18 +331,8 @@ public sealed interface Action {
         }
 
         @Override
-        public String name() {
-            return "raise_term";
-        }
-
-        @Override
-        public String rollback() {
-            return "none: terms never go down, and a higher term is always Raft-safe";
-        }
-
-        @Override
-        public Impact impact() {
-            return Impact.NONE;
+        public ActionKind kind() {
+            return ActionKind.RAISE_TERM;
         }
 
         @Override
@@ -430,6 +357,11 @@ public sealed interface Action {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(impact, "impact");
             parameters = Map.copyOf(parameters);
+        }
+
+        @Override
+        public ActionKind kind() {
+            return ActionKind.CUSTOM;
         }
 
         @Override

@@ -10,14 +10,32 @@ import java.util.Objects;
  */
 public sealed interface RungResult {
 
+    /** The three results; consumers switch over {@link #kind()}. */
+    enum Kind {
+        /** {@link Acted}. */
+        ACTED,
+        /** {@link Skipped}. */
+        SKIPPED,
+        /** {@link Failed}. */
+        FAILED
+    }
+
     /** One line for the journal. */
     String detail();
+
+    /** Which of the three results this is. */
+    Kind kind();
 
     /** The rung acted; the engine now verifies that the failure is gone. */
     record Acted(String detail) implements RungResult {
         /** @throws NullPointerException if {@code detail} is null */
         public Acted {
             Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ACTED;
         }
     }
 
@@ -27,6 +45,11 @@ public sealed interface RungResult {
         public Skipped {
             Objects.requireNonNull(detail, "detail");
         }
+
+        @Override
+        public Kind kind() {
+            return Kind.SKIPPED;
+        }
     }
 
     /** The rung could not act (an action failed or was refused). */
@@ -34,6 +57,11 @@ public sealed interface RungResult {
         /** @throws NullPointerException if {@code detail} is null */
         public Failed {
             Objects.requireNonNull(detail, "detail");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.FAILED;
         }
     }
 

@@ -3,15 +3,12 @@ package org.distributedtesting.recovery.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,25 +18,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.distributedtesting.recovery.ClusterHistory;
-import org.distributedtesting.recovery.ClusterSnapshot;
-import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.NodeObservation;
-import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryStrategy;
-import org.distributedtesting.recovery.core.internal.EngineState;
-import org.distributedtesting.recovery.core.internal.EventSink;
-import org.distributedtesting.recovery.core.internal.FailureTracker.Detected;
-import org.distributedtesting.recovery.core.internal.ProbeRunner;
-import org.distributedtesting.recovery.core.internal.RecoveryLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches a cluster and recovers it. One cycle: probe every node concurrently (each probe with a deadline) →
- * an immutable snapshot plus a bounded history → every strategy's detector → the planner's guards → the current
- * rung of each confirmed failure's ladder → verification by re-probing in later cycles → journal and listeners.
+ * Watches a cluster and recovers it. One cycle, each stage in the package named for it: {@code probe} every node
+ * concurrently (each probe with a deadline) → an immutable snapshot plus a bounded history → {@code detect} (every
+ * strategy's detector, then damping) → {@code plan} (the {@code guard}s' verdict) → {@code act} (the current rung of
+ * each confirmed failure's ladder) → {@code verify} by re-probing in later cycles → {@code report} (every decision
+ * an event: the journal record, then the listeners).
  *
  * <p>Run cycles by hand ({@link #runCycle()}), until the cluster settles ({@link #runUntilSettled(Duration)}), or on
  * an interval ({@link #start(Duration)}). Time comes from the injected {@link Clock} and {@link Sleeper}, so the engine
@@ -52,26 +41,19 @@ public final class RecoveryEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryEngine.class);
 
-    private final List<NodeSpec> nodes;
     private final List<RecoveryStrategy> strategies;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final EngineState state;
-    private final RecoveryLoop loop;
-    private final ProbeRunner probes;
-    private final EventSink sink;
+    private final Cycle cycle;
     private final ScheduledExecutorService scheduler;
     private final List<ExecutorService> owned;
     private final boolean ownsJournal;
 
-    private final ReentrantLock lock = new ReentrantLock(); // guards everything below and all of state/loop
-    private final Deque<ClusterSnapshot> history = new ArrayDeque<>();
-    private long cycle;
+    private final ReentrantLock lock = new ReentrantLock(); // guards everything below and all of the cycle's state
     private ScheduledFuture<?> next;
     private boolean closed;
 
     RecoveryEngine(EngineBuilder b) {
-        this.nodes = List.copyOf(b.nodes);
         this.strategies = List.copyOf(b.strategies);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
@@ -82,12 +64,8 @@ public final class RecoveryEngine implements AutoCloseable {
         // probe that ignores its interrupt only strands its own thread, never the probes queued behind it
         var executor = b.probeExecutor != null ? b.probeExecutor : own(Executors.newCachedThreadPool(
                 threads("recovery-probe")));
-        this.sink = new EventSink(b.journal);
         this.ownsJournal = b.ownsJournal;
-        b.listeners.forEach(sink::addListener);
-        this.probes = new ProbeRunner(b.probe, b.supervisor, clock, executor, scheduler, b.options.probeTimeout());
-        this.state = new EngineState(nodes, b.options, clock, b.control(), probes, sink);
-        this.loop = new RecoveryLoop(state);
+        this.cycle = new Cycle(b, executor, scheduler);
     }
 
     /** A builder; nodes and a probe are required, the rest has defaults. */
@@ -120,64 +98,10 @@ public final class RecoveryEngine implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("engine is closed");
             }
-            return cycle();
+            return cycle.run();
         } finally {
             lock.unlock();
         }
-    }
-
-    private CycleReport cycle() {
-        long start = System.nanoTime();
-        Instant takenAt = clock.instant();
-        Map<NodeId, NodeObservation> observations = probes.probeAll(nodes);
-        long probed = System.nanoTime();
-        ClusterSnapshot snapshot = new ClusterSnapshot(++cycle, takenAt, nodes, observations);
-        ClusterHistory past = new ClusterHistory(List.copyOf(history));
-        List<Detected> detected = detect(snapshot, past);
-        long detectedAt = System.nanoTime();
-        RecoveryLoop.Outcome outcome = loop.run(snapshot, past, detected);
-        history.addLast(snapshot);
-        while (history.size() > state.options().historySize()) {
-            history.removeFirst();
-        }
-        List<Failure> failures = detected.stream().map(Detected::failure).toList();
-        boolean stuck = outcome.awaitingVerification() == 0 && !failures.isEmpty()
-                && failures.stream().allMatch(f -> f.nodes().stream().anyMatch(state::quarantined));
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        CycleReport report = new CycleReport(snapshot, failures, outcome.verified(), outcome.escalated(),
-                outcome.rungsRun(), outcome.awaitingVerification(), stuck, Duration.ofNanos(probed - start),
-                Duration.ofNanos(detectedAt - probed), elapsed);
-        sink.publish(new RecoveryEvent.CycleCompleted(clock.instant(), snapshot, failures, elapsed));
-        LOG.debug("cycle {}: {} reachable of {}, {} failures, {} rungs, {} awaiting verification, {} ms",
-                cycle, snapshot.reachable().size(), nodes.size(), failures.size(), outcome.rungsRun(),
-                outcome.awaitingVerification(), elapsed.toMillis());
-        return report;
-    }
-
-    private List<Detected> detect(ClusterSnapshot snapshot, ClusterHistory past) {
-        List<Detected> detected = new ArrayList<>();
-        for (RecoveryStrategy strategy : strategies) {
-            try {
-                List<Failure> found = strategy.detector().detect(snapshot, past);
-                for (Failure f : found) {
-                    if (!f.type().equals(strategy.type())) {
-                        LOG.warn("detector of '{}' reported a {} failure; only {} is its own, ignored",
-                                strategy.name(), f.type(), strategy.type());
-                        continue;
-                    }
-                    if (f.nodes().stream().anyMatch(n -> !state.knows(n))) {
-                        LOG.warn("detector of '{}' named a node outside the cluster in {}; ignored",
-                                strategy.name(), f.key());
-                        continue;
-                    }
-                    detected.add(new Detected(f, strategy));
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("detector of strategy '{}' failed in cycle {}; treated as finding nothing",
-                        strategy.name(), snapshot.cycle(), e);
-            }
-        }
-        return detected;
     }
 
     /**
@@ -201,7 +125,7 @@ public final class RecoveryEngine implements AutoCloseable {
             if (report.stuck() || !clock.instant().isBefore(end)) {
                 return new SettleReport(false, report.detected(), cycles, elapsed, report);
             }
-            sleeper.sleep(state.options().verifyInterval());
+            sleeper.sleep(cycle.verifyInterval());
         }
     }
 
@@ -238,12 +162,13 @@ public final class RecoveryEngine implements AutoCloseable {
                 return;
             }
             try {
-                CycleReport report = cycle();
+                CycleReport report = cycle.run();
                 if (!report.detected().isEmpty() && !report.stuck() || report.awaitingVerification() > 0) {
-                    delay = interval.compareTo(state.options().verifyInterval()) < 0 ? interval : state.options().verifyInterval();
+                    Duration verify = cycle.verifyInterval();
+                    delay = interval.compareTo(verify) < 0 ? interval : verify;
                 }
             } catch (RuntimeException | Error e) {
-                LOG.error("cycle {} failed; the engine goes on", cycle, e);
+                LOG.error("a cycle failed; the engine goes on", e);
             }
             next = scheduler.schedule(() -> tick(interval), delay.toNanos(), TimeUnit.NANOSECONDS);
         } finally {
@@ -255,13 +180,7 @@ public final class RecoveryEngine implements AutoCloseable {
     public Set<NodeId> quarantined() {
         lock.lock();
         try {
-            Set<NodeId> q = new TreeSet<>();
-            nodes.forEach(n -> {
-                if (state.quarantined(n.id())) {
-                    q.add(n.id());
-                }
-            });
-            return q;
+            return cycle.quarantined();
         } finally {
             lock.unlock();
         }
@@ -276,7 +195,7 @@ public final class RecoveryEngine implements AutoCloseable {
     public boolean release(NodeId node) {
         lock.lock();
         try {
-            return state.release(node);
+            return cycle.release(node);
         } finally {
             lock.unlock();
         }
@@ -286,7 +205,7 @@ public final class RecoveryEngine implements AutoCloseable {
     public ClusterHistory history() {
         lock.lock();
         try {
-            return new ClusterHistory(List.copyOf(history));
+            return cycle.history();
         } finally {
             lock.unlock();
         }
@@ -316,7 +235,7 @@ public final class RecoveryEngine implements AutoCloseable {
             e.shutdownNow();
         }
         if (ownsJournal) {
-            sink.journal().close();
+            cycle.sink().journal().close();
         }
     }
 

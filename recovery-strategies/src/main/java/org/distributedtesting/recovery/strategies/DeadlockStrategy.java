@@ -240,7 +240,7 @@ public class DeadlockStrategy extends LadderStrategy {
             }
             ActionResult result = context.perform(new Action.CancelOperations(node, old),
                     old.size() + " operations older than " + maxOperationAge.toSeconds() + " s");
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("cancelling operations on '" + node + "' " + result.detail());
             }
             done.add(result.detail());
@@ -258,7 +258,7 @@ public class DeadlockStrategy extends LadderStrategy {
             ActionResult result = context.perform(new Action.Custom(node, RESTART_STUCK_COMPONENT,
                     Action.Impact.NONE, Map.of("component", "apply_loop", "signals", signals)),
                     "deadlock: " + signals);
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("restart of the stuck component on '" + node + "' " + result.detail());
             }
             done.add(result.detail());
@@ -272,16 +272,12 @@ public class DeadlockStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             ActionResult result = context.perform(new Action.Restart(node, "restart_deadlocked_node"),
                     "deadlock survived cancelling operations and restarting the stuck component");
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("restart of '" + node + "' " + result.detail());
             }
             done.add(result.detail());
         }
         return RungResult.acted(String.join("; ", done));
-    }
-
-    private static boolean carriedOut(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
     }
 
     /**

@@ -164,7 +164,7 @@ public class NetworkPartitionStrategy extends LadderStrategy {
                 ActionResult result = context.perform(new Action.Custom(node, USE_ALTERNATIVE_ADDRESS,
                         Action.Impact.NONE, Map.of("address", address)),
                         "network partition: reach '" + node + "' at its alternative address " + address);
-                if (result instanceof ActionResult.Done || result instanceof ActionResult.Planned) {
+                if (result.succeeded()) {
                     used = Optional.of(address);
                     break;
                 }
@@ -210,7 +210,7 @@ public class NetworkPartitionStrategy extends LadderStrategy {
             ActionResult result = context.perform(new Action.StepDown(node, Optional.empty()),
                     "fence: '" + node + "' claims leadership on the minority side while a majority follows '"
                             + majority.get() + "'");
-            if (!(result instanceof ActionResult.Done) && !(result instanceof ActionResult.Planned)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("step down of '" + node + "' " + result.detail());
             }
             fenced.add(node.value());

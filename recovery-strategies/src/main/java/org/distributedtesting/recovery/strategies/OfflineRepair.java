@@ -33,11 +33,6 @@ final class OfflineRepair {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** Whether the action was carried out, or planned in a dry run. */
-    static boolean succeeded(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
-    }
-
     /** Stops the node's process; false when that failed or a guard refused it. */
     boolean stop() {
         stopped = step(new Action.Stop(node));
@@ -47,7 +42,7 @@ final class OfflineRepair {
     /** Performs one step; false when it failed or a guard refused it. */
     boolean step(Action action) {
         last = context.perform(action, reason);
-        if (succeeded(last)) {
+        if (last.succeeded()) {
             done.add(action.name());
             return true;
         }
@@ -92,7 +87,7 @@ final class OfflineRepair {
         ActionResult result = context.perform(new Action.StepDown(leader.get().id(), Optional.empty()),
                 "'" + node + "' lost log entries that leader '" + leader.get().id() + "' counts as replicated on it:"
                         + " a new leader tracks its replication afresh");
-        return succeeded(result) ? ", step_down_leader '" + leader.get().id() + "'"
+        return result.succeeded() ? ", step_down_leader '" + leader.get().id() + "'"
                 : "; step-down of leader '" + leader.get().id() + "' " + describe(result);
     }
 

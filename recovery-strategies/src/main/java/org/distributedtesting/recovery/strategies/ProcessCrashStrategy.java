@@ -102,7 +102,7 @@ public class ProcessCrashStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             String reason = "process crashed: " + failure.evidence().getOrDefault("process", "dead");
             ActionResult result = context.perform(new Action.Restart(node), reason);
-            if (!(result instanceof ActionResult.Done) && !(result instanceof ActionResult.Planned)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("restart of '" + node + "' " + result.detail());
             }
             done.add(result.detail());

@@ -237,7 +237,7 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             Action a = action.apply(node);
             ActionResult result = context.perform(a, reason);
-            if (!(result instanceof ActionResult.Done || result instanceof ActionResult.Planned)) {
+            if (!result.succeeded()) {
                 return RungResult.failed(a.name() + " on '" + node + "' " + result.detail());
             }
             done.add(result.detail());

@@ -193,7 +193,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
                 return RungResult.skipped("'" + node + "' leads now; nothing to copy to it");
             }
             ActionResult stop = context.perform(new Action.Stop(node), "state transfer to a slow follower");
-            if (!carriedOut(stop)) {
+            if (!stop.succeeded()) {
                 return RungResult.failed("stop of '" + node + "' " + stop.detail());
             }
             String failed = copyLeaderDatabase(context, node, leader.id());
@@ -202,7 +202,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
             if (failed != null) {
                 return RungResult.failed(failed);
             }
-            if (!carriedOut(start)) {
+            if (!start.succeeded()) {
                 return RungResult.failed("start of '" + node + "' after the state transfer " + start.detail());
             }
             done.add("'" + node + "' has the state of '" + leader.id() + "'");
@@ -214,12 +214,12 @@ public class SlowFollowerStrategy extends LadderStrategy {
     private static String copyLeaderDatabase(RecoveryContext context, NodeId node, NodeId leader) {
         ActionResult aside = context.perform(new Action.MoveAside(node, Action.Artifact.DATABASE),
                 "back up the slow follower's database before the state transfer");
-        if (!carriedOut(aside)) {
+        if (!aside.succeeded()) {
             return "moving the database of '" + node + "' aside " + aside.detail();
         }
         ActionResult restore = context.perform(new Action.Restore(node, Action.Artifact.DATABASE, leader),
                 "copy the state of leader '" + leader + "'");
-        return carriedOut(restore) ? null : "restoring the database of '" + node + "' " + restore.detail();
+        return restore.succeeded() ? null : "restoring the database of '" + node + "' " + restore.detail();
     }
 
     /**
@@ -262,16 +262,12 @@ public class SlowFollowerStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             Action a = action.apply(node);
             ActionResult result = context.perform(a, reason);
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed(a.name() + " on '" + node + "' " + result.detail());
             }
             done.add(result.detail());
         }
         return RungResult.acted(String.join("; ", done));
-    }
-
-    private static boolean carriedOut(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
     }
 
     /**

@@ -146,7 +146,7 @@ public class SplitBrainStrategy extends LadderStrategy {
                     "split brain: fence '" + leader + "' (term " + term(snapshot, leader) + "); a majority ("
                             + support + " of " + snapshot.voters().size() + " voters) follows '" + keep + "' (term "
                             + term(snapshot, keep) + ")");
-            if (!isDone(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("step down of '" + leader + "' " + result.detail());
             }
             fenced.add(leader.value());
@@ -177,7 +177,7 @@ public class SplitBrainStrategy extends LadderStrategy {
         for (NodeId leader : leaders) {
             ActionResult result = context.perform(new Action.StepDown(leader, Optional.empty()),
                     "split brain: no leader to keep; every claimed leader steps down for a fresh election");
-            if (!isDone(result)) {
+            if (!result.succeeded()) {
                 failed.add("'" + leader + "' " + result.detail());
             }
         }
@@ -208,7 +208,7 @@ public class SplitBrainStrategy extends LadderStrategy {
         ActionResult result = context.perform(new Action.Restart(target, RESTART_ACTION),
                 "split brain: restart '" + target + "', the claimed leader with the lowest term ("
                         + term(snapshot, target) + "), one at a time");
-        if (!isDone(result)) {
+        if (!result.succeeded()) {
             return RungResult.failed("restart of '" + target + "' " + result.detail());
         }
         return RungResult.acted("restarted '" + target + "' (term " + term(snapshot, target) + "); "
@@ -217,9 +217,5 @@ public class SplitBrainStrategy extends LadderStrategy {
 
     private static long term(ClusterSnapshot snapshot, NodeId leader) {
         return Leadership.termOf(snapshot, leader);
-    }
-
-    private static boolean isDone(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
     }
 }

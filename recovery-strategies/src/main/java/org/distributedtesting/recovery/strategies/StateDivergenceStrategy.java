@@ -183,7 +183,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
     private static String replace(NodeId node, NodeId source, boolean resetLog, String reason,
                                   RecoveryContext context) {
         ActionResult stop = context.perform(new Action.Stop(node), reason);
-        if (!carriedOut(stop)) {
+        if (!stop.succeeded()) {
             return "stop_node on '" + node + "' " + stop.detail();
         }
         List<Action> steps = new ArrayList<>(List.of(new Action.MoveAside(node, Action.Artifact.DATABASE),
@@ -195,7 +195,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
         String failed = null;
         for (Action step : steps) {
             ActionResult result = context.perform(step, reason);
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 failed = step.name() + " on '" + node + "' " + result.detail();
                 break;
             }
@@ -206,7 +206,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
         if (failed != null) {
             return failed;
         }
-        if (!carriedOut(start)) {
+        if (!start.succeeded()) {
             return "start_node on '" + node + "' " + start.detail();
         }
         OfflineRepair.stepDownLeader(context, node);
@@ -218,10 +218,6 @@ public class StateDivergenceStrategy extends LadderStrategy {
     public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
         return failure.nodes().stream().allMatch(node -> ChecksumVotes.of(node, now, history)
                 .map(ChecksumVotes::agrees).orElse(false));
-    }
-
-    private static boolean carriedOut(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
     }
 
     private static String names(List<NodeId> nodes) {

@@ -190,7 +190,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             ActionResult result = context.perform(new Action.SetElectionsPaused(node, false),
                     "its term agrees with the others' and a majority reaches it again");
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("resume_elections on '" + node + "' " + result.detail());
             }
             done.add("'" + node + "' " + result.detail());
@@ -224,7 +224,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
             ActionResult result = context.perform(new Action.SetElectionsPaused(node, true),
                     "its own elections keep raising its term " + growthOf(failure, node)
                             + "; paused until its term agrees with the others' and a majority reaches it");
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("pause_elections on '" + node + "' " + result.detail());
             }
             canCampaign -= alreadyPaused ? 0 : 1;
@@ -266,7 +266,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
             }
             ActionResult result = context.perform(new Action.RaiseTerm(node, target),
                     "term " + term + " lags the highest term " + target + " of the reachable voters");
-            if (!carriedOut(result)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("raise_term on '" + node + "' " + result.detail());
             }
             done.add("'" + node + "' " + term + " -> " + target + ": " + result.detail());
@@ -307,7 +307,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
         ActionResult result = context.perform(new Action.StepDown(from, successor),
                 "re-run the election above term " + TermReadings.maxTerm(context.snapshot()) + " from '"
                         + successor.get() + "', so that " + names(failure.nodes()) + " take the new term");
-        if (!carriedOut(result)) {
+        if (!result.succeeded()) {
             return RungResult.failed("step_down_leader on '" + from + "' " + result.detail());
         }
         return RungResult.acted("'" + from + "' stepped down for '" + successor.get() + "': " + result.detail());
@@ -328,10 +328,6 @@ public class TermDivergenceStrategy extends LadderStrategy {
 
     private static String names(List<NodeId> nodes) {
         return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
-    }
-
-    private static boolean carriedOut(ActionResult result) {
-        return result instanceof ActionResult.Done || result instanceof ActionResult.Planned;
     }
 
     /**

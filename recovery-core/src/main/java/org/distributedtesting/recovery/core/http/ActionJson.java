@@ -76,51 +76,61 @@ final class ActionJson {
     static Optional<Request> request(Action action, Function<NodeId, Optional<String>> addressOf) {
         Objects.requireNonNull(action, "action");
         ObjectNode body = JsonReads.MAPPER.createObjectNode().put("node_id", action.node().value());
-        String path;
-        if (action instanceof Action.Start || action instanceof Action.Restart) {
+        String path = switch (action.kind()) {
+            case START, RESTART -> null;
+            case STOP -> SHUTDOWN;
+            case CANCEL_OPERATIONS -> {
+                ArrayNode ids = body.putArray("operation_ids");
+                ((Action.CancelOperations) action).operationIds().forEach(ids::add);
+                yield CANCEL_OPERATIONS;
+            }
+            case CLEANUP_RESOURCES -> CLEANUP_RESOURCES;
+            case TRIGGER_SYNC -> {
+                Action.TriggerSync sync = (Action.TriggerSync) action;
+                putSource(body, sync.from(), addressOf);
+                body.put("name", sync.name());
+                yield TRIGGER_SYNC;
+            }
+            case STEP_DOWN -> {
+                ((Action.StepDown) action).successor().ifPresent(successor -> body.put("successor", successor.value()));
+                yield STEP_DOWN;
+            }
+            case PAUSE_ELECTIONS, RESUME_ELECTIONS -> {
+                body.put("paused", ((Action.SetElectionsPaused) action).paused());
+                yield ELECTIONS;
+            }
+            case MOVE_ASIDE -> {
+                body.put("artifact", ((Action.MoveAside) action).artifact().wireName());
+                yield MOVE_ASIDE;
+            }
+            case RESTORE -> {
+                Action.Restore restore = (Action.Restore) action;
+                body.put("artifact", restore.artifact().wireName());
+                putSource(body, restore.from(), addressOf);
+                yield RESTORE;
+            }
+            case RESET -> {
+                body.put("artifact", ((Action.Reset) action).artifact().wireName());
+                yield RESET;
+            }
+            case DEMOTE, PROMOTE -> {
+                body.put("voter", ((Action.SetVoter) action).voter());
+                yield VOTER;
+            }
+            case RAISE_TERM -> {
+                body.put("term", ((Action.RaiseTerm) action).term());
+                yield RAISE_TERM;
+            }
+            case CUSTOM -> {
+                Action.Custom custom = (Action.Custom) action;
+                body.put("name", custom.name());
+                body.put("impact", custom.impact().name().toLowerCase(Locale.ROOT));
+                body.set("parameters", JsonValues.toJson(custom.parameters()));
+                yield CUSTOM;
+            }
+        };
+        if (path == null) {
             return Optional.empty();
-        } else if (action instanceof Action.Stop) {
-            path = SHUTDOWN;
-        } else if (action instanceof Action.CancelOperations cancel) {
-            path = CANCEL_OPERATIONS;
-            ArrayNode ids = body.putArray("operation_ids");
-            cancel.operationIds().forEach(ids::add);
-        } else if (action instanceof Action.CleanupResources) {
-            path = CLEANUP_RESOURCES;
-        } else if (action instanceof Action.TriggerSync sync) {
-            path = TRIGGER_SYNC;
-            putSource(body, sync.from(), addressOf);
-            body.put("name", sync.name());
-        } else if (action instanceof Action.StepDown stepDown) {
-            path = STEP_DOWN;
-            stepDown.successor().ifPresent(successor -> body.put("successor", successor.value()));
-        } else if (action instanceof Action.SetElectionsPaused elections) {
-            path = ELECTIONS;
-            body.put("paused", elections.paused());
-        } else if (action instanceof Action.MoveAside moveAside) {
-            path = MOVE_ASIDE;
-            body.put("artifact", artifact(moveAside.artifact()));
-        } else if (action instanceof Action.Restore restore) {
-            path = RESTORE;
-            body.put("artifact", artifact(restore.artifact()));
-            putSource(body, restore.from(), addressOf);
-        } else if (action instanceof Action.Reset reset) {
-            path = RESET;
-            body.put("artifact", artifact(reset.artifact()));
-        } else if (action instanceof Action.SetVoter voter) {
-            path = VOTER;
-            body.put("voter", voter.voter());
-        } else if (action instanceof Action.RaiseTerm raise) {
-            path = RAISE_TERM;
-            body.put("term", raise.term());
-        } else if (action instanceof Action.Custom custom) {
-            path = CUSTOM;
-            body.put("name", custom.name());
-            body.put("impact", custom.impact().name().toLowerCase(Locale.ROOT));
-            body.set("parameters", JsonValues.toJson(custom.parameters()));
-        } else {
-            throw new IllegalStateException("no protocol request for action '" + action.name() + "' of "
-                    + action.getClass().getName());
         }
         return Optional.of(new Request(path, body));
     }
@@ -165,16 +175,11 @@ final class ActionJson {
             body.set("data", JsonValues.toJson(done.data()));
             return body;
         }
-        String detail;
-        if (result instanceof ActionResult.Failed failed) {
-            detail = failed.detail();
-        } else if (result instanceof ActionResult.Refused refused) {
-            detail = "refused by " + refused.guard() + ": " + refused.detail();
-        } else if (result instanceof ActionResult.Planned planned) {
-            detail = "planned, not carried out: " + planned.detail();
-        } else {
-            throw new IllegalStateException("unknown result " + result.getClass().getName());
-        }
+        String detail = switch (result.outcome()) {
+            case DONE, FAILED -> result.detail();
+            case REFUSED -> "refused by " + ((ActionResult.Refused) result).guard() + ": " + result.detail();
+            case PLANNED -> "planned, not carried out: " + result.detail();
+        };
         body.put("outcome", "failed").put("detail", detail);
         body.putObject("data");
         return body;
@@ -200,10 +205,6 @@ final class ActionJson {
     private static void putSource(ObjectNode body, NodeId source, Function<NodeId, Optional<String>> addressOf) {
         body.put("from", source.value());
         addressOf.apply(source).ifPresent(address -> body.put("from_address", address));
-    }
-
-    private static String artifact(Action.Artifact artifact) {
-        return artifact.name().toLowerCase(Locale.ROOT);
     }
 
     private static Action.Artifact artifact(JsonNode body) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
@@ -109,8 +110,8 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             throw new IllegalStateException("HttpNodeControl is closed; create a new one to control node '"
                     + node.id() + "'");
         }
-        Action.Custom alternative = action instanceof Action.Custom custom
-                && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(custom.name()) ? custom : null;
+        Action.Custom alternative = action.kind() == ActionKind.CUSTOM
+                && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(action.name()) ? (Action.Custom) action : null;
         Optional<ActionJson.Request> request = alternative != null ? Optional.empty() : ActionJson.request(action,
                 id -> Optional.ofNullable(nodes.get(id)).map(NodeSpec::address));
         if (alternative == null && request.isEmpty()) {

@@ -55,19 +55,21 @@ final class ActionRules {
     }
 
     private void backupFirst(Action action) {
-        if (action instanceof Action.MoveAside m) {
-            backups.add(new Backup(m.node(), m.artifact()));
-        } else if (action instanceof Action.Restore r) {
-            consumeBackup(action, r.artifact());
-        } else if (action instanceof Action.Reset r) {
-            consumeBackup(action, r.artifact());
+        switch (action.kind()) {
+            case MOVE_ASIDE -> backups.add(new Backup(action.node(), ((Action.MoveAside) action).artifact()));
+            case RESTORE -> consumeBackup(action, ((Action.Restore) action).artifact());
+            case RESET -> consumeBackup(action, ((Action.Reset) action).artifact());
+            case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
+                 CLEANUP_RESOURCES, TRIGGER_SYNC, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> {
+                // no data of the node is replaced: nothing to back up
+            }
         }
     }
 
     private void consumeBackup(Action action, Action.Artifact artifact) {
         if (!backups.remove(new Backup(action.node(), artifact))) {
             checker.record(InvariantChecker.BACKUP_BEFORE_DESTRUCTIVE, action.name() + " on '" + action.node()
-                    + "' without moving its " + artifact.name().toLowerCase(java.util.Locale.ROOT) + " aside first");
+                    + "' without moving its " + artifact.wireName() + " aside first");
         }
     }
 

@@ -47,86 +47,79 @@ final class SimControl implements NodeControl {
     }
 
     private ActionResult apply(Simulation sim, RaftNode node, Action action) {
-        if (action instanceof Action.Start) {
-            return new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
-                    ? ActionResult.Done.of("started") : new ActionResult.Failed("the process ended at start");
-        }
-        if (action instanceof Action.Stop) {
-            node.crash();
-            return ActionResult.Done.of("stopped");
-        }
-        if (action instanceof Action.Restart) {
-            node.crash();
-            return new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
-                    ? ActionResult.Done.of("restarted") : new ActionResult.Failed("the process ended at start");
-        }
-        if (!node.alive && !(action instanceof Action.MoveAside) && !(action instanceof Action.Restore)
-                && !(action instanceof Action.Reset)) {
+        if (!node.alive && !action.kind().onData() && !action.kind().onProcess()) {
             return new ActionResult.Failed("node '" + node.id + "' is down");
         }
-        if (action instanceof Action.StepDown stepDown) {
-            return stepDown(sim, node, stepDown);
-        }
-        if (action instanceof Action.SetElectionsPaused paused) {
-            node.faults.electionsPaused = paused.paused();
-            return ActionResult.Done.of(paused.paused() ? "elections paused" : "elections resumed");
-        }
-        if (action instanceof Action.CancelOperations) {
-            int cancelled = node.faults.stuckOperations;
-            node.faults.stuckOperations = 0;
-            node.faults.stuckOperationsSince = -1;
-            return new ActionResult.Done("cancelled " + cancelled + " operations", Map.of("cancelled", cancelled));
-        }
-        if (action instanceof Action.CleanupResources) {
-            node.resources.update(sim.now(), node.faults);
-            node.resources.cleaned();
-            node.faults.diskGrowthPerSecond = 0;
-            node.takeSnapshot();
-            return ActionResult.Done.of("purged old snapshots and backups, compacted the log");
-        }
-        if (action instanceof Action.TriggerSync sync) {
-            return triggerSync(sim, node, sim.node(sync.from()));
-        }
-        if (action instanceof Action.MoveAside moveAside) {
-            return moveAside(node, moveAside.artifact());
-        }
-        if (action instanceof Action.Restore restore) {
-            return restore(sim, node, restore);
-        }
-        if (action instanceof Action.Reset reset) {
-            return reset(node, reset.artifact());
-        }
-        if (action instanceof Action.SetVoter setVoter) {
-            if (setVoter.voter()) {
+        return switch (action.kind()) {
+            case START -> new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
+                    ? ActionResult.Done.of("started") : new ActionResult.Failed("the process ended at start");
+            case STOP -> {
+                node.crash();
+                yield ActionResult.Done.of("stopped");
+            }
+            case RESTART -> {
+                node.crash();
+                yield new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
+                        ? ActionResult.Done.of("restarted") : new ActionResult.Failed("the process ended at start");
+            }
+            case STEP_DOWN -> stepDown(sim, node, (Action.StepDown) action);
+            case PAUSE_ELECTIONS, RESUME_ELECTIONS -> {
+                boolean paused = ((Action.SetElectionsPaused) action).paused();
+                node.faults.electionsPaused = paused;
+                yield ActionResult.Done.of(paused ? "elections paused" : "elections resumed");
+            }
+            case CANCEL_OPERATIONS -> {
+                int cancelled = node.faults.stuckOperations;
+                node.faults.stuckOperations = 0;
+                node.faults.stuckOperationsSince = -1;
+                yield new ActionResult.Done("cancelled " + cancelled + " operations", Map.of("cancelled", cancelled));
+            }
+            case CLEANUP_RESOURCES -> {
+                node.resources.update(sim.now(), node.faults);
+                node.resources.cleaned();
+                node.faults.diskGrowthPerSecond = 0;
+                node.takeSnapshot();
+                yield ActionResult.Done.of("purged old snapshots and backups, compacted the log");
+            }
+            case TRIGGER_SYNC -> triggerSync(sim, node, sim.node(((Action.TriggerSync) action).from()));
+            case MOVE_ASIDE -> moveAside(node, ((Action.MoveAside) action).artifact());
+            case RESTORE -> restore(sim, node, (Action.Restore) action);
+            case RESET -> reset(node, ((Action.Reset) action).artifact());
+            case PROMOTE -> {
                 sim.voters.add(node.index);
-            } else {
+                yield ActionResult.Done.of("promoted to voter");
+            }
+            case DEMOTE -> {
                 sim.voters.remove(node.index);
+                yield ActionResult.Done.of("demoted to non-voter");
             }
-            return ActionResult.Done.of(setVoter.voter() ? "promoted to voter" : "demoted to non-voter");
+            case RAISE_TERM -> raiseTerm(node, (Action.RaiseTerm) action);
+            case CUSTOM -> custom(sim, node, (Action.Custom) action);
+        };
+    }
+
+    private static ActionResult raiseTerm(RaftNode node, Action.RaiseTerm raise) {
+        if (raise.term() <= node.term) {
+            return ActionResult.Done.of("term already " + node.term);
         }
-        if (action instanceof Action.RaiseTerm raise) {
-            if (raise.term() <= node.term) {
-                return ActionResult.Done.of("term already " + node.term);
-            }
-            node.becomeFollower(raise.term(), -1);
-            node.resetElectionTimer();
-            return ActionResult.Done.of("term raised to " + raise.term());
+        node.becomeFollower(raise.term(), -1);
+        node.resetElectionTimer();
+        return ActionResult.Done.of("term raised to " + raise.term());
+    }
+
+    private static ActionResult custom(Simulation sim, RaftNode node, Action.Custom custom) {
+        if (RESTART_COMPONENT.equals(custom.name())) {
+            node.faults.applyStuck = false;
+            node.faults.applyStuckSince = -1;
+            node.applyCommitted();
+            return ActionResult.Done.of("restarted the apply loop");
         }
-        if (action instanceof Action.Custom custom) {
-            if (RESTART_COMPONENT.equals(custom.name())) {
-                node.faults.applyStuck = false;
-                node.faults.applyStuckSince = -1;
-                node.applyCommitted();
-                return ActionResult.Done.of("restarted the apply loop");
-            }
-            if (USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
-                sim.network.monitorCut(node.index, false);
-                return ActionResult.Done.of("the monitor reaches '" + node.id + "' at "
-                        + custom.parameters().getOrDefault("address", "its alternative address"));
-            }
-            return new ActionResult.Failed("the simulated node does not know action '" + custom.name() + "'");
+        if (USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
+            sim.network.monitorCut(node.index, false);
+            return ActionResult.Done.of("the monitor reaches '" + node.id + "' at "
+                    + custom.parameters().getOrDefault("address", "its alternative address"));
         }
-        return new ActionResult.Failed("the simulated node does not support " + action.name());
+        return new ActionResult.Failed("the simulated node does not know action '" + custom.name() + "'");
     }
 
     private static ActionResult stepDown(Simulation sim, RaftNode node, Action.StepDown stepDown) {
@@ -156,7 +149,7 @@ final class SimControl implements NodeControl {
     private static ActionResult moveAside(RaftNode node, Action.Artifact artifact) {
         if (node.alive) {
             return new ActionResult.Failed("node '" + node.id + "' is running; stop it before moving its "
-                    + artifact.name().toLowerCase(java.util.Locale.ROOT) + " aside");
+                    + artifact.wireName() + " aside");
         }
         switch (artifact) {
             case DATABASE -> node.movedAside.add("database@" + node.db.appliedIndex());
@@ -179,7 +172,7 @@ final class SimControl implements NodeControl {
             case LOG, SNAPSHOTS -> node.log = from.log.copy();
         }
         node.commitIndex = Math.max(node.db.appliedIndex(), node.log.snapshotIndex());
-        return ActionResult.Done.of("restored " + restore.artifact().name().toLowerCase(java.util.Locale.ROOT)
+        return ActionResult.Done.of("restored " + restore.artifact().wireName()
                 + " from '" + from.id + "' at index " + node.db.appliedIndex());
     }
 
@@ -191,7 +184,7 @@ final class SimControl implements NodeControl {
             case DATABASE -> node.db.reset();
             case LOG, SNAPSHOTS -> node.log.reset();
         }
-        return ActionResult.Done.of("reset " + artifact.name().toLowerCase(java.util.Locale.ROOT));
+        return ActionResult.Done.of("reset " + artifact.wireName());
     }
 
     /** What was moved aside on each node, for tests. */

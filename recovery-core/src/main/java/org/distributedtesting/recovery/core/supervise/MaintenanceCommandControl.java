@@ -106,16 +106,10 @@ public final class MaintenanceCommandControl implements NodeControl {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Whether this control runs {@code action} itself (rather than passing it on) for some node. */
-    public static boolean isDataAction(Action action) {
-        return action instanceof Action.MoveAside || action instanceof Action.Restore
-                || action instanceof Action.Reset;
-    }
-
     @Override
     public ActionResult execute(Action action) throws Exception {
         NodeSpec spec = nodes.get(action.node());
-        if (!isDataAction(action) || spec == null || !spec.hasMaintenanceCommand()) {
+        if (!action.kind().onData() || spec == null || !spec.hasMaintenanceCommand()) {
             return delegate.execute(action);
         }
         return run(spec, action);

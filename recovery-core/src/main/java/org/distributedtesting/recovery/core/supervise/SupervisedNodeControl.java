@@ -56,26 +56,27 @@ public final class SupervisedNodeControl implements NodeControl {
 
     @Override
     public ActionResult execute(Action action) throws Exception {
-        if (action instanceof Action.Start start) {
-            ProcessStatus status = supervisor.start(spec(start.node()));
-            return started("started", status, Map.of());
-        }
-        if (action instanceof Action.Stop stop) {
-            supervisor.stop(spec(stop.node()), stopGrace);
-            return ActionResult.Done.of("stopped");
-        }
-        if (action instanceof Action.Restart restart) {
-            NodeSpec spec = spec(restart.node());
-            ProcessStatus before = supervisor.status(spec);
-            if (before.isAlive()) {
-                supervisor.stop(spec, stopGrace);
+        return switch (action.kind()) {
+            case START -> started("started", supervisor.start(spec(action.node())), Map.of());
+            case STOP -> {
+                supervisor.stop(spec(action.node()), stopGrace);
+                yield ActionResult.Done.of("stopped");
             }
-            Map<String, Object> previous = new LinkedHashMap<>();
-            before.pid().ifPresent(pid -> previous.put("previous_pid", pid));
-            before.exitCode().ifPresent(code -> previous.put("previous_exit_code", code));
-            return started("restarted", supervisor.start(spec), previous);
+            case RESTART -> restart(spec(action.node()));
+            case STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS, CLEANUP_RESOURCES, TRIGGER_SYNC,
+                 MOVE_ASIDE, RESTORE, RESET, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> delegate.execute(action);
+        };
+    }
+
+    private ActionResult restart(NodeSpec spec) throws Exception {
+        ProcessStatus before = supervisor.status(spec);
+        if (before.isAlive()) {
+            supervisor.stop(spec, stopGrace);
         }
-        return delegate.execute(action);
+        Map<String, Object> previous = new LinkedHashMap<>();
+        before.pid().ifPresent(pid -> previous.put("previous_pid", pid));
+        before.exitCode().ifPresent(code -> previous.put("previous_exit_code", code));
+        return started("restarted", supervisor.start(spec), previous);
     }
 
     private static ActionResult started(String verb, ProcessStatus status, Map<String, Object> extra) {

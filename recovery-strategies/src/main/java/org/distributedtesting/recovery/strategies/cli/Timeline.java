@@ -14,7 +14,6 @@ import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryListener;
-import org.distributedtesting.recovery.RungResult;
 
 /**
  * Prints the engine's events as a readable timeline, one line each: detected, each rung and action, verified
@@ -106,38 +105,51 @@ final class Timeline implements RecoveryListener {
     }
 
     private String describe(RecoveryEvent event) {
-        if (event instanceof RecoveryEvent.FailureConfirmed e) {
-            return "DETECTED   " + e.failure().key() + " after " + e.confirmations() + " cycles: "
-                    + e.failure().summary();
-        }
-        if (event instanceof RecoveryEvent.RungAttempted e) {
-            String outcome = e.result() instanceof RungResult.Acted ? "acted"
-                    : e.result() instanceof RungResult.Skipped ? "skipped" : "failed";
-            return "RUNG       " + e.failure().key() + " '" + e.rung() + "' attempt " + e.attempt() + " " + outcome
-                    + ": " + e.result().detail();
-        }
-        if (event instanceof RecoveryEvent.ActionTaken e) {
-            String outcome = e.result() instanceof ActionResult.Done ? "done"
-                    : e.result() instanceof ActionResult.Failed ? "FAILED"
-                    : e.result() instanceof ActionResult.Refused r ? "REFUSED by " + r.guard() : "planned";
-            return "ACTION     " + e.action().name() + " on '" + e.action().node() + "': " + outcome + " ("
-                    + e.result().detail() + ")";
-        }
-        if (event instanceof RecoveryEvent.RecoveryVerified e) {
-            return "RECOVERED  " + e.failure().key() + " by '" + e.rung() + "' "
-                    + time.span().apply(e.sinceDetected()) + " after it was first seen";
-        }
-        if (event instanceof RecoveryEvent.RungFailed e) {
-            return "NOT FIXED  " + e.failure().key() + " by '" + e.rung() + "': " + e.reason();
-        }
-        if (event instanceof RecoveryEvent.Escalated e) {
-            return "ESCALATED  " + e.failure().key() + (e.nodes().isEmpty() ? "" : ", quarantined " + e.nodes())
-                    + ": " + e.reason();
-        }
-        if (event instanceof RecoveryEvent.FailureCleared e) {
+        return switch (event.kind()) {
+            case FAILURE_CONFIRMED -> {
+                RecoveryEvent.FailureConfirmed e = (RecoveryEvent.FailureConfirmed) event;
+                yield "DETECTED   " + e.failure().key() + " after " + e.confirmations() + " cycles: "
+                        + e.failure().summary();
+            }
+            case RUNG_ATTEMPTED -> {
+                RecoveryEvent.RungAttempted e = (RecoveryEvent.RungAttempted) event;
+                yield "RUNG       " + e.failure().key() + " '" + e.rung() + "' attempt " + e.attempt() + " "
+                        + e.result().kind().name().toLowerCase(Locale.ROOT) + ": " + e.result().detail();
+            }
+            case ACTION_TAKEN -> {
+                RecoveryEvent.ActionTaken e = (RecoveryEvent.ActionTaken) event;
+                String outcome = switch (e.result().outcome()) {
+                    case DONE -> "done";
+                    case FAILED -> "FAILED";
+                    case REFUSED -> "REFUSED by " + ((ActionResult.Refused) e.result()).guard();
+                    case PLANNED -> "planned";
+                };
+                yield "ACTION     " + e.action().name() + " on '" + e.action().node() + "': " + outcome + " ("
+                        + e.result().detail() + ")";
+            }
+            case RECOVERY_VERIFIED -> {
+                RecoveryEvent.RecoveryVerified e = (RecoveryEvent.RecoveryVerified) event;
+                yield "RECOVERED  " + e.failure().key() + " by '" + e.rung() + "' "
+                        + time.span().apply(e.sinceDetected()) + " after it was first seen";
+            }
+            case RUNG_FAILED -> {
+                RecoveryEvent.RungFailed e = (RecoveryEvent.RungFailed) event;
+                yield "NOT FIXED  " + e.failure().key() + " by '" + e.rung() + "': " + e.reason();
+            }
+            case ESCALATED -> {
+                RecoveryEvent.Escalated e = (RecoveryEvent.Escalated) event;
+                yield "ESCALATED  " + e.failure().key() + ", quarantined " + e.nodes() + ": " + e.reason();
+            }
+            case ACTION_BUDGET_EXHAUSTED -> {
+                RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
+                yield "ESCALATED  " + e.failure().key() + ": " + e.reason();
+            }
             // also after a rung acted whose verification was cut short (preempted): the journal says which
-            return "CLEARED    " + e.failure().key() + " no longer detected";
-        }
-        return null;
+            case FAILURE_CLEARED -> "CLEARED    " + ((RecoveryEvent.FailureCleared) event).failure().key()
+                    + " no longer detected";
+            // the escalation's line names the quarantined nodes; pre-emptions, releases and half-open nodes are in
+            // the journal
+            case NODE_QUARANTINED, RECOVERY_PREEMPTED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
+        };
     }
 }

@@ -122,7 +122,7 @@ public final class DiskAlarmStrategy implements RecoveryStrategy {
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             ActionResult result = context.perform(new Action.CleanupResources(node), failure.summary());
-            if (!(result instanceof ActionResult.Done) && !(result instanceof ActionResult.Planned)) {
+            if (!result.succeeded()) {
                 return RungResult.failed("cleanup of '" + node + "' " + result.detail());
             }
             done.add(result.detail());

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
@@ -100,8 +101,8 @@ final class FakeCoordinators implements NodeProbe, NodeControl, ProcessSuperviso
     @Override
     public synchronized ActionResult execute(Action action) {
         actions.add(action);
-        if (action instanceof Action.CleanupResources cleanup) {
-            int i = index(cleanup.node());
+        if (action.kind() == ActionKind.CLEANUP_RESOURCES) {
+            int i = index(action.node());
             diskUsed[i] = diskUsed[i] / 2;
             return ActionResult.Done.of("purged old snapshots");
         }

@@ -74,54 +74,47 @@ public final class CoordinatorNodeControl implements NodeControl {
             return new ActionResult.Failed("this control acts on '" + node.id() + "' only, not on '" + action.node()
                     + "'");
         }
-        if (action instanceof Action.Start || action instanceof Action.Restart) {
-            return new ActionResult.Failed("start/restart need a process supervisor");
-        }
-        if (action instanceof Action.Stop) {
-            Thread stopper = new Thread(() -> {
-                node.close();
-                onStop.run();
-            }, "coordinator-stop");
-            stopper.start();
-            return ActionResult.Done.of("'" + node.id() + "' is stopping");
-        }
-        if (action instanceof Action.MoveAside || action instanceof Action.Restore
-                || action instanceof Action.Reset) {
-            return new ActionResult.Failed("refused: '" + node.id() + "' is running and holds its data directory;"
-                    + " stop it, then " + action.name() + " works on the stopped node's data (LocalDataDirControl)");
-        }
-        if (action instanceof Action.RaiseTerm raise) {
-            return new ActionResult.Failed("Apache Ratis has no operation that sets a term: a node takes a higher"
-                    + " term (" + raise.term() + ") only from a leader's or candidate's message, so a lagging node"
-                    + " catches up on the leader's next heartbeat once it hears it");
-        }
-        if (action instanceof Action.Custom c) {
-            return custom.execute(c);
-        }
-        if (action instanceof Action.CancelOperations cancel) {
-            return cancel(cancel);
-        }
+        return switch (action.kind()) {
+            case START, RESTART -> new ActionResult.Failed("start/restart need a process supervisor");
+            case STOP -> stop();
+            case MOVE_ASIDE, RESTORE, RESET -> new ActionResult.Failed("refused: '" + node.id() + "' is running and"
+                    + " holds its data directory; stop it, then " + action.name() + " works on the stopped node's data"
+                    + " (LocalDataDirControl)");
+            case RAISE_TERM -> new ActionResult.Failed("Apache Ratis has no operation that sets a term: a node takes a"
+                    + " higher term (" + ((Action.RaiseTerm) action).term() + ") only from a leader's or candidate's"
+                    + " message, so a lagging node catches up on the leader's next heartbeat once it hears it");
+            case CUSTOM -> custom.execute((Action.Custom) action);
+            case CANCEL_OPERATIONS -> cancel((Action.CancelOperations) action);
+            case TRIGGER_SYNC -> sync((Action.TriggerSync) action);
+            case STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CLEANUP_RESOURCES, DEMOTE, PROMOTE -> onRaft(action);
+        };
+    }
+
+    private ActionResult stop() {
+        Thread stopper = new Thread(() -> {
+            node.close();
+            onStop.run();
+        }, "coordinator-stop");
+        stopper.start();
+        return ActionResult.Done.of("'" + node.id() + "' is stopping");
+    }
+
+    /** The actions that need this node's Raft server running. */
+    private ActionResult onRaft(Action action) throws Exception {
         Optional<RaftServer.Division> division = node.division();
         if (division.isEmpty()) {
             return new ActionResult.Failed("the Raft server of '" + node.id() + "' is not running: "
                     + node.startupLogVerdict().or(node::startupDatabaseVerdict).map(c -> c.detail()).orElse("starting"));
         }
-        if (action instanceof Action.StepDown stepDown) {
-            return stepDown(division.get(), stepDown);
-        }
-        if (action instanceof Action.SetElectionsPaused elections) {
-            return elections(division.get(), elections.paused());
-        }
-        if (action instanceof Action.CleanupResources) {
-            return new Cleanup(node).run(division.get());
-        }
-        if (action instanceof Action.TriggerSync sync) {
-            return sync(sync);
-        }
-        if (action instanceof Action.SetVoter voter) {
-            return setVoter(division.get(), voter.voter());
-        }
-        return new ActionResult.Failed("action '" + action.name() + "' is not supported by this node");
+        return switch (action.kind()) {
+            case STEP_DOWN -> stepDown(division.get(), (Action.StepDown) action);
+            case PAUSE_ELECTIONS, RESUME_ELECTIONS -> elections(division.get(),
+                    ((Action.SetElectionsPaused) action).paused());
+            case CLEANUP_RESOURCES -> new Cleanup(node).run(division.get());
+            case DEMOTE, PROMOTE -> setVoter(division.get(), ((Action.SetVoter) action).voter());
+            case START, STOP, RESTART, MOVE_ASIDE, RESTORE, RESET, RAISE_TERM, CUSTOM, CANCEL_OPERATIONS, TRIGGER_SYNC ->
+                    new ActionResult.Failed("action '" + action.name() + "' does not need the Raft server");
+        };
     }
 
     private ActionResult stepDown(RaftServer.Division division, Action.StepDown action) throws IOException {

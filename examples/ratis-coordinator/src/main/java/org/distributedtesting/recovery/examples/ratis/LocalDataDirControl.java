@@ -20,7 +20,6 @@ import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 
 /**
  * The data actions on a <em>stopped</em> coordinator node, carried out on its data directory
@@ -72,17 +71,12 @@ public final class LocalDataDirControl implements NodeControl {
     /** A control that sends the data actions here and every other action to {@code online}. */
     public NodeControl routing(NodeControl online) {
         Objects.requireNonNull(online, "online");
-        return action -> isDataAction(action) ? execute(action) : online.execute(action);
-    }
-
-    /** Whether {@code action} is one this control carries out: the data actions of a stopped node. */
-    public static boolean isDataAction(Action action) {
-        return MaintenanceCommandControl.isDataAction(action);
+        return action -> action.kind().onData() ? execute(action) : online.execute(action);
     }
 
     @Override
     public ActionResult execute(Action action) throws IOException, InterruptedException {
-        if (!isDataAction(action)) {
+        if (!action.kind().onData()) {
             return new ActionResult.Failed("'" + action.name() + "' needs the running node; this control only moves,"
                     + " restores and resets the data of stopped nodes");
         }
@@ -97,13 +91,14 @@ public final class LocalDataDirControl implements NodeControl {
                     + dir + " is locked); stop it first");
         }
         try (NodeLock held = lock.get()) {
-            if (action instanceof Action.MoveAside aside) {
-                return moveAside(dir, aside.artifact());
-            }
-            if (action instanceof Action.Restore restore) {
-                return restore(dir, restore);
-            }
-            return reset(dir, ((Action.Reset) action).artifact());
+            return switch (action.kind()) {
+                case MOVE_ASIDE -> moveAside(dir, ((Action.MoveAside) action).artifact());
+                case RESTORE -> restore(dir, (Action.Restore) action);
+                case RESET -> reset(dir, ((Action.Reset) action).artifact());
+                case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
+                     CLEANUP_RESOURCES, TRIGGER_SYNC, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM ->
+                        new ActionResult.Failed("action '" + action.name() + "' is not on the node's data");
+            };
         }
     }
 

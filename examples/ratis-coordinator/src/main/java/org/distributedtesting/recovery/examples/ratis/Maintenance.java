@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
@@ -173,7 +174,7 @@ public final class Maintenance {
             copies = DatabaseCopySource.fromLocalDataDir();
         } else {
             String token = env.getOrDefault(TOKEN_ENV, "").strip();
-            if (action instanceof Action.Restore && token.isEmpty()) {
+            if (action.kind() == ActionKind.RESTORE && token.isEmpty()) {
                 return new ActionResult.Failed("no control token in " + TOKEN_ENV + ": the source's database_copy"
                         + " endpoint needs it");
             }

@@ -111,31 +111,42 @@ public final class SimReport {
 
     /** One event on one line; null for a cycle completion (one per cycle, which would drown the rest). */
     static String describe(RecoveryEvent event) {
-        String at = at(event.at());
-        if (event instanceof RecoveryEvent.FailureConfirmed e) {
-            return at + "confirmed " + e.failure().key() + " after " + e.confirmations() + " cycles: "
-                    + e.failure().summary();
-        }
-        if (event instanceof RecoveryEvent.RungAttempted e) {
-            return at + "rung '" + e.rung() + "' attempt " + e.attempt() + " for " + e.failure().key() + ": "
-                    + e.result().getClass().getSimpleName().toLowerCase(Locale.ROOT) + ", " + e.result().detail();
-        }
-        if (event instanceof RecoveryEvent.ActionTaken e) {
-            return at + "action " + e.action().name() + " on " + e.action().node() + ": " + e.result().detail();
-        }
-        if (event instanceof RecoveryEvent.RecoveryVerified e) {
-            return at + "verified " + e.failure().key() + " by rung '" + e.rung() + "'";
-        }
-        if (event instanceof RecoveryEvent.RungFailed e) {
-            return at + "rung '" + e.rung() + "' failed for " + e.failure().key() + ": " + e.reason();
-        }
-        if (event instanceof RecoveryEvent.Escalated e) {
-            return at + "escalated " + e.failure().key() + ", quarantined " + e.nodes() + ": " + e.reason();
-        }
-        if (event instanceof RecoveryEvent.FailureCleared e) {
-            return at + "cleared " + e.failure().key();
-        }
-        return null;
+        String text = switch (event.kind()) {
+            case FAILURE_CONFIRMED -> {
+                RecoveryEvent.FailureConfirmed e = (RecoveryEvent.FailureConfirmed) event;
+                yield "confirmed " + e.failure().key() + " after " + e.confirmations() + " cycles: "
+                        + e.failure().summary();
+            }
+            case RUNG_ATTEMPTED -> {
+                RecoveryEvent.RungAttempted e = (RecoveryEvent.RungAttempted) event;
+                yield "rung '" + e.rung() + "' attempt " + e.attempt() + " for " + e.failure().key() + ": "
+                        + e.result().kind().name().toLowerCase(Locale.ROOT) + ", " + e.result().detail();
+            }
+            case ACTION_TAKEN -> {
+                RecoveryEvent.ActionTaken e = (RecoveryEvent.ActionTaken) event;
+                yield "action " + e.action().name() + " on " + e.action().node() + ": " + e.result().detail();
+            }
+            case RECOVERY_VERIFIED -> {
+                RecoveryEvent.RecoveryVerified e = (RecoveryEvent.RecoveryVerified) event;
+                yield "verified " + e.failure().key() + " by rung '" + e.rung() + "'";
+            }
+            case RUNG_FAILED -> {
+                RecoveryEvent.RungFailed e = (RecoveryEvent.RungFailed) event;
+                yield "rung '" + e.rung() + "' failed for " + e.failure().key() + ": " + e.reason();
+            }
+            case ESCALATED -> {
+                RecoveryEvent.Escalated e = (RecoveryEvent.Escalated) event;
+                yield "escalated " + e.failure().key() + ", quarantined " + e.nodes() + ": " + e.reason();
+            }
+            case ACTION_BUDGET_EXHAUSTED -> {
+                RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
+                yield "escalated " + e.failure().key() + ", quarantined []: " + e.reason();
+            }
+            case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
+            // one per cycle, which would drown the rest; the others are in the journal
+            case RECOVERY_PREEMPTED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
+        };
+        return text == null ? null : at(event.at()) + text;
     }
 
     private static String at(Instant instant) {

@@ -1,4 +1,4 @@
-package org.distributedtesting.recovery.core.internal;
+package org.distributedtesting.recovery.core.detect;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,15 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.report.EventSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Damping: counts in how many consecutive cycles each failure (by {@link Failure#key()}) has been seen. A failure
- * missing from one cycle starts over.
+ * Damping, the detect stage's second half: counts in how many consecutive cycles each failure (by
+ * {@link Failure#key()}) has been seen, so that a failure is acted on only once it is confirmed. A failure missing
+ * from one cycle starts over.
  *
  * <p>Not thread-safe; the engine's cycle lock guards it.
  */
-public final class FailureTracker {
+public final class Damping {
 
     /** A failure a strategy detected in this cycle. */
     public record Detected(Failure failure, RecoveryStrategy strategy) {
@@ -67,18 +72,35 @@ public final class FailureTracker {
             return announced;
         }
 
-        /** Marks it journaled as detected. */
-        public void announce() {
-            announced = true;
-        }
-
         /** Whether it may be acted on: seen often enough, or urgent. */
         public boolean confirmed(int confirmations) {
             return failure.immediate() || consecutive >= confirmations;
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Damping.class);
+
+    private final EventSink sink;
     private final Map<String, Tracked> tracked = new LinkedHashMap<>();
+
+    /** @param sink where a confirmation goes */
+    public Damping(EventSink sink) {
+        this.sink = Objects.requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Announces a failure confirmed in this cycle ({@code failure_detected}), once: later cycles find it
+     * {@link Tracked#announced() announced}.
+     */
+    public void announce(Tracked confirmed, Instant now) {
+        if (confirmed.announced()) {
+            return;
+        }
+        confirmed.announced = true;
+        Failure failure = confirmed.failure();
+        sink.emit(new RecoveryEvent.FailureConfirmed(now, failure, confirmed.consecutive(), confirmed.firstSeen()));
+        LOG.info("confirmed {} after {} cycles: {}", failure.key(), confirmed.consecutive(), failure.summary());
+    }
 
     /**
      * Records this cycle's detections.
@@ -121,8 +143,8 @@ public final class FailureTracker {
         tracked.remove(key);
     }
 
-    /** The tracked failure with this key, or null. */
-    public Tracked get(String key) {
-        return tracked.get(key);
+    /** Whether a failure with this key is tracked (it was detected in the latest cycle {@link #update} saw). */
+    public boolean tracks(String key) {
+        return tracked.containsKey(key);
     }
 }

@@ -1,4 +1,4 @@
-package org.distributedtesting.recovery.core.internal;
+package org.distributedtesting.recovery.core.probe;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes nodes concurrently, each probe with its own deadline counted from when it starts: a probe still
+ * The probe stage: probes nodes concurrently, each probe with its own deadline counted from when it starts: a probe still
  * running at its deadline is cancelled (its thread interrupted) and the node is observed unreachable, so a hung
  * node never holds a cycle longer than one deadline. Any exception from a probe becomes an unreachable
  * observation too.
@@ -145,7 +145,8 @@ public final class ProbeRunner {
         }
     }
 
-    static String describe(Throwable t) {
+    /** One line on what went wrong: the message of {@code t} or of its first cause that has one, else its type. */
+    public static String describe(Throwable t) {
         if (t == null) {
             return "probe failed";
         }

@@ -1,7 +1,10 @@
-package org.distributedtesting.recovery.core.internal;
+package org.distributedtesting.recovery.core.state;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.RecoveryOptions;
 
 /**
@@ -14,8 +17,7 @@ import org.distributedtesting.recovery.RecoveryOptions;
 public final class NodeLedger {
 
     /** Attempts per failure type: independent problems on one node do not spend each other's budget. */
-    private final java.util.Map<org.distributedtesting.recovery.FailureType, Attempts> attempts =
-            new java.util.HashMap<>();
+    private final Map<FailureType, Attempts> attempts = new HashMap<>();
     private Instant healthySince;
     private Instant cooldownUntil;
     private boolean quarantined;
@@ -50,7 +52,7 @@ public final class NodeLedger {
     }
 
     /** Records one recovery attempt for a failure of {@code type}. */
-    public void attempted(org.distributedtesting.recovery.FailureType type, Instant now) {
+    public void attempted(FailureType type, Instant now) {
         Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
         a.count++;
         a.last = now;
@@ -62,7 +64,7 @@ public final class NodeLedger {
     }
 
     /** Attempts for failures of {@code type} since the node was last healthy for a whole window. */
-    public int attempts(org.distributedtesting.recovery.FailureType type) {
+    public int attempts(FailureType type) {
         Attempts a = attempts.get(type);
         return a == null ? 0 : a.count;
     }
@@ -71,7 +73,7 @@ public final class NodeLedger {
      * When the next attempt for a failure of {@code type} may start, by exponential backoff or a guard's deferral;
      * {@code null} when at once.
      */
-    public Instant nextAttemptAllowed(org.distributedtesting.recovery.FailureType type, RecoveryOptions options) {
+    public Instant nextAttemptAllowed(FailureType type, RecoveryOptions options) {
         Attempts a = attempts.get(type);
         Instant byBackoff = a == null || a.last == null ? null : a.last.plus(options.backoffBefore(a.count + 1));
         if (deferredUntil == null) {

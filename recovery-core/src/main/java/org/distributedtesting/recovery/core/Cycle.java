@@ -1,0 +1,165 @@
+package org.distributedtesting.recovery.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.act.LadderRunner;
+import org.distributedtesting.recovery.core.detect.Damping;
+import org.distributedtesting.recovery.core.detect.Damping.Detected;
+import org.distributedtesting.recovery.core.detect.Damping.Tracked;
+import org.distributedtesting.recovery.core.detect.DetectorPass;
+import org.distributedtesting.recovery.core.guard.Guards;
+import org.distributedtesting.recovery.core.plan.Planner;
+import org.distributedtesting.recovery.core.probe.ProbeRunner;
+import org.distributedtesting.recovery.core.report.EventSink;
+import org.distributedtesting.recovery.core.state.EngineState;
+import org.distributedtesting.recovery.core.state.Quarantine;
+import org.distributedtesting.recovery.core.state.Recoveries;
+import org.distributedtesting.recovery.core.verify.Verifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine cycle, stage after stage: probe every node → snapshot and history → detect → verify the rungs that
+ * acted in earlier cycles → damping (confirm, or clear what is gone) → for each confirmed failure in precedence
+ * order, plan and act → the cycle's report. Each stage lives in the package named for it; this class only hands one
+ * stage's output to the next.
+ *
+ * <p>Not thread-safe; the engine's cycle lock guards it.
+ */
+final class Cycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cycle.class);
+
+    private final List<NodeSpec> nodes;
+    private final Clock clock;
+    private final RecoveryOptions options;
+    private final EventSink sink;
+    private final ProbeRunner probes;
+    private final DetectorPass detectors;
+    private final Damping damping;
+    private final EngineState state;
+    private final Recoveries recoveries;
+    private final Quarantine quarantine;
+    private final Verifier verifier;
+    private final Planner planner;
+    private final Deque<ClusterSnapshot> history = new ArrayDeque<>();
+    private long cycle;
+
+    Cycle(EngineBuilder b, Executor probeExecutor, ScheduledExecutorService timer) {
+        this.nodes = List.copyOf(b.nodes);
+        this.clock = b.clock;
+        this.options = b.options;
+        this.sink = new EventSink(b.journal);
+        b.listeners.forEach(sink::addListener);
+        this.probes = new ProbeRunner(b.probe, b.supervisor, clock, probeExecutor, timer, options.probeTimeout());
+        this.state = new EngineState(nodes, options, clock);
+        this.detectors = new DetectorPass(b.strategies, state::knows);
+        this.damping = new Damping(sink);
+        Recoveries recoveries = new Recoveries(state, sink);
+        this.quarantine = new Quarantine(state, recoveries, sink);
+        Guards guards = new Guards(state, recoveries, quarantine);
+        this.verifier = new Verifier(state, recoveries, quarantine, sink);
+        LadderRunner ladder = new LadderRunner(state, recoveries, quarantine, guards, b.control(), probes, sink);
+        this.planner = new Planner(state, recoveries, quarantine, guards, ladder, sink);
+        this.recoveries = recoveries;
+    }
+
+    /** Runs one cycle. */
+    CycleReport run() {
+        long start = System.nanoTime();
+        Instant takenAt = clock.instant();
+        Map<NodeId, NodeObservation> observations = probes.probeAll(nodes);
+        long probed = System.nanoTime();
+        ClusterSnapshot snapshot = new ClusterSnapshot(++cycle, takenAt, nodes, observations);
+        ClusterHistory past = new ClusterHistory(List.copyOf(history));
+        List<Detected> detected = detectors.detect(snapshot, past);
+        long detectedAt = System.nanoTime();
+        List<Failure> failures = detected.stream().map(Detected::failure).toList();
+
+        Instant now = clock.instant();
+        state.suspects(failures);
+        quarantine.updateHealth(now);
+        Verifier.Verified verified = verifier.verify(snapshot, past, damping::tracks, now);
+        verified.verified().forEach(f -> damping.forget(f.key()));
+        for (Tracked gone : damping.update(detected, now)) {
+            recoveries.gone(gone.failure(), gone.announced(), now);
+        }
+        List<Failure> escalated = new ArrayList<>(verified.escalated());
+        int rungs = 0;
+        for (Tracked tracked : damping.inPrecedenceOrder()) {
+            if (!tracked.confirmed(options.confirmations())) {
+                continue;
+            }
+            damping.announce(tracked, now);
+            Planner.Planned planned = planner.plan(tracked, snapshot, past, damping::tracks, now);
+            rungs += planned.rungRun() ? 1 : 0;
+            planned.escalated().ifPresent(escalated::add);
+        }
+        int awaiting = recoveries.awaitingVerification();
+
+        history.addLast(snapshot);
+        while (history.size() > options.historySize()) {
+            history.removeFirst();
+        }
+        boolean stuck = awaiting == 0 && !failures.isEmpty()
+                && failures.stream().allMatch(f -> f.nodes().stream().anyMatch(state::quarantined));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        CycleReport report = new CycleReport(snapshot, failures, verified.verified(), escalated, rungs, awaiting, stuck,
+                Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
+        sink.emit(new RecoveryEvent.CycleCompleted(clock.instant(), snapshot, failures, elapsed));
+        LOG.debug("cycle {}: {} reachable of {}, {} failures, {} rungs, {} awaiting verification, {} ms",
+                cycle, snapshot.reachable().size(), nodes.size(), failures.size(), rungs, awaiting,
+                elapsed.toMillis());
+        return report;
+    }
+
+    /** The cycle interval while a failure is being confirmed or verified. */
+    Duration verifyInterval() {
+        return options.verifyInterval();
+    }
+
+    /** Nodes quarantined after an escalation, sorted. */
+    Set<NodeId> quarantined() {
+        Set<NodeId> q = new TreeSet<>();
+        nodes.forEach(n -> {
+            if (state.quarantined(n.id())) {
+                q.add(n.id());
+            }
+        });
+        return q;
+    }
+
+    /** An operator releases a quarantined node; see {@link RecoveryEngine#release}. */
+    boolean release(NodeId node) {
+        return quarantine.release(node);
+    }
+
+    /** The snapshots kept, oldest first. */
+    ClusterHistory history() {
+        return new ClusterHistory(List.copyOf(history));
+    }
+
+    /** The journal and listeners. */
+    EventSink sink() {
+        return sink;
+    }
+}

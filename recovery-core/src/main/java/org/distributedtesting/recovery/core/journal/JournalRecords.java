@@ -1,0 +1,178 @@
+package org.distributedtesting.recovery.core.journal;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.JournalRecord;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryEvent;
+
+/**
+ * The journal record of each {@link RecoveryEvent}: the one place where the engine's events become the seed's
+ * {@code {"timestamp", "action", "details"}} records. The engine journals exactly these records, so a listener that
+ * maps the events it receives gets the journal's records too.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class JournalRecords {
+
+    /** The record action of a rung that a dry run only planned. */
+    public static final String RECOVERY_PLANNED = "recovery_planned";
+
+    private JournalRecords() {
+    }
+
+    /**
+     * The journal record of {@code event}, or empty for an event that is no decision ({@link
+     * RecoveryEvent.CycleCompleted}).
+     */
+    public static Optional<JournalRecord> of(RecoveryEvent event) {
+        return switch (event.kind()) {
+            case FAILURE_CONFIRMED -> Optional.of(confirmed((RecoveryEvent.FailureConfirmed) event));
+            case RUNG_ATTEMPTED -> Optional.of(rung((RecoveryEvent.RungAttempted) event));
+            case ACTION_TAKEN -> Optional.of(action((RecoveryEvent.ActionTaken) event));
+            case RECOVERY_VERIFIED -> Optional.of(verified((RecoveryEvent.RecoveryVerified) event));
+            case RUNG_FAILED -> Optional.of(rungFailed((RecoveryEvent.RungFailed) event));
+            case RECOVERY_PREEMPTED -> Optional.of(preempted((RecoveryEvent.RecoveryPreempted) event));
+            case FAILURE_CLEARED -> Optional.of(cleared((RecoveryEvent.FailureCleared) event));
+            case ESCALATED -> Optional.of(escalated((RecoveryEvent.Escalated) event));
+            case NODE_QUARANTINED -> Optional.of(quarantined((RecoveryEvent.NodeQuarantined) event));
+            case NODE_HALF_OPEN -> {
+                RecoveryEvent.NodeHalfOpen e = (RecoveryEvent.NodeHalfOpen) event;
+                yield Optional.of(node(e, "node_half_open", e.node(), e.reason()));
+            }
+            case NODE_RELEASED -> {
+                RecoveryEvent.NodeReleased e = (RecoveryEvent.NodeReleased) event;
+                yield Optional.of(node(e, "node_released", e.node(), e.reason()));
+            }
+            case ACTION_BUDGET_EXHAUSTED -> Optional.of(budget((RecoveryEvent.ActionBudgetExhausted) event));
+            case CYCLE_COMPLETED -> Optional.empty();
+        };
+    }
+
+    /** The details that name a failure and its evidence, which every record about a failure carries. */
+    public static Map<String, Object> describe(Failure failure) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("failure", failure.type().name());
+        details.put("failure_id", failure.key());
+        details.put("nodes", failure.nodes().stream().map(NodeId::value).toList());
+        details.put("severity", failure.severity().name().toLowerCase(Locale.ROOT));
+        details.put("summary", failure.summary());
+        details.put("evidence", failure.evidence());
+        return details;
+    }
+
+    private static JournalRecord confirmed(RecoveryEvent.FailureConfirmed e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("confirmations", e.confirmations());
+        details.put("first_seen", e.firstSeen().toString());
+        return new JournalRecord(e.at(), "failure_detected", details);
+    }
+
+    private static JournalRecord rung(RecoveryEvent.RungAttempted e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("rung", e.rung());
+        details.put("attempt", e.attempt());
+        details.put("outcome", switch (e.result().kind()) {
+            case ACTED -> "acted";
+            case SKIPPED -> "skipped";
+            case FAILED -> e.deferred() ? "deferred" : "failed";
+        });
+        details.put("detail", e.result().detail());
+        if (e.dryRun()) {
+            details.put("dry_run", true);
+        }
+        return new JournalRecord(e.at(), e.dryRun() ? RECOVERY_PLANNED : e.journalAction(), details);
+    }
+
+    private static JournalRecord action(RecoveryEvent.ActionTaken e) {
+        ActionResult result = e.result();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("node", e.action().node().value());
+        details.put("reason", e.reason());
+        if (result instanceof ActionResult.Done done) {
+            details.putAll(done.data());
+        }
+        e.action().source().ifPresent(s -> details.put("source", s.value()));
+        details.putAll(e.action().parameters());
+        details.put("outcome", result.outcome().journalName());
+        details.put("detail", result.detail());
+        if (result instanceof ActionResult.Refused refused) {
+            details.put("guard", refused.guard());
+        }
+        e.quorumEffect().ifPresent(q -> details.put("quorum_effect", q));
+        e.backup().ifPresent(b -> details.put("backup", b));
+        if (result.outcome() == ActionResult.Outcome.PLANNED) {
+            details.put("rollback", e.action().rollback());
+        }
+        details.put("rung", e.rung());
+        details.put("attempt", e.attempt());
+        details.putAll(describe(e.failure()));
+        if (e.dryRun()) {
+            details.put("dry_run", true);
+        }
+        return new JournalRecord(e.at(), e.action().name(), details);
+    }
+
+    private static JournalRecord verified(RecoveryEvent.RecoveryVerified e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("rung", e.rung());
+        details.put("outcome", "recovered");
+        details.put("time_to_recover_ms", e.sinceDetected().toMillis());
+        return new JournalRecord(e.at(), "recovery_verified", details);
+    }
+
+    private static JournalRecord rungFailed(RecoveryEvent.RungFailed e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("rung", e.rung());
+        details.put("outcome", "failed");
+        details.put("reason", e.reason());
+        return new JournalRecord(e.at(), "recovery_rung_failed", details);
+    }
+
+    private static JournalRecord preempted(RecoveryEvent.RecoveryPreempted e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("preempted_by", e.preemptedBy().key());
+        details.put("reason", e.reason());
+        return new JournalRecord(e.at(), "recovery_preempted", details);
+    }
+
+    private static JournalRecord cleared(RecoveryEvent.FailureCleared e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("outcome", e.plannedOnly() ? "planned_only" : "cleared");
+        e.reason().ifPresent(r -> details.put("reason", r));
+        e.afterRung().ifPresent(r -> details.put("after_rung", r));
+        return new JournalRecord(e.at(), "failure_cleared", details);
+    }
+
+    private static JournalRecord escalated(RecoveryEvent.Escalated e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("reason", e.reason());
+        details.put("outcome", "escalated");
+        return new JournalRecord(e.at(), "recovery_escalated", details);
+    }
+
+    private static JournalRecord quarantined(RecoveryEvent.NodeQuarantined e) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("node", e.node().value());
+        details.put("reason", e.reason());
+        details.put("failure_id", e.failure().key());
+        return new JournalRecord(e.at(), "node_quarantined", details);
+    }
+
+    private static JournalRecord node(RecoveryEvent event, String action, NodeId node, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("node", node.value());
+        details.put("reason", reason);
+        return new JournalRecord(event.at(), action, details);
+    }
+
+    private static JournalRecord budget(RecoveryEvent.ActionBudgetExhausted e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("reason", e.reason());
+        return new JournalRecord(e.at(), "action_budget_exhausted", details);
+    }
+}

@@ -1,0 +1,57 @@
+package org.distributedtesting.recovery.core.report;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.RecoveryListener;
+import org.distributedtesting.recovery.core.journal.JournalRecords;
+import org.distributedtesting.recovery.core.journal.RecoveryJournal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last stage of every decision: its event is journaled durably (the record made by {@link JournalRecords}), and
+ * then every listener is told (the timeline, metrics, alerts, a user's own). The journal comes first, so a listener
+ * never hears of a decision the journal could lose. A listener that throws is logged at WARN and skipped.
+ *
+ * <p>Thread-safe: the listener list is copy-on-write and the journal is thread-safe.
+ */
+public final class EventSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventSink.class);
+
+    private final RecoveryJournal journal;
+    private final List<RecoveryListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** @param journal the durable journal */
+    public EventSink(RecoveryJournal journal) {
+        this.journal = Objects.requireNonNull(journal, "journal");
+    }
+
+    /** Adds a listener. */
+    public void addListener(RecoveryListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The journal. */
+    public RecoveryJournal journal() {
+        return journal;
+    }
+
+    /**
+     * Journals the event's record, if it has one, durably (returns once it is on disk), then tells every listener.
+     *
+     * @throws java.io.UncheckedIOException if the record could not be made durable; no listener is told then
+     */
+    public void emit(RecoveryEvent event) {
+        JournalRecords.of(event).ifPresent(journal::append);
+        for (RecoveryListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.warn("recovery listener {} failed on {}; ignored", listener, event.kind(), e);
+            }
+        }
+    }
+}

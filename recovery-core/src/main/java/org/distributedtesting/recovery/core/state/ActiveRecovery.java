@@ -1,0 +1,153 @@
+package org.distributedtesting.recovery.core.state;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryStrategy;
+
+/**
+ * One failure the engine is recovering: where it stands on its strategy's ladder, whether a rung awaits
+ * verification, and what the rungs did so far (backups made, voters disrupted).
+ *
+ * <p>Not thread-safe; the engine's cycle lock guards it.
+ */
+public final class ActiveRecovery {
+
+    private final String key;
+    private final RecoveryStrategy strategy;
+    private final Instant firstSeen;
+    private Failure failure;
+    private int rung;
+    private String actedRung;
+    private Instant verifyDeadline;
+    private boolean planned;
+    private Instant deferredSince;
+    private final Set<String> backups = new HashSet<>();
+    private final Set<NodeId> disrupted = new HashSet<>();
+
+    ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
+        this.key = failure.key();
+        this.failure = failure;
+        this.strategy = strategy;
+        this.firstSeen = firstSeen;
+    }
+
+    /** The failure's key. */
+    public String key() {
+        return key;
+    }
+
+    /** The failure as detected most recently. */
+    public Failure failure() {
+        return failure;
+    }
+
+    void failure(Failure latest) {
+        failure = latest;
+    }
+
+    /** The strategy whose ladder recovers it. */
+    public RecoveryStrategy strategy() {
+        return strategy;
+    }
+
+    /** When the failure was first seen. */
+    public Instant firstSeen() {
+        return firstSeen;
+    }
+
+    /** The rung to run next, as an index into the strategy's rungs. */
+    public int rung() {
+        return rung;
+    }
+
+    /** The name of rung {@code index}. */
+    public String rungName(int index) {
+        return strategy.rungs().get(index);
+    }
+
+    /** Moves to the next rung; the last rung repeats. */
+    public void climb() {
+        rung = Math.min(rung + 1, strategy.rungs().size() - 1);
+    }
+
+    /** The rung named {@code rungName} acted; the failure must be gone by {@code deadline}. */
+    public void awaitVerification(String rungName, Instant deadline) {
+        actedRung = rungName;
+        verifyDeadline = deadline;
+    }
+
+    /** Whether a rung acted and its verification is pending. */
+    public boolean awaitingVerification() {
+        return verifyDeadline != null;
+    }
+
+    /** When the pending verification times out, or null. */
+    public Instant verifyDeadline() {
+        return verifyDeadline;
+    }
+
+    /** The rung that acted last, or null. */
+    public String actedRung() {
+        return actedRung;
+    }
+
+    /** The pending verification ended (timed out, or pre-empted). */
+    public void verificationEnded() {
+        verifyDeadline = null;
+    }
+
+    /** When guards started holding this recovery back, or null while it is not held back. */
+    public Instant deferredSince() {
+        return deferredSince;
+    }
+
+    /** Guards hold the recovery back since {@code since}, or, with null, no longer. */
+    public void deferredSince(Instant since) {
+        deferredSince = since;
+    }
+
+    /** Whether a dry run planned its rung (nothing more will be done). */
+    public boolean planned() {
+        return planned;
+    }
+
+    /** A dry run planned its rung. */
+    public void markPlanned() {
+        planned = true;
+    }
+
+    /** Whether the engine already moved the node's artifact aside for this recovery. */
+    public boolean backedUp(NodeId node, Action.Artifact artifact) {
+        return backups.contains(node.value() + "/" + artifact);
+    }
+
+    /** The engine moved the node's artifact aside for this recovery. */
+    public void markBackedUp(NodeId node, Action.Artifact artifact) {
+        backups.add(node.value() + "/" + artifact);
+    }
+
+    /** The voters this recovery's actions took away until it is verified. */
+    public Set<NodeId> disrupted() {
+        return Collections.unmodifiableSet(disrupted);
+    }
+
+    /** An action of this recovery took the node's vote away. */
+    public void markDisrupted(NodeId node) {
+        disrupted.add(node);
+    }
+
+    /** The recovery's disruption is over (its nodes were released). */
+    void clearDisrupted() {
+        disrupted.clear();
+    }
+
+    /** The failure's nodes. */
+    public Set<NodeId> nodes() {
+        return Set.copyOf(failure.nodes());
+    }
+}

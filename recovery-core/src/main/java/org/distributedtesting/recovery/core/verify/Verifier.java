@@ -1,0 +1,116 @@
+package org.distributedtesting.recovery.core.verify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.RecoveryOptions;
+import org.distributedtesting.recovery.core.report.EventSink;
+import org.distributedtesting.recovery.core.state.ActiveRecovery;
+import org.distributedtesting.recovery.core.state.EngineState;
+import org.distributedtesting.recovery.core.state.Quarantine;
+import org.distributedtesting.recovery.core.state.Recoveries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The verify stage: for each recovery whose rung acted, asks its strategy whether the failure is gone in a fresh
+ * snapshot. Gone: the recovery is verified, and its nodes cool down for {@code node_cooldown}. Still there after
+ * {@code verify_timeout}: the rung failed, and the next attempt climbs, unless the failure is no longer detected
+ * (cleared) or the attempts are spent (escalated).
+ *
+ * <p>Not thread-safe; the engine's cycle lock guards it.
+ */
+public final class Verifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+
+    /**
+     * What one verification pass came to.
+     *
+     * @param verified  the failures verified recovered
+     * @param escalated the failures given up on
+     */
+    public record Verified(List<Failure> verified, List<Failure> escalated) {
+        /** Copies the lists. */
+        public Verified {
+            verified = List.copyOf(verified);
+            escalated = List.copyOf(escalated);
+        }
+    }
+
+    private final EngineState state;
+    private final Recoveries recoveries;
+    private final Quarantine quarantine;
+    private final EventSink sink;
+    private final RecoveryOptions options;
+
+    /**
+     * @param state      the engine's memory of the nodes
+     * @param recoveries the recoveries in progress
+     * @param quarantine escalation
+     * @param sink       where events go
+     */
+    public Verifier(EngineState state, Recoveries recoveries, Quarantine quarantine, EventSink sink) {
+        this.state = Objects.requireNonNull(state, "state");
+        this.recoveries = Objects.requireNonNull(recoveries, "recoveries");
+        this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.options = state.options();
+    }
+
+    /**
+     * Verifies every recovery awaiting verification against {@code snapshot}.
+     *
+     * @param tracks whether a failure key was still detected (as of the previous cycle's detections)
+     */
+    public Verified verify(ClusterSnapshot snapshot, ClusterHistory history, Predicate<String> tracks,
+                           Instant now) {
+        List<Failure> verified = new ArrayList<>();
+        List<Failure> escalated = new ArrayList<>();
+        for (ActiveRecovery recovery : recoveries.all()) {
+            if (!recovery.awaitingVerification()) {
+                continue;
+            }
+            if (resolved(recovery, snapshot, history)) {
+                verified(recovery, now);
+                verified.add(recovery.failure());
+            } else if (!now.isBefore(recovery.verifyDeadline())) {
+                recoveries.failRung(recovery, recovery.actedRung(), "still failing "
+                        + options.verifyTimeout().toSeconds() + " s after the rung acted (verify_timeout)", now);
+                if (!recoveries.clearIfGone(recovery, tracks, now)) {
+                    quarantine.escalateIfAttemptsSpent(recovery, now).ifPresent(escalated::add);
+                }
+            }
+        }
+        return new Verified(verified, escalated);
+    }
+
+    private boolean resolved(ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history) {
+        try {
+            return recovery.strategy().isResolved(recovery.failure(), snapshot, history);
+        } catch (RuntimeException e) {
+            LOG.warn("strategy '{}' failed to verify {}", recovery.strategy().name(), recovery.key(), e);
+            return false;
+        }
+    }
+
+    private void verified(ActiveRecovery recovery, Instant now) {
+        Duration took = Duration.between(recovery.firstSeen(), now);
+        sink.emit(new RecoveryEvent.RecoveryVerified(now, recovery.failure(), recovery.actedRung(), took));
+        LOG.info("verified recovery of {} by rung '{}' after {} ms", recovery.key(), recovery.actedRung(),
+                took.toMillis());
+        for (NodeId node : recovery.nodes()) {
+            state.ledger(node).cooldown(now.plus(options.nodeCooldown()));
+            state.ledger(node).busyWith(null);
+        }
+        recoveries.end(recovery);
+    }
+}
