@@ -23,6 +23,7 @@ import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 class DatabaseCorruptionStrategyTest {
@@ -108,7 +109,7 @@ class DatabaseCorruptionStrategyTest {
     @Test
     void restoreStopsTheNodeMovesItsDatabaseAsideRestoresFromTheBestReplicaStartsItAndStepsTheLeaderDown() {
         ClusterSnapshot now = corruptNode3(1);
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY);
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY);
 
         RungResult result = strategy.restoreFromReplica(context.failure(), context);
 
@@ -121,8 +122,7 @@ class DatabaseCorruptionStrategyTest {
     @Test
     void whenTheEngineCallsASourceSuspectTheNextReplicaIsTried() {
         ClusterSnapshot now = corruptNode3(1);
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY,
-                a -> a instanceof Action.Restore r && r.from().equals(id(1))
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY).answering(a -> a instanceof Action.Restore r && r.from().equals(id(1))
                         ? new ActionResult.Refused("suspect_source", "affected by another failure")
                         : ActionResult.Done.of("done"));
 
@@ -137,7 +137,7 @@ class DatabaseCorruptionStrategyTest {
     void withNoTrustedReplicaTheRestoreIsSkippedWithoutTouchingTheNode() {
         ClusterSnapshot now = snapshot(1, up(1, healthy(Role.LEADER, 40)), up(2, healthy(Role.FOLLOWER, 40)),
                 up(3, healthy(Role.FOLLOWER, 40).database(CORRUPT)));
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY);
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY);
 
         assertThat(strategy.restoreFromReplica(context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
         assertThat(context.performed()).isEmpty();
@@ -146,8 +146,7 @@ class DatabaseCorruptionStrategyTest {
     @Test
     void aStopRefusedByTheQuorumBudgetLeavesTheNodeAlone() {
         ClusterSnapshot now = corruptNode3(1);
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY,
-                a -> new ActionResult.Refused("quorum_budget", "would leave 1 of 3 voters up"));
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY).answering(a -> new ActionResult.Refused("quorum_budget", "would leave 1 of 3 voters up"));
 
         RungResult result = strategy.restoreFromReplica(context.failure(), context);
 
@@ -159,8 +158,7 @@ class DatabaseCorruptionStrategyTest {
     @Test
     void aFailedRestoreStartsTheNodeAgainOnItsOldData() {
         ClusterSnapshot now = corruptNode3(1);
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY,
-                a -> a instanceof Action.Restore ? new ActionResult.Failed("disk full")
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY).answering(a -> a instanceof Action.Restore ? new ActionResult.Failed("disk full")
                         : ActionResult.Done.of("done"));
 
         RungResult result = strategy.restoreFromReplica(context.failure(), context);
@@ -174,7 +172,7 @@ class DatabaseCorruptionStrategyTest {
     @Test
     void fullStateSyncMovesAsideAndResetsTheDatabaseThenTheLog() {
         ClusterSnapshot now = corruptNode3(1);
-        RecordingContext context = new RecordingContext(detectedOn(now), now, ClusterHistory.EMPTY);
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY);
 
         RungResult result = strategy.fullStateSync(context.failure(), context);
 

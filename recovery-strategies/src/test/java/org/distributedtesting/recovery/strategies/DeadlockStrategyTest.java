@@ -21,7 +21,7 @@ import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.StrategyRegistry;
-import org.distributedtesting.recovery.strategies.PerfSnapshots.RecordingContext;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.distributedtesting.recovery.strategies.PerfSnapshots.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -154,16 +154,16 @@ class DeadlockStrategyTest {
         Timeline t = cluster(1, k -> follower(100).operations(List.of(startedSecondsBeforeT0("op-1", 45),
                 startedSecondsBeforeT0("op-2", 1))));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         // When
         RungResult result = strategy.attempt(0, failure, context);
 
         // Then
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed).containsExactly(new Action.CancelOperations(id(3), List.of("op-1")));
+        assertThat(context.performed()).containsExactly(new Action.CancelOperations(id(3), List.of("op-1")));
         Timeline young = cluster(1, k -> follower(100));
-        assertThat(strategy.attempt(0, failure, new RecordingContext(failure, young.now())))
+        assertThat(strategy.attempt(0, failure, RecordingContext.of(failure, young.now())))
                 .isInstanceOf(RungResult.Skipped.class);
     }
 
@@ -171,13 +171,13 @@ class DeadlockStrategyTest {
     void theUpperRungsRestartTheComponentThenTheNodeWithTheSeedsJournalNames() {
         Timeline t = cluster(6, k -> follower(100).commitIndex(100 + 5L * k));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         strategy.attempt(1, failure, context);
         strategy.attempt(2, failure, context);
 
-        assertThat(context.names()).containsExactly("restart_stuck_component", "restart_deadlocked_node");
-        assertThat(context.performed.get(0).impact()).isEqualTo(Action.Impact.NONE);
+        assertThat(context.performedNames()).containsExactly("restart_stuck_component", "restart_deadlocked_node");
+        assertThat(context.performed().get(0).impact()).isEqualTo(Action.Impact.NONE);
         assertThat(strategy.rungs()).containsExactly("cancel_blocked_operations", "restart_stuck_component",
                 "restart_node");
         assertThat(List.of(strategy.rungAction(0), strategy.rungAction(1), strategy.rungAction(2)))
@@ -195,11 +195,11 @@ class DeadlockStrategyTest {
         };
         Timeline t = cluster(6, k -> follower(100).commitIndex(100 + 5L * k));
         Failure failure = t.detect(gentle.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         // When / Then
         assertThat(gentle.attempt(2, failure, context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test

@@ -1,27 +1,19 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import org.distributedtesting.recovery.Action;
-import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
-import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.ProcessStatus;
-import org.distributedtesting.recovery.RecoveryContext;
-import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.Role;
 
 /** Hand-built snapshots and a recording context for the partition and split-brain unit tests. */
@@ -91,74 +83,5 @@ final class LeadershipFixtures {
 
     static ClusterHistory history(ClusterSnapshot... earlier) {
         return new ClusterHistory(List.of(earlier));
-    }
-
-    /** A context that records the actions a rung asks for and answers with {@code results}. */
-    static final class RecordingContext implements RecoveryContext {
-        final List<Action> performed = new ArrayList<>();
-        private final Failure failure;
-        private final ClusterSnapshot snapshot;
-        private final Function<Action, ActionResult> results;
-
-        RecordingContext(Failure failure, ClusterSnapshot snapshot, Function<Action, ActionResult> results) {
-            this.failure = failure;
-            this.snapshot = snapshot;
-            this.results = results;
-        }
-
-        RecordingContext(Failure failure, ClusterSnapshot snapshot) {
-            this(failure, snapshot, a -> ActionResult.Done.of("done"));
-        }
-
-        @Override
-        public Failure failure() {
-            return failure;
-        }
-
-        @Override
-        public ClusterSnapshot snapshot() {
-            return snapshot;
-        }
-
-        @Override
-        public ClusterHistory history() {
-            return ClusterHistory.EMPTY;
-        }
-
-        @Override
-        public RecoveryOptions options() {
-            return RecoveryOptions.defaults();
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.fixed(T0, ZoneOffset.UTC);
-        }
-
-        @Override
-        public int rung() {
-            return 0;
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public boolean dryRun() {
-            return false;
-        }
-
-        @Override
-        public ActionResult perform(Action action, String reason) {
-            performed.add(action);
-            return results.apply(action);
-        }
-
-        @Override
-        public NodeObservation probe(NodeId node) {
-            return snapshot.observation(node);
-        }
     }
 }

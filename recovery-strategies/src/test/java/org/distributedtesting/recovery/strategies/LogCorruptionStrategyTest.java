@@ -22,6 +22,7 @@ import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,7 +93,7 @@ class LogCorruptionStrategyTest {
     void resetLogStopsTheNodeMovesItsLogAsideResetsItStartsItAndStepsTheLeaderDown() {
         ClusterSnapshot now = corruptLogOnNode2(1);
         Failure failure = strategy.detector().detect(now, ClusterHistory.EMPTY).get(0);
-        RecordingContext context = new RecordingContext(failure, now, ClusterHistory.EMPTY);
+        RecordingContext context = RecordingContext.of(failure, now).history(ClusterHistory.EMPTY);
 
         RungResult result = strategy.resetLog(failure, context);
 
@@ -106,7 +107,7 @@ class LogCorruptionStrategyTest {
     void fullStateSyncAlsoMovesAsideAndResetsTheDatabase() {
         ClusterSnapshot now = corruptLogOnNode2(1);
         Failure failure = strategy.detector().detect(now, ClusterHistory.EMPTY).get(0);
-        RecordingContext context = new RecordingContext(failure, now, ClusterHistory.EMPTY);
+        RecordingContext context = RecordingContext.of(failure, now).history(ClusterHistory.EMPTY);
 
         RungResult result = strategy.fullStateSync(failure, context);
 

@@ -22,7 +22,7 @@ import org.distributedtesting.recovery.ProcessStatus;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.core.StrategyRegistry;
-import org.distributedtesting.recovery.strategies.LeadershipFixtures.RecordingContext;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 /** The partition strategy's ladder, settings and registration. */
@@ -52,36 +52,35 @@ class NetworkPartitionStrategyTest {
     @Test
     void waitingForHealingDoesNothingAndLetsTheEngineVerify() {
         ClusterSnapshot snapshot = isolatedNode3(List.of());
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot);
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot);
 
         RungResult result = strategy.attempt(0, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Acted.class);
         assertThat(result.detail()).contains("verify_timeout (60 s)", "no membership change");
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void withoutAlternativeAddressesTheSecondRungIsSkipped() {
         ClusterSnapshot snapshot = isolatedNode3(List.of());
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot);
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot);
 
         assertThat(strategy.attempt(1, context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void alternativeAddressesAreTriedInTurnUntilOneWorks() {
         ClusterSnapshot snapshot = isolatedNode3(List.of("10.0.0.3:7003", "10.1.0.3:7003"));
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot,
-                a -> a.parameters().get("address").equals("10.0.0.3:7003")
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot).answering(a -> a.parameters().get("address").equals("10.0.0.3:7003")
                         ? new ActionResult.Failed("no route to host") : ActionResult.Done.of("switched"));
 
         RungResult result = strategy.attempt(1, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Acted.class);
         assertThat(result.detail()).contains("'node-3' at 10.1.0.3:7003");
-        assertThat(context.performed).containsExactly(
+        assertThat(context.performed()).containsExactly(
                 new Action.Custom(id(3), "use_alternative_address", Action.Impact.NONE,
                         Map.of("address", "10.0.0.3:7003")),
                 new Action.Custom(id(3), "use_alternative_address", Action.Impact.NONE,
@@ -91,8 +90,7 @@ class NetworkPartitionStrategyTest {
     @Test
     void whenNoAlternativeAddressWorksTheRungFails() {
         ClusterSnapshot snapshot = isolatedNode3(List.of("10.0.0.3:7003"));
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot,
-                a -> new ActionResult.Failed("no route to host"));
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot).answering(a -> new ActionResult.Failed("no route to host"));
 
         RungResult result = strategy.attempt(1, context.failure(), context);
 
@@ -106,49 +104,49 @@ class NetworkPartitionStrategyTest {
         ClusterSnapshot snapshot = snapshot(3, cutFrom(leader(1, 5, 2), 2, 3, 4, 5), cutFrom(follower(2, 5, 3, 3), 1),
                 down(3, ProcessStatus.alive(3)), cutFrom(follower(4, 5, 3, 3), 1), cutFrom(follower(5, 5, 3, 3), 1));
         Failure failure = partitionOf(snapshot);
-        RecordingContext context = new RecordingContext(failure, snapshot);
+        RecordingContext context = RecordingContext.of(failure, snapshot);
 
         RungResult result = strategy.attempt(2, failure, context);
 
         assertThat(failure.nodes()).containsExactly(id(1));
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed).containsExactly(new Action.StepDown(id(1), Optional.empty()));
+        assertThat(context.performed()).containsExactly(new Action.StepDown(id(1), Optional.empty()));
     }
 
     @Test
     void fencingIsSkippedWhenTheAffectedNodeDoesNotLead() {
         ClusterSnapshot snapshot = isolatedNode3(List.of());
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot);
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot);
 
         RungResult result = strategy.attempt(2, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Skipped.class);
         assertThat(result.detail()).contains("a majority follows 'node-1'");
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void theLastRungIsSkippedWithTheReasonSoThatTheEngineEscalates() {
         ClusterSnapshot snapshot = isolatedNode3(List.of());
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot);
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot);
 
         RungResult result = strategy.attempt(3, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Skipped.class);
         assertThat(result.detail()).contains("an operator must restore the network");
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void noRungEverChangesMembership() {
         ClusterSnapshot snapshot = isolatedNode3(List.of("10.0.0.3:7003"));
-        RecordingContext context = new RecordingContext(partitionOf(snapshot), snapshot);
+        RecordingContext context = RecordingContext.of(partitionOf(snapshot), snapshot);
 
         for (int rung = 0; rung < strategy.rungs().size(); rung++) {
             strategy.attempt(rung, context.failure(), context);
         }
 
-        assertThat(context.performed).isNotEmpty().noneMatch(Action.SetVoter.class::isInstance)
+        assertThat(context.performed()).isNotEmpty().noneMatch(Action.SetVoter.class::isInstance)
                 .allMatch(a -> a.impact() == Action.Impact.NONE);
     }
 

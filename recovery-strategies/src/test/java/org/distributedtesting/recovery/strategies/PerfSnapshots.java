@@ -1,18 +1,14 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntFunction;
-import org.distributedtesting.recovery.Action;
-import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -22,8 +18,6 @@ import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.ProcessStatus;
-import org.distributedtesting.recovery.RecoveryContext;
-import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.Role;
 
 /** Hand-built snapshots, one a second, and a recording context, for the performance strategies' unit tests. */
@@ -100,82 +94,6 @@ final class PerfSnapshots {
 
         List<Failure> detect(FailureDetector detector) {
             return detector.detect(now(), history());
-        }
-    }
-
-    /** A context that records the actions a rung performs and answers each with {@code results}. */
-    static final class RecordingContext implements RecoveryContext {
-        final List<Action> performed = new ArrayList<>();
-        private final Failure failure;
-        private final ClusterSnapshot snapshot;
-        private final RecoveryOptions options;
-        private final Function<Action, ActionResult> results;
-
-        RecordingContext(Failure failure, ClusterSnapshot snapshot, RecoveryOptions options,
-                         Function<Action, ActionResult> results) {
-            this.failure = failure;
-            this.snapshot = snapshot;
-            this.options = options;
-            this.results = results;
-        }
-
-        RecordingContext(Failure failure, ClusterSnapshot snapshot) {
-            this(failure, snapshot, RecoveryOptions.defaults(), a -> ActionResult.Done.of("done"));
-        }
-
-        List<String> names() {
-            return performed.stream().map(Action::name).toList();
-        }
-
-        @Override
-        public Failure failure() {
-            return failure;
-        }
-
-        @Override
-        public ClusterSnapshot snapshot() {
-            return snapshot;
-        }
-
-        @Override
-        public ClusterHistory history() {
-            return ClusterHistory.EMPTY;
-        }
-
-        @Override
-        public RecoveryOptions options() {
-            return options;
-        }
-
-        @Override
-        public Clock clock() {
-            return Clock.fixed(snapshot.takenAt(), ZoneOffset.UTC);
-        }
-
-        @Override
-        public int rung() {
-            return 0;
-        }
-
-        @Override
-        public int attempt() {
-            return 1;
-        }
-
-        @Override
-        public boolean dryRun() {
-            return false;
-        }
-
-        @Override
-        public ActionResult perform(Action action, String reason) {
-            performed.add(action);
-            return results.apply(action);
-        }
-
-        @Override
-        public NodeObservation probe(NodeId node) {
-            return snapshot.observation(node);
         }
     }
 }

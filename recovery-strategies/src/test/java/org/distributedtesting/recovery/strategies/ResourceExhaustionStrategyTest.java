@@ -19,7 +19,7 @@ import org.distributedtesting.recovery.Resources;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
-import org.distributedtesting.recovery.strategies.PerfSnapshots.RecordingContext;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.distributedtesting.recovery.strategies.PerfSnapshots.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -157,8 +157,8 @@ class ResourceExhaustionStrategyTest {
         Failure disk = diskFull.detect(strategy.detector()).get(0);
         Timeline memoryFull = node2(3, k -> use(0.1, 0.95, 0.2, 0.02));
         Failure memory = memoryFull.detect(strategy.detector()).get(0);
-        RecordingContext forDisk = new RecordingContext(disk, diskFull.now());
-        RecordingContext forMemory = new RecordingContext(memory, memoryFull.now());
+        RecordingContext forDisk = RecordingContext.of(disk, diskFull.now());
+        RecordingContext forMemory = RecordingContext.of(memory, memoryFull.now());
 
         // When
         List<RungResult> diskRungs = List.of(strategy.attempt(0, disk, forDisk), strategy.attempt(1, disk, forDisk),
@@ -169,10 +169,10 @@ class ResourceExhaustionStrategyTest {
         // Then
         assertThat(diskRungs).extracting(r -> r.getClass().getSimpleName())
                 .containsExactly("Acted", "Skipped", "Acted", "Acted");
-        assertThat(forDisk.names()).containsExactly("cleanup_resources", "reject_new_work",
+        assertThat(forDisk.performedNames()).containsExactly("cleanup_resources", "reject_new_work",
                 "restart_resource_exhausted_node");
         assertThat(memoryRungs).extracting(r -> r.getClass().getSimpleName()).containsExactly("Skipped", "Acted");
-        assertThat(forMemory.performed).singleElement().satisfies(a -> {
+        assertThat(forMemory.performed()).singleElement().satisfies(a -> {
             assertThat(a).isInstanceOf(Action.Custom.class);
             assertThat(a.name()).isEqualTo("enforce_memory_limit");
             assertThat(a.parameters()).containsEntry("max_memory_ratio", 0.9);

@@ -22,7 +22,7 @@ import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
-import org.distributedtesting.recovery.strategies.PerfSnapshots.RecordingContext;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.distributedtesting.recovery.strategies.PerfSnapshots.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -170,7 +170,7 @@ class SlowFollowerStrategyTest {
         // Given
         Timeline t = cluster(5, 10, k -> follower(commit(k)).voter(false));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         // When
         List<String> results = IntStream.range(0, 5)
@@ -178,19 +178,19 @@ class SlowFollowerStrategyTest {
 
         // Then
         assertThat(results).containsExactly("Skipped", "Skipped", "Skipped", "Skipped", "Acted");
-        assertThat(context.performed).containsExactly(new Action.SetVoter(id(3), true));
+        assertThat(context.performed()).containsExactly(new Action.SetVoter(id(3), true));
     }
 
     @Test
     void theLowerRungsSyncFromTheLeaderAndRestartWithTheSeedsJournalNames() {
         Timeline t = cluster(5, 3, lagging(k -> 300L));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         strategy.attempt(0, failure, context);
         strategy.attempt(1, failure, context);
 
-        assertThat(context.performed).containsExactly(new Action.TriggerSync(id(3), id(1),
+        assertThat(context.performed()).containsExactly(new Action.TriggerSync(id(3), id(1),
                 "trigger_sync_on_slow_follower"), new Action.Restart(id(3), "restart_slow_follower"));
         assertThat(strategy.rungs()).containsExactly("trigger_sync", "restart_slow_follower", "transfer_state",
                 "demote", "re_promote");
@@ -203,10 +203,10 @@ class SlowFollowerStrategyTest {
     void theStateTransferStopsBacksUpCopiesTheLeadersDatabaseAndStarts() {
         Timeline t = cluster(5, 3, lagging(k -> 300L));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now());
+        RecordingContext context = RecordingContext.of(failure, t.now());
 
         assertThat(strategy.attempt(2, failure, context)).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed).containsExactly(new Action.Stop(id(3)),
+        assertThat(context.performed()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Action.Artifact.DATABASE),
                 new Action.Restore(id(3), Action.Artifact.DATABASE, id(1)), new Action.Start(id(3)));
     }
@@ -215,12 +215,11 @@ class SlowFollowerStrategyTest {
     void aFailedCopyStillStartsTheNodeAgain() {
         Timeline t = cluster(5, 3, lagging(k -> 300L));
         Failure failure = t.detect(strategy.detector()).get(0);
-        RecordingContext context = new RecordingContext(failure, t.now(), RecoveryOptions.defaults(),
-                a -> a instanceof Action.Restore ? new ActionResult.Refused("suspect_source", "leader is suspect")
+        RecordingContext context = RecordingContext.of(failure, t.now()).options(RecoveryOptions.defaults()).answering(a -> a instanceof Action.Restore ? new ActionResult.Refused("suspect_source", "leader is suspect")
                         : ActionResult.Done.of("done"));
 
         assertThat(strategy.attempt(2, failure, context)).isInstanceOf(RungResult.Failed.class);
-        assertThat(context.names()).containsExactly("stop_node", "move_aside_database", "restore_database",
+        assertThat(context.performedNames()).containsExactly("stop_node", "move_aside_database", "restore_database",
                 "start_node");
     }
 
@@ -229,15 +228,15 @@ class SlowFollowerStrategyTest {
         Timeline t = cluster(5, 3, lagging(k -> 300L));
         Failure failure = t.detect(strategy.detector()).get(0);
         RecoveryOptions noRestart = RecoveryOptions.builder().autoRestart(false).build();
-        RecordingContext context = new RecordingContext(failure, t.now(), noRestart, a -> ActionResult.Done.of("x"));
+        RecordingContext context = RecordingContext.of(failure, t.now()).options(noRestart).answering(a -> ActionResult.Done.of("x"));
         assertThat(strategy.attempt(2, failure, context)).isInstanceOf(RungResult.Skipped.class);
 
         Timeline corruptLeader = new Timeline(5).cycle(i -> i == 1
                 ? leader(1, 1000).database(IntegrityCheck.failed("page 3")) : follower(600));
-        RecordingContext other = new RecordingContext(failure, corruptLeader.now());
+        RecordingContext other = RecordingContext.of(failure, corruptLeader.now());
         assertThat(strategy.attempt(2, failure, other)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
-        assertThat(other.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
+        assertThat(other.performed()).isEmpty();
     }
 
     @Test
@@ -245,21 +244,21 @@ class SlowFollowerStrategyTest {
         // five voters: four remain, tolerating one failure
         Timeline five = cluster(5, 3, lagging(k -> 300L));
         Failure slowOfFive = five.detect(strategy.detector()).get(0);
-        RecordingContext demoted = new RecordingContext(slowOfFive, five.now());
+        RecordingContext demoted = RecordingContext.of(slowOfFive, five.now());
         assertThat(strategy.attempt(3, slowOfFive, demoted)).isInstanceOf(RungResult.Acted.class);
-        assertThat(demoted.performed).containsExactly(new Action.SetVoter(id(3), false));
+        assertThat(demoted.performed()).containsExactly(new Action.SetVoter(id(3), false));
 
         // three voters: two remain, tolerating none
         Timeline three = cluster(3, 3, lagging(k -> 300L));
         Failure slowOfThree = three.detect(strategy.detector()).get(0);
-        RungResult skipped = strategy.attempt(3, slowOfThree, new RecordingContext(slowOfThree, three.now()));
+        RungResult skipped = strategy.attempt(3, slowOfThree, RecordingContext.of(slowOfThree, three.now()));
         assertThat(skipped).isInstanceOf(RungResult.Skipped.class);
         assertThat(skipped.detail()).contains("leave 2 voters (2 up) tolerating 0 failures");
 
         // five voters with one down: four remain but only three answer, a bare majority
         Timeline oneDown = new Timeline(5).cycle(i -> i == 5 ? null : i == 1 ? leader(1, 1000)
                 : follower(i == 3 ? 600 : 1000));
-        assertThat(strategy.attempt(3, slowOfFive, new RecordingContext(slowOfFive, oneDown.now())))
+        assertThat(strategy.attempt(3, slowOfFive, RecordingContext.of(slowOfFive, oneDown.now())))
                 .isInstanceOf(RungResult.Skipped.class);
     }
 

@@ -22,7 +22,7 @@ import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.StrategyRegistry;
-import org.distributedtesting.recovery.strategies.LeadershipFixtures.RecordingContext;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.junit.jupiter.api.Test;
 
 /** The split-brain detector and ladder on hand-built snapshots. */
@@ -100,37 +100,36 @@ class SplitBrainStrategyTest {
 
     @Test
     void fencingKeepsTheLeaderTheMajorityFollowsAndStepsTheOthersDown() {
-        RecordingContext context = new RecordingContext(detectOne(STALE_LEADER), STALE_LEADER);
+        RecordingContext context = RecordingContext.of(detectOne(STALE_LEADER), STALE_LEADER);
 
         RungResult result = strategy.attempt(0, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Acted.class);
         assertThat(result.detail()).contains("kept 'node-2' (term 3, followed by 4 of 5 voters)");
-        assertThat(context.performed).containsExactly(new Action.StepDown(id(1), Optional.empty()));
+        assertThat(context.performed()).containsExactly(new Action.StepDown(id(1), Optional.empty()));
     }
 
     @Test
     void fencingIsSkippedWhenNoLeaderHasAMajority() {
-        RecordingContext context = new RecordingContext(detectOne(NO_MAJORITY), NO_MAJORITY);
+        RecordingContext context = RecordingContext.of(detectOne(NO_MAJORITY), NO_MAJORITY);
 
         assertThat(strategy.attempt(0, context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void fencingIsSkippedWhenTwoLeadersShareTheHighestTermEvenIfOneHasAMajority() {
         ClusterSnapshot sameTermOneMajority = snapshot(4, leader(1, 5, 3), leader(2, 5, 3), follower(3, 5, 3, 1),
                 follower(4, 5, 3, 1), follower(5, 5, 3, 2));
-        RecordingContext context = new RecordingContext(detectOne(sameTermOneMajority), sameTermOneMajority);
+        RecordingContext context = RecordingContext.of(detectOne(sameTermOneMajority), sameTermOneMajority);
 
         assertThat(strategy.attempt(0, context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void fencingFailsWhenTheStaleLeaderDoesNotStepDown() {
-        RecordingContext context = new RecordingContext(detectOne(STALE_LEADER), STALE_LEADER,
-                a -> new ActionResult.Failed("connection refused"));
+        RecordingContext context = RecordingContext.of(detectOne(STALE_LEADER), STALE_LEADER).answering(a -> new ActionResult.Failed("connection refused"));
 
         RungResult result = strategy.attempt(0, context.failure(), context);
 
@@ -140,39 +139,38 @@ class SplitBrainStrategyTest {
 
     @Test
     void withNoLeaderToKeepEveryClaimedLeaderStepsDown() {
-        RecordingContext context = new RecordingContext(detectOne(SAME_TERM), SAME_TERM);
+        RecordingContext context = RecordingContext.of(detectOne(SAME_TERM), SAME_TERM);
 
         RungResult result = strategy.attempt(1, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed).containsExactly(new Action.StepDown(id(1), Optional.empty()),
+        assertThat(context.performed()).containsExactly(new Action.StepDown(id(1), Optional.empty()),
                 new Action.StepDown(id(2), Optional.empty()));
     }
 
     @Test
     void steppingEveryoneDownIsSkippedWhileAMajorityFollowsALeaderToKeep() {
-        RecordingContext context = new RecordingContext(detectOne(STALE_LEADER), STALE_LEADER);
+        RecordingContext context = RecordingContext.of(detectOne(STALE_LEADER), STALE_LEADER);
 
         RungResult result = strategy.attempt(1, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.performed).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
     void theStaggeredRestartTakesTheLeaderWithTheLowestTermFirst() {
-        RecordingContext context = new RecordingContext(detectOne(NO_MAJORITY), NO_MAJORITY);
+        RecordingContext context = RecordingContext.of(detectOne(NO_MAJORITY), NO_MAJORITY);
 
         RungResult result = strategy.attempt(2, context.failure(), context);
 
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed).containsExactly(new Action.Restart(id(1), "restart_split_brain_leader"));
+        assertThat(context.performed()).containsExactly(new Action.Restart(id(1), "restart_split_brain_leader"));
     }
 
     @Test
     void aRestartTheEngineRefusesFailsTheRung() {
-        RecordingContext context = new RecordingContext(detectOne(NO_MAJORITY), NO_MAJORITY,
-                a -> new ActionResult.Refused("quorum_budget", "would leave 2 of 5 voters up"));
+        RecordingContext context = RecordingContext.of(detectOne(NO_MAJORITY), NO_MAJORITY).answering(a -> new ActionResult.Refused("quorum_budget", "would leave 2 of 5 voters up"));
 
         RungResult result = strategy.attempt(2, context.failure(), context);
 
@@ -186,9 +184,9 @@ class SplitBrainStrategyTest {
         Failure failure = detectOne(NO_MAJORITY);
 
         for (int rung = 0; rung < strategy.rungs().size(); rung++) {
-            RecordingContext context = new RecordingContext(failure, healed);
+            RecordingContext context = RecordingContext.of(failure, healed);
             assertThat(strategy.attempt(rung, failure, context)).isInstanceOf(RungResult.Acted.class);
-            assertThat(context.performed).isEmpty();
+            assertThat(context.performed()).isEmpty();
         }
         assertThat(strategy.isResolved(failure, healed, ClusterHistory.EMPTY)).isTrue();
         assertThat(strategy.isResolved(failure, NO_MAJORITY, ClusterHistory.EMPTY)).isFalse();

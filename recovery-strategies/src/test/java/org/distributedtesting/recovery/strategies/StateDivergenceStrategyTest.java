@@ -18,6 +18,7 @@ import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.StateChecksum;
 import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.distributedtesting.recovery.strategies.Snapshots.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -133,10 +134,10 @@ class StateDivergenceStrategyTest {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "aaa"),
                 at(3, 3, 32, "bad")});
         Failure failure = detect(t).get(0);
-        ProbingContext context = new ProbingContext(failure, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history());
 
         assertThat(strategy.attempt(0, failure, context)).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.actions()).containsExactly(new Action.Stop(id(3)),
+        assertThat(context.performed()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Restore(id(3), Artifact.DATABASE, id(1)),
                 new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
     }
@@ -146,11 +147,11 @@ class StateDivergenceStrategyTest {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "bad"), at(2, 3, 32, "aaa"),
                 at(3, 3, 32, "aaa").toBuilder().appliedIndex(40).build()});
         Failure failure = detect(t).get(0);
-        ProbingContext context = new ProbingContext(failure, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history());
 
         strategy.attempt(0, failure, context);
 
-        assertThat(context.actions()).contains(new Action.Restore(id(1), Artifact.DATABASE, id(3)));
+        assertThat(context.performed()).contains(new Action.Restore(id(1), Artifact.DATABASE, id(3)));
     }
 
     @Test
@@ -158,10 +159,10 @@ class StateDivergenceStrategyTest {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "aaa"),
                 at(3, 3, 32, "bad")});
         Failure failure = detect(t).get(0);
-        ProbingContext context = new ProbingContext(failure, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history());
 
         assertThat(strategy.attempt(1, failure, context)).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.actions()).containsExactly(new Action.Stop(id(3)),
+        assertThat(context.performed()).containsExactly(new Action.Stop(id(3)),
                 new Action.MoveAside(id(3), Artifact.DATABASE), new Action.Restore(id(3), Artifact.DATABASE, id(1)),
                 new Action.MoveAside(id(3), Artifact.LOG), new Action.Reset(id(3), Artifact.LOG),
                 new Action.Start(id(3)), new Action.StepDown(id(1), java.util.Optional.empty()));
@@ -172,25 +173,25 @@ class StateDivergenceStrategyTest {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "aaa"),
                 at(3, 3, 32, "bad")});
         Failure failure = detect(t).get(0);
-        ProbingContext context = new ProbingContext(failure, t.now(), t.history()).answering(a ->
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history()).answering(a ->
                 a instanceof Action.Restore ? new ActionResult.Failed("copy interrupted") : ActionResult.Done.of("ok"));
 
         RungResult result = strategy.attempt(0, failure, context);
 
         assertThat(result).isInstanceOf(RungResult.Failed.class);
         assertThat(result.detail()).contains("restore_database on 'node-3' copy interrupted");
-        assertThat(context.actions()).last().isEqualTo(new Action.Start(id(3)));
+        assertThat(context.performed()).last().isEqualTo(new Action.Start(id(3)));
     }
 
     @Test
     void withoutASafeAuthorityBothRungsSkipAndTouchNothing() {
         Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "bbb"), null});
         Failure failure = detect(t).get(0);
-        ProbingContext context = new ProbingContext(failure, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history());
 
         assertThat(strategy.attempt(0, failure, context)).isInstanceOf(RungResult.Skipped.class);
         assertThat(strategy.attempt(1, failure, context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.actions()).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test

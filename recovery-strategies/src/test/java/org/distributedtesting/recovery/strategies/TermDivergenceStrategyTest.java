@@ -21,6 +21,7 @@ import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.core.sim.harness.RecordingContext;
 import org.distributedtesting.recovery.strategies.Snapshots.Timeline;
 import org.junit.jupiter.api.Test;
 
@@ -191,13 +192,13 @@ class TermDivergenceStrategyTest {
     void eachRungActsOnItsOwnFindingAndSkipsTheOthers() {
         Timeline t = node2Campaigning(5);
         Failure campaign = detect(t).get(0);
-        ProbingContext context = new ProbingContext(campaign, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(campaign, t.now()).history(t.history());
 
         assertThat(strategy.attempt(0, campaign, context)).isInstanceOf(RungResult.Skipped.class);
         assertThat(strategy.attempt(1, campaign, context)).isInstanceOf(RungResult.Acted.class);
         assertThat(strategy.attempt(2, campaign, context)).isInstanceOf(RungResult.Skipped.class);
         assertThat(strategy.attempt(3, campaign, context)).isInstanceOf(RungResult.Skipped.class);
-        assertThat(context.actions()).containsExactly(new Action.SetElectionsPaused(id(2), true));
+        assertThat(context.performed()).containsExactly(new Action.SetElectionsPaused(id(2), true));
         assertThat(strategy.rungs())
                 .containsExactly("resume_elections", "pause_disruptive_node", "raise_lagging_terms", "rerun_election");
         assertThat(List.of(0, 1, 2, 3)).allSatisfy(r -> assertThat(strategy.rungAction(r))
@@ -211,13 +212,13 @@ class TermDivergenceStrategyTest {
             return s;
         });
         Failure campaign = detect(t).get(0);
-        ProbingContext context = new ProbingContext(campaign, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(campaign, t.now()).history(t.history());
 
         RungResult result = strategy.attempt(1, campaign, context);
 
         assertThat(result).isInstanceOf(RungResult.Failed.class);
         assertThat(result.detail()).contains("fewer than a majority (2)");
-        assertThat(context.actions()).isEmpty();
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test
@@ -226,7 +227,7 @@ class TermDivergenceStrategyTest {
                 node(3, 4, 4).leader(null).build(), node(4, 4, 5).leader(null).build()});
         Failure spread = detect(t).get(0);
         NodeStatus movedOn = node(4, 4, 12).build();
-        ProbingContext context = new ProbingContext(spread, t.now(), t.history()).probing(
+        RecordingContext context = RecordingContext.of(spread, t.now()).history(t.history()).probing(
                 new NodeObservation.Reachable(id(4), t.now().takenAt(), Duration.ofMillis(1), movedOn,
                         ProcessStatus.alive(4)));
 
@@ -234,7 +235,7 @@ class TermDivergenceStrategyTest {
 
         assertThat(spread.nodes()).containsExactly(id(3), id(4));
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.actions()).as("node-4 is at 12 now: a raise to 9 would lower it")
+        assertThat(context.performed()).as("node-4 is at 12 now: a raise to 9 would lower it")
                 .containsExactly(new Action.RaiseTerm(id(3), 9));
     }
 
@@ -243,17 +244,17 @@ class TermDivergenceStrategyTest {
         Timeline t = timeline(6, c -> new NodeStatus[] {node(1, 3, 9).build(),
                 node(2, 3, 9).lastLogIndex(120).build(), node(3, 3, 4).leader(null).build()});
         Failure spread = detect(t).get(0);
-        ProbingContext context = new ProbingContext(spread, t.now(), t.history());
+        RecordingContext context = RecordingContext.of(spread, t.now()).history(t.history());
 
         assertThat(strategy.attempt(3, spread, context)).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.actions()).containsExactly(new Action.StepDown(id(1), Optional.of(id(2))));
+        assertThat(context.performed()).containsExactly(new Action.StepDown(id(1), Optional.of(id(2))));
     }
 
     @Test
     void aFailedActionFailsTheRung() {
         Timeline t = node3Lagging(6);
         Failure spread = detect(t).get(0);
-        ProbingContext context = new ProbingContext(spread, t.now(), t.history())
+        RecordingContext context = RecordingContext.of(spread, t.now()).history(t.history())
                 .answering(a -> new ActionResult.Failed("refused by the node"));
 
         assertThat(strategy.attempt(2, spread, context)).isInstanceOf(RungResult.Failed.class);
