@@ -107,15 +107,15 @@ public final class RecoveryTimesMain {
                 h -> h.faults().divergeApply(h.followers().get(0), 3));
 
         private final String key;
-        private final Function<ClusterHarness.Builder, ClusterHarness.Builder> setup;
+        private final Function<ClusterHarnessBuilder, ClusterHarnessBuilder> setup;
         private final Injector injector;
         private final HealWhen healWhen;
 
-        Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector) {
+        Fault(String key, Function<ClusterHarnessBuilder, ClusterHarnessBuilder> setup, Injector injector) {
             this(key, setup, injector, null);
         }
 
-        Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector,
+        Fault(String key, Function<ClusterHarnessBuilder, ClusterHarnessBuilder> setup, Injector injector,
               HealWhen healWhen) {
             this.key = key;
             this.setup = setup;
@@ -215,7 +215,7 @@ public final class RecoveryTimesMain {
     }
 
     private static Run measure(Fault fault, Path jar, boolean keep) {
-        ClusterHarness.Builder builder = fault.setup.apply(ClusterHarness.builder().keepFiles(keep));
+        ClusterHarnessBuilder builder = fault.setup.apply(ClusterHarness.builder().keepFiles(keep));
         if (jar != null) {
             builder.daemonJar(jar);
         }
