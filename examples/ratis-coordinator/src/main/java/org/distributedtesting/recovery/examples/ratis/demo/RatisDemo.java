@@ -358,7 +358,7 @@ public final class RatisDemo {
         AtomicReference<Optional<String>> last = new AtomicReference<>(Optional.of("not checked"));
         try {
             await("a healthy cluster").atMost(HEALTHY_BOUND).pollInterval(Duration.ofMillis(250)).until(() -> {
-                last.set(ClusterHealth.problem(cluster));
+                last.set(cluster.health().problem());
                 return last.get().isEmpty();
             });
             return Optional.empty();

@@ -1,8 +1,10 @@
 package org.distributedtesting.recovery.examples.ratis.harness;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.distributedtesting.recovery.NodeStatus;
@@ -15,7 +17,7 @@ import org.distributedtesting.recovery.Role;
  * quota, and the daemon has no failure open (every failure it detected was verified recovered, cleared or
  * escalated).
  *
- * <p>Stateless and thread-safe.
+ * <p>Thread-safe: immutable, and the probe it asks is thread-safe.
  */
 public final class ClusterHealth {
 
@@ -28,7 +30,16 @@ public final class ClusterHealth {
     /** The journal records that close a failure the daemon detected. */
     private static final Set<String> CLOSING = Set.of("recovery_verified", "failure_cleared", "recovery_escalated");
 
-    private ClusterHealth() {
+    private final ClusterProbe nodes;
+    private final Path journalFile;
+
+    /**
+     * @param nodes       asks the nodes
+     * @param journalFile the daemon's journal
+     */
+    ClusterHealth(ClusterProbe nodes, Path journalFile) {
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.journalFile = Objects.requireNonNull(journalFile, "journalFile");
     }
 
     /**
@@ -36,16 +47,16 @@ public final class ClusterHealth {
      *
      * @return empty when it is healthy, else the first problem found
      */
-    public static Optional<String> problem(ClusterHarness cluster) {
+    public Optional<String> problem() {
         Map<String, NodeStatus> statuses = new LinkedHashMap<>();
-        for (String id : cluster.ids()) {
-            Optional<NodeStatus> status = cluster.statusIfUp(id);
+        for (String id : nodes.ids()) {
+            Optional<NodeStatus> status = nodes.statusIfUp(id);
             if (status.isEmpty()) {
                 return Optional.of("'" + id + "' does not answer");
             }
             statuses.put(id, status.get());
         }
-        Optional<String> leader = cluster.agreedLeader();
+        Optional<String> leader = nodes.agreedLeader();
         if (leader.isEmpty()) {
             return Optional.of("no leader that every node follows");
         }
@@ -66,7 +77,7 @@ public final class ClusterHealth {
                 return Optional.of(id + " uses " + Math.round(s.resources().diskRatio() * 100) + " % of its disk");
             }
         }
-        return openFailure(cluster.journal()).map(f -> "the daemon still works on " + f);
+        return openFailure(JournalEntry.read(journalFile)).map(f -> "the daemon still works on " + f);
     }
 
     /** The first failure the journal shows detected and not yet verified, cleared or escalated. */

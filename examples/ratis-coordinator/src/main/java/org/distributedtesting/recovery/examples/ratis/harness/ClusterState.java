@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.examples.ratis.harness;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.StateChecksum;
 
@@ -33,30 +35,42 @@ public record ClusterState(String leader, long appliedIndex, String checksum, Ma
         tasks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     }
 
-    static ClusterState await(ClusterHarness harness, Set<String> accepted, Duration timeout) {
+    /**
+     * Waits until the cluster is consistent.
+     *
+     * @param nodes     asks the nodes
+     * @param databases each node's database file, read through a read-only connection
+     * @param accepted  the tasks that must be in every node's database
+     * @throws org.awaitility.core.ConditionTimeoutException if it is not within {@code timeout}; the message says
+     *                                                       what differed last
+     * @throws IllegalStateException                         if every node applied the same index and an accepted
+     *                                                       task is missing on one
+     */
+    static ClusterState await(ClusterProbe nodes, Function<String, Path> databases, Set<String> accepted,
+                              Duration timeout) {
         AtomicReference<String> last = new AtomicReference<>("not checked yet");
         try {
             return org.awaitility.Awaitility.await("a consistent cluster").atMost(timeout)
                     .pollInterval(Duration.ofMillis(200))
-                    .until(() -> check(harness, accepted, last), Optional::isPresent).orElseThrow();
+                    .until(() -> check(nodes, databases, accepted, last), Optional::isPresent).orElseThrow();
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new org.awaitility.core.ConditionTimeoutException("the cluster was not consistent within " + timeout
                     + "; last: " + last.get());
         }
     }
 
-    private static Optional<ClusterState> check(ClusterHarness harness, Set<String> accepted,
-                                                AtomicReference<String> why) {
+    private static Optional<ClusterState> check(ClusterProbe nodes, Function<String, Path> databases,
+                                                Set<String> accepted, AtomicReference<String> why) {
         Map<String, NodeStatus> statuses = new LinkedHashMap<>();
-        for (String id : harness.ids()) {
-            Optional<NodeStatus> status = harness.statusIfUp(id);
+        for (String id : nodes.ids()) {
+            Optional<NodeStatus> status = nodes.statusIfUp(id);
             if (status.isEmpty()) {
                 why.set("'" + id + "' does not answer");
                 return Optional.empty();
             }
             statuses.put(id, status.get());
         }
-        Optional<String> leader = harness.agreedLeader();
+        Optional<String> leader = nodes.agreedLeader();
         if (leader.isEmpty()) {
             why.set("no single agreed leader: " + roles(statuses));
             return Optional.empty();
@@ -76,12 +90,12 @@ public record ClusterState(String leader, long appliedIndex, String checksum, Ma
             return Optional.empty();
         }
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String id : harness.ids()) {
+        for (String id : nodes.ids()) {
             Set<String> present;
             try {
                 present = new HashSet<>();
                 for (NodeTasks.Row row : NodeTasks.read(id, statuses.get(id).appliedIndex(),
-                        harness.dataDir(id).databaseFile()).rows()) {
+                        databases.apply(id)).rows()) {
                     present.add(row.id());
                 }
             } catch (SQLException e) {

@@ -35,6 +35,9 @@ public final class DaemonProcess implements AutoCloseable {
     /** How long the daemon gets to end after SIGTERM before it is killed. */
     public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+    /** The system property naming the daemon jar, for a harness built without one. */
+    static final String JAR_PROPERTY = "recovery.daemon.jar";
+
     private final Process process;
     private final Path stdout;
     private final Path stderr;
@@ -61,14 +64,14 @@ public final class DaemonProcess implements AutoCloseable {
             throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the daemon jar " + jar + " does not exist: build it with 'mvn -B package"
-                    + " -pl recovery-strategies -am' or set -D" + ClusterHarness.DAEMON_JAR_PROPERTY);
+                    + " -pl recovery-strategies -am' or set -D" + JAR_PROPERTY);
         }
         Files.createDirectories(dir);
         Path out = dir.resolve(STDOUT_FILE);
         Path err = dir.resolve(STDERR_FILE);
-        List<String> command = new ArrayList<>(List.of(ClusterHarness.javaExecutable(), "-Xmx256m",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--config", config.toString(),
-                "--daemon", "--interval", String.format(Locale.ROOT, "%.3f", interval.toMillis() / 1000.0)));
+        List<String> command = ChildJvm.command("-Xmx256m", List.of("-jar", jar.toString(), "--config",
+                config.toString(), "--daemon", "--interval", String.format(Locale.ROOT, "%.3f",
+                        interval.toMillis() / 1000.0)));
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))

@@ -5,22 +5,20 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.core.http.HttpNodeControl;
 
 /**
- * Injects real faults into a {@link ClusterHarness}'s cluster: SIGKILL of a node's process, a flipped byte in a
- * node's database file or Raft log segment, and, through the nodes' fault hooks (custom control actions sent with
- * the control token), a hung apply, a slowed apply, applies that store a wrong result and a disk filled towards its
- * quota; on a harness with a {@link ClusterNetwork}, partitions of the network between the nodes and from the monitor.
+ * Injects real faults into the harness' cluster: SIGKILL of a node's process, a flipped byte in a node's database
+ * file or Raft log segment, and, through the nodes' fault hooks (custom control actions sent with the control
+ * token), a hung apply, a slowed apply, applies that store a wrong result and a disk filled towards its quota; on a
+ * harness with a {@link ClusterNetwork}, partitions of the network between the nodes and from the monitor.
  *
  * <p>Not thread-safe: used by the thread that drives the harness.
  */
@@ -33,12 +31,22 @@ public final class Faults {
     static final String FILL_DISK = "fault_fill_disk";
     static final String CLEAR = "fault_clear";
 
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private final ClusterLayout layout;
+    private final NodeProcesses processes;
+    private final Leadership leadership;
+    private final HttpNodeControl control;
 
-    private final ClusterHarness harness;
-
-    Faults(ClusterHarness harness) {
-        this.harness = Objects.requireNonNull(harness, "harness");
+    /**
+     * @param layout     the nodes' data directories, and the network
+     * @param processes  the node processes, to kill
+     * @param leadership who leads, to pick the leader or a follower
+     * @param control    sends the fault hooks' actions, with the token
+     */
+    Faults(ClusterLayout layout, NodeProcesses processes, Leadership leadership, HttpNodeControl control) {
+        this.layout = Objects.requireNonNull(layout, "layout");
+        this.processes = Objects.requireNonNull(processes, "processes");
+        this.leadership = Objects.requireNonNull(leadership, "leadership");
+        this.control = Objects.requireNonNull(control, "control");
     }
 
     /**
@@ -46,10 +54,10 @@ public final class Faults {
      * {@code monitorToo}, from the monitor as well (the daemon cannot reach them at their primary addresses). The
      * processes keep running. {@link #healNetwork()} ends it.
      *
-     * @throws IllegalStateException if the harness has no {@link ClusterHarness.Builder#network(boolean) network}
+     * @throws IllegalStateException if the harness has no {@link ClusterHarnessBuilder#network(boolean) network}
      */
-    public Injection partition(java.util.List<String> nodes, boolean monitorToo) {
-        ClusterNetwork network = harness.network();
+    public Injection partition(List<String> nodes, boolean monitorToo) {
+        ClusterNetwork network = layout.network();
         network.partition(nodes);
         if (monitorToo) {
             nodes.forEach(network::cutMonitor);
@@ -64,8 +72,8 @@ public final class Faults {
      * {@code --election-timeout-max} allows: Ratis steps a leader down once it has heard no majority for that long).
      */
     public Injection isolateLeader() {
-        String leader = harness.awaitLeader();
-        harness.network().isolate(leader);
+        String leader = leadership.awaitLeader();
+        layout.network().isolate(leader);
         return new Injection("split_brain", FailureType.SPLIT_BRAIN, leader, Instant.now(),
                 "cut the leader '" + leader + "' off from the other nodes; the monitor still reaches it");
     }
@@ -75,24 +83,24 @@ public final class Faults {
      * node started with {@code --pre-vote false} then campaigns again and again, raising its term each time.
      */
     public Injection isolateCampaigner(String node) {
-        harness.network().isolate(node);
+        layout.network().isolate(node);
         return new Injection("term_divergence", FailureType.TERM_DIVERGENCE, node, Instant.now(),
                 "cut '" + node + "' off from the other nodes; the monitor still reaches it");
     }
 
     /** Heals every link of the network. */
     public void healNetwork() {
-        harness.network().healAll();
+        layout.network().healAll();
     }
 
     /** SIGKILL of a follower of the agreed leader. */
     public Injection killFollower() {
-        return kill(harness.followers().get(0), "crash_follower");
+        return kill(leadership.followers().get(0), "crash_follower");
     }
 
     /** SIGKILL of the agreed leader. */
     public Injection killLeader() {
-        return kill(harness.awaitLeader(), "crash_leader");
+        return kill(leadership.awaitLeader(), "crash_leader");
     }
 
     /**
@@ -101,28 +109,8 @@ public final class Faults {
      * @throws IllegalStateException if the node has no live process, or it does not end
      */
     public Injection kill(String node, String fault) {
-        OptionalLong pid = harness.pid(node);
-        ProcessHandle process = pid.stream().mapToObj(ProcessHandle::of).flatMap(java.util.Optional::stream)
-                .filter(ProcessHandle::isAlive).findFirst().orElseThrow(() -> new IllegalStateException("'" + node
-                        + "' has no live process to kill (node.pid: " + pid + ")"));
-        String dataDir = harness.spec(node).dataDir().toString();
-        boolean ours = process.info().commandLine().map(c -> c.contains(dataDir)).orElse(true);
-        if (!ours) {
-            throw new IllegalStateException("pid " + process.pid() + " of '" + node + "' is not a node of "
-                    + dataDir + ": " + process.info().commandLine().orElse("?"));
-        }
-        process.destroyForcibly();
-        Instant at = Instant.now();
-        try {
-            process.onExit().get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for pid " + process.pid() + " to end", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("pid " + process.pid() + " of '" + node + "' did not end within "
-                    + KILL_WAIT + " of SIGKILL", e);
-        }
-        return new Injection(fault, FailureType.PROCESS_CRASH, node, at, "SIGKILL of pid " + process.pid());
+        NodeProcesses.Killed killed = processes.kill(node);
+        return new Injection(fault, FailureType.PROCESS_CRASH, node, killed.at(), "SIGKILL of pid " + killed.pid());
     }
 
     /**
@@ -134,7 +122,7 @@ public final class Faults {
      * @throws SQLException if the database cannot be read to find the page
      */
     public Injection flipDatabaseByte(String node) throws IOException, SQLException {
-        Path db = harness.dataDir(node).databaseFile();
+        Path db = layout.dataDir(node).databaseFile();
         Corruption.flipRootPageType(db, "workers");
         return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
                 "flipped the page-type byte of the workers table's root page in " + db.getFileName());
@@ -148,7 +136,7 @@ public final class Faults {
      * @throws SQLException if the database cannot be read to find the page
      */
     public Injection flipOldestTaskPage(String node) throws IOException, SQLException {
-        Path db = harness.dataDir(node).databaseFile();
+        Path db = layout.dataDir(node).databaseFile();
         long page = Corruption.flipOldestTaskPageType(db);
         return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
                 "flipped the page-type byte of page " + page + " (the oldest tasks) in " + db.getFileName());
@@ -160,7 +148,7 @@ public final class Faults {
      * @throws IOException if the segment cannot be changed
      */
     public Injection flipLogByte(String node) throws IOException {
-        Path segment = Corruption.flipByteInOldestSegment(harness.dataDir(node).raftDir());
+        Path segment = Corruption.flipByteInOldestSegment(layout.dataDir(node).raftDir());
         return new Injection("log_corruption", FailureType.LOG_CORRUPTION, node, Instant.now(),
                 "flipped a byte in log segment " + segment.getFileName());
     }
@@ -205,7 +193,7 @@ public final class Faults {
     private String custom(String node, String name, Map<String, Object> parameters) {
         ActionResult result;
         try {
-            result = harness.control().execute(new Action.Custom(NodeId.of(node), name, Action.Impact.NONE,
+            result = control.execute(new Action.Custom(NodeId.of(node), name, Action.Impact.NONE,
                     parameters));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

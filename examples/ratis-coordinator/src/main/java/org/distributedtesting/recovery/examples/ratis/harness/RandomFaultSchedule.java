@@ -218,7 +218,7 @@ public final class RandomFaultSchedule {
         try {
             await("a healthy cluster").atMost(RECOVERY_BOUND).pollDelay(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
-                        last.set(ClusterHealth.problem(cluster));
+                        last.set(cluster.health().problem());
                         return last.get().isEmpty();
                     });
             return Optional.empty();

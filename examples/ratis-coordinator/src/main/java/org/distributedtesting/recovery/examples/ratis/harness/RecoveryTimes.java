@@ -1,10 +1,12 @@
 package org.distributedtesting.recovery.examples.ratis.harness;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.awaitility.Awaitility;
 
 /**
  * How long the daemon took for one injected fault, read from its journal: detection is the
@@ -46,6 +48,17 @@ public record RecoveryTimes(Injection injection, JournalEntry detected, JournalE
                 .filter(e -> e.action().equals("recovery_verified") && Objects.equals(e.details().get("failure_id"), id)
                         && !e.timestamp().isBefore(detected.get().timestamp()))
                 .findFirst().map(verified -> new RecoveryTimes(injection, detected.get(), verified));
+    }
+
+    /**
+     * Waits until the daemon's journal shows {@code injection} detected and its recovery verified.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException if the journal does not show both within {@code timeout}
+     */
+    static RecoveryTimes await(Injection injection, Path journalFile, Duration timeout) {
+        return Awaitility.await("the daemon to detect and verify the recovery of " + injection).atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> from(injection, JournalEntry.read(journalFile)), Optional::isPresent).orElseThrow();
     }
 
     /** From the injection to the confirmed detection. */

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
 
@@ -34,7 +33,7 @@ import org.distributedtesting.recovery.Role;
  *     org.distributedtesting.recovery.examples.ratis.harness.RecoveryTimesMain --runs 5
  * </pre>
  *
- * <p>Options: {@code --runs N} (default 5), {@code --faults NAME,...} (default all it knows: {@link Fault}),
+ * <p>Options: {@code --runs N} (default 5), {@code --faults NAME,...} (default all it knows: {@link MeasuredFault}),
  * {@code --daemon-jar PATH} (default {@code recovery-strategies/target/recovery.jar}), {@code --keep} (keep each
  * run's directory).
  */
@@ -45,114 +44,6 @@ public final class RecoveryTimesMain {
 
     private static final Duration RECOVERY = Duration.ofSeconds(120);
 
-    /** The faults this main injects, each into a fresh cluster. */
-    public enum Fault {
-        /** SIGKILL of a follower. */
-        CRASH_FOLLOWER("crash_follower", h -> h, h -> h.faults().killFollower()),
-        /** SIGKILL of the leader. */
-        CRASH_LEADER("crash_leader", h -> h, h -> h.faults().killLeader()),
-        /** A byte flipped in a follower's database file; repaired through the nodes' maintenance command. */
-        DATABASE_CORRUPTION("database_corruption", b -> b.maintenance(true),
-                h -> h.faults().flipDatabaseByte(h.followers().get(0))),
-        /** A byte flipped in a follower's Raft log segment; repaired through the nodes' maintenance command. */
-        LOG_CORRUPTION("log_corruption", b -> b.maintenance(true), h -> h.faults().flipLogByte(h.followers().get(0))),
-        /** A follower's apply hangs. */
-        DEADLOCK("deadlock", h -> h, h -> h.faults().hangApply(h.followers().get(0))),
-        /** A follower's applies take 150 ms each, slower than the writes come. */
-        SLOW_FOLLOWER("slow_follower", h -> h, h -> h.faults().slowApply(h.followers().get(0),
-                Duration.ofMillis(150))),
-        /** A follower's data directory filled to 95 % of its 32 MiB quota. */
-        RESOURCE_EXHAUSTION("resource_exhaustion", b -> b.nodeArgs("--disk-quota", String.valueOf(32L << 20)),
-                h -> h.faults().fillDisk(h.followers().get(0), 0.95)),
-        /**
-         * Two followers of a 5-node cluster cut off from the other nodes and from the monitor, with their direct
-         * addresses configured as alternatives ({@code verify_timeout} 15 s); healed once the daemon reaches both at
-         * their alternative addresses.
-         */
-        NETWORK_PARTITION("network_partition", b -> b.nodes(5).network(true).alternativeAddresses(true)
-                .recoveryOption("verify_timeout", 15),
-                h -> h.faults().partition(h.followers().subList(0, 2), true),
-                (h, i) -> JournalEntry.recorded(h.journal(), "try_alternative_addresses",
-                        org.distributedtesting.recovery.FailureType.NETWORK_PARTITION.name(),
-                        i.node(), i.at())),
-        /**
-         * The leader, node-1 (election timeout up to 60 s, so that it goes on leading), cut off from the others
-         * while the monitor still reaches it; healed once the daemon fenced it.
-         */
-        SPLIT_BRAIN("split_brain", b -> b.network(true).nodeArgsOf("node-1", "--election-timeout-max", "60000"),
-                h -> {
-                    h.makeLeader("node-1");
-                    return h.faults().isolateLeader();
-                },
-                (h, i) -> JournalEntry.recorded(h.journal(), "recovery_verified", i.expected().name(), i.node(),
-                        i.at())),
-        /**
-         * node-3, without pre-vote and not leading, cut off from the others while the monitor still reaches it: it
-         * campaigns again and again; healed once the daemon paused its elections.
-         */
-        TERM_DIVERGENCE("term_divergence", b -> b.network(true).nodeArgsOf("node-3", "--pre-vote", "false"),
-                h -> {
-                    if (h.awaitLeader().equals("node-3")) {
-                        h.makeLeader("node-1");
-                    }
-                    return h.faults().isolateCampaigner("node-3");
-                },
-                (h, i) -> JournalEntry.actionDone(h.journal(), "pause_elections", i.node())),
-        /**
-         * The next 3 task inserts of a follower store a wrong payload (the fault hook {@code fault_diverge_apply});
-         * one write per 500 ms, so that the nodes rest at one applied index between writes (the daemon compares
-         * checksums at one index only); repaired through the nodes' maintenance command.
-         */
-        STATE_DIVERGENCE("state_divergence", b -> b.maintenance(true).writePause(Duration.ofMillis(500)),
-                h -> h.faults().divergeApply(h.followers().get(0), 3));
-
-        private final String key;
-        private final Function<ClusterHarness.Builder, ClusterHarness.Builder> setup;
-        private final Injector injector;
-        private final HealWhen healWhen;
-
-        Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector) {
-            this(key, setup, injector, null);
-        }
-
-        Fault(String key, Function<ClusterHarness.Builder, ClusterHarness.Builder> setup, Injector injector,
-              HealWhen healWhen) {
-            this.key = key;
-            this.setup = setup;
-            this.injector = injector;
-            this.healWhen = healWhen;
-        }
-
-        /** The name on the command line and in the table. */
-        public String key() {
-            return key;
-        }
-
-        static Fault of(String key) {
-            for (Fault f : values()) {
-                if (f.key.equals(key)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("unknown fault '" + key + "'; known: " + keys());
-        }
-
-        static List<String> keys() {
-            return java.util.Arrays.stream(values()).map(Fault::key).toList();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Injector {
-        Injection inject(ClusterHarness harness) throws Exception;
-    }
-
-    /** For a network fault: when the run heals the network again. */
-    @FunctionalInterface
-    private interface HealWhen {
-        boolean ready(ClusterHarness harness, Injection injection);
-    }
-
     /**
      * One measured run.
      *
@@ -162,8 +53,8 @@ public final class RecoveryTimesMain {
      * @param caughtUp   for a crash: when the node answered as a follower and had caught up
      * @param error      why the run failed, empty when it recovered and the cluster checked out
      */
-    record Run(Fault fault, Optional<RecoveryTimes> times, Optional<Duration> newLeader, Optional<Duration> caughtUp,
-               Optional<String> error) {
+    record Run(MeasuredFault fault, Optional<RecoveryTimes> times, Optional<Duration> newLeader,
+               Optional<Duration> caughtUp, Optional<String> error) {
         boolean ok() {
             return error.isEmpty() && times.isPresent();
         }
@@ -175,7 +66,7 @@ public final class RecoveryTimesMain {
     /** Runs the measurements; see the class comment for the options. */
     public static void main(String[] args) {
         int runs = 5;
-        List<Fault> faults = List.of(Fault.values());
+        List<MeasuredFault> faults = List.of(MeasuredFault.values());
         Path jar = null;
         boolean keep = false;
         try {
@@ -183,7 +74,7 @@ public final class RecoveryTimesMain {
                 switch (args[i]) {
                     case "--runs" -> runs = Integer.parseInt(args[++i]);
                     case "--faults" -> faults = java.util.Arrays.stream(args[++i].split(",")).map(String::strip)
-                            .map(Fault::of).toList();
+                            .map(MeasuredFault::of).toList();
                     case "--daemon-jar" -> jar = Path.of(args[++i]);
                     case "--keep" -> keep = true;
                     default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -194,14 +85,14 @@ public final class RecoveryTimesMain {
             }
         } catch (RuntimeException e) {
             System.err.println("RecoveryTimesMain: " + e.getMessage() + "\nusage: RecoveryTimesMain [--runs N]"
-                    + " [--faults " + String.join(",", Fault.keys()) + "] [--daemon-jar PATH] [--keep]");
+                    + " [--faults " + String.join(",", MeasuredFault.keys()) + "] [--daemon-jar PATH] [--keep]");
             System.exit(2);
             return;
         }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         PrintStream out = System.out;
-        Map<Fault, List<Run>> results = new LinkedHashMap<>();
-        for (Fault fault : faults) {
+        Map<MeasuredFault, List<Run>> results = new LinkedHashMap<>();
+        for (MeasuredFault fault : faults) {
             for (int run = 1; run <= runs; run++) {
                 Run result = measure(fault, jar, keep);
                 results.computeIfAbsent(fault, f -> new ArrayList<>()).add(result);
@@ -214,8 +105,8 @@ public final class RecoveryTimesMain {
         System.exit(allOk ? 0 : 1);
     }
 
-    private static Run measure(Fault fault, Path jar, boolean keep) {
-        ClusterHarness.Builder builder = fault.setup.apply(ClusterHarness.builder().keepFiles(keep));
+    private static Run measure(MeasuredFault fault, Path jar, boolean keep) {
+        ClusterHarnessBuilder builder = fault.setUp(ClusterHarness.builder().keepFiles(keep));
         if (jar != null) {
             builder.daemonJar(jar);
         }
@@ -228,20 +119,20 @@ public final class RecoveryTimesMain {
             TaskWriter writer = harness.startWriter("task");
             writer.awaitMoreAccepted(20, ClusterHarness.WAIT);
             String leaderBefore = harness.awaitLeader();
-            Injection injection = fault.injector.inject(harness);
-            if (fault == Fault.CRASH_LEADER) {
+            Injection injection = fault.inject(harness);
+            if (fault == MeasuredFault.CRASH_LEADER) {
                 newLeader = Optional.of(sinceInjection(injection, awaitTrue(harness, h -> h.agreedLeader()
                         .filter(l -> !l.equals(leaderBefore)).isPresent())));
             }
-            if (fault == Fault.CRASH_FOLLOWER || fault == Fault.CRASH_LEADER) {
+            if (fault == MeasuredFault.CRASH_FOLLOWER || fault == MeasuredFault.CRASH_LEADER) {
                 ClusterHarness h = harness;
                 caughtUp = Optional.of(sinceInjection(injection, awaitTrue(harness,
                         x -> backAndCaughtUp(h, injection.node()))));
             }
-            if (fault.healWhen != null) {
+            if (fault.healedByRun()) {
                 ClusterHarness h = harness;
                 await("the daemon to handle " + injection).atMost(RECOVERY).pollInterval(Duration.ofMillis(200))
-                        .until(() -> fault.healWhen.ready(h, injection));
+                        .until(() -> fault.readyToHeal(h, injection));
                 harness.faults().healNetwork();
             }
             times = Optional.of(harness.awaitRecovery(injection, RECOVERY));
@@ -305,11 +196,11 @@ public final class RecoveryTimesMain {
         return b.toString();
     }
 
-    private static void printTable(Map<Fault, List<Run>> results, PrintStream out) {
+    private static void printTable(Map<MeasuredFault, List<Run>> results, PrintStream out) {
         out.println("| fault | runs | recovered | median detect s | median recover s | median back and caught up s"
                 + " | median new leader s |");
         out.println("|---|---|---|---|---|---|---|");
-        for (Map.Entry<Fault, List<Run>> e : results.entrySet()) {
+        for (Map.Entry<MeasuredFault, List<Run>> e : results.entrySet()) {
             List<Run> runs = e.getValue();
             List<Run> ok = runs.stream().filter(Run::ok).toList();
             out.println(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s |", e.getKey().key(),

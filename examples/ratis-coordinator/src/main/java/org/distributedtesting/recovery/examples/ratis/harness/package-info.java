@@ -7,6 +7,14 @@
  * from the daemon's journal). Used by the integration tests, {@link
  * org.distributedtesting.recovery.examples.ratis.harness.RecoveryTimesMain} and the demo.
  *
- * <p>Start here: {@link org.distributedtesting.recovery.examples.ratis.harness.ClusterHarness}.
+ * <p>Start here: {@link org.distributedtesting.recovery.examples.ratis.harness.ClusterHarness}, a facade that wires
+ * its parts together and keeps their lifecycle; none of them knows it, each is given what it needs:
+ * {@code ClusterFiles} (the directory, the control token, {@code cluster.json}, the journal), {@code ClusterLayout}
+ * (ports from {@code PortPicker}, data directories, command lines, the network of fault proxies),
+ * {@code NodeProcesses} (start, pid, SIGKILL, stop), {@code ClusterProbe} and {@code Leadership} (status, the agreed
+ * leader), {@link org.distributedtesting.recovery.examples.ratis.harness.Faults},
+ * {@link org.distributedtesting.recovery.examples.ratis.harness.ClusterHealth},
+ * {@link org.distributedtesting.recovery.examples.ratis.harness.ClusterState}, {@code HistoryVerification} and
+ * {@code Diagnostics}.
  */
 package org.distributedtesting.recovery.examples.ratis.harness;

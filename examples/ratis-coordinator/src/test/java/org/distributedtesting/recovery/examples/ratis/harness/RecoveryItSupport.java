@@ -30,7 +30,7 @@ abstract class RecoveryItSupport {
     TaskWriter writer;
 
     /** Starts the cluster, the daemon and the writer, and waits until writes are accepted. */
-    ClusterHarness start(UnaryOperator<ClusterHarness.Builder> tuning) throws IOException {
+    ClusterHarness start(UnaryOperator<ClusterHarnessBuilder> tuning) throws IOException {
         cluster = tuning.apply(ClusterHarness.builder().root(dir)).build().start();
         writer = cluster.startWriter("task");
         writer.awaitMoreAccepted(20, ClusterHarness.WAIT);
