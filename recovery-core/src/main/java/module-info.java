@@ -16,6 +16,8 @@ module org.distributedtesting.recovery.core {
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.config;
     exports org.distributedtesting.recovery.core.http;
+    exports org.distributedtesting.recovery.core.http.client;
+    exports org.distributedtesting.recovery.core.http.server;
     exports org.distributedtesting.recovery.core.journal;
     exports org.distributedtesting.recovery.core.sim;
     exports org.distributedtesting.recovery.core.sim.assertj;

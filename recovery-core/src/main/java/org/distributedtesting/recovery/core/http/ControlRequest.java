@@ -4,6 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 
 /**
  * One authorized control request as {@link NodeProtocolServer} hands it to its host: the action, and the

@@ -27,8 +27,8 @@ import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryOptions;
-import org.distributedtesting.recovery.core.http.ControlJson;
 import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

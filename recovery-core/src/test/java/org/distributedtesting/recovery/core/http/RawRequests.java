@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 
 /**
  * Plain HTTP requests to a server on 127.0.0.1, as a coordinator in another language would send them: the
@@ -14,7 +15,7 @@ import java.time.Duration;
  *
  * <p>Thread-safe.
  */
-final class RawRequests {
+public final class RawRequests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -22,21 +23,21 @@ final class RawRequests {
 
     private final int port;
 
-    RawRequests(int port) {
+    public RawRequests(int port) {
         this.port = port;
     }
 
     /** {@code POST path} with a JSON body and, when {@code token} is not null, {@code Authorization: Bearer}. */
-    HttpResponse<String> post(String path, String body, String token) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, String body, String token) throws IOException, InterruptedException {
         return post(path, body.getBytes(StandardCharsets.UTF_8), token);
     }
 
-    HttpResponse<String> post(String path, byte[] body, String token) throws IOException, InterruptedException {
+    public HttpResponse<String> post(String path, byte[] body, String token) throws IOException, InterruptedException {
         return postAuthorized(path, body, token == null ? null : "Bearer " + token);
     }
 
     /** {@code POST path} with {@code authorization} as the header's whole value, when not null. */
-    HttpResponse<String> postAuthorized(String path, byte[] body, String authorization)
+    public HttpResponse<String> postAuthorized(String path, byte[] body, String authorization)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = request(path, null).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -46,11 +47,11 @@ final class RawRequests {
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
         return CLIENT.send(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> method(String method, String path, String token) throws IOException, InterruptedException {
+    public HttpResponse<String> method(String method, String path, String token) throws IOException, InterruptedException {
         return CLIENT.send(request(path, token).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -24,7 +24,7 @@ import org.distributedtesting.recovery.NodeSpec;
  *
  * <p>Not thread-safe to configure; handlers run on the server's daemon threads.
  */
-final class StatusServer implements AutoCloseable {
+public final class StatusServer implements AutoCloseable {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -45,16 +45,16 @@ final class StatusServer implements AutoCloseable {
     }
 
     /** A server whose every path is answered by {@code handler}. */
-    static StatusServer start(HttpHandler handler) throws IOException {
+    public static StatusServer start(HttpHandler handler) throws IOException {
         return new StatusServer(handler);
     }
 
     /** A server that answers every request with {@code status} and {@code body}. */
-    static StatusServer answering(int status, byte[] body) throws IOException {
+    public static StatusServer answering(int status, byte[] body) throws IOException {
         return start(exchange -> respond(exchange, status, body));
     }
 
-    static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    public static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -62,17 +62,17 @@ final class StatusServer implements AutoCloseable {
         }
     }
 
-    static byte[] utf8(String text) {
+    public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Opens when the test ends; stalling handlers wait on it. */
-    CountDownLatch released() {
+    public CountDownLatch released() {
         return released;
     }
 
     /** Blocks a stalling handler until the test ends. */
-    void awaitRelease() throws IOException {
+    public void awaitRelease() throws IOException {
         try {
             released.await();
         } catch (InterruptedException e) {
@@ -82,7 +82,7 @@ final class StatusServer implements AutoCloseable {
     }
 
     /** Waits up to {@code wait} for the test to end, as a handler's pace; whether it has. */
-    boolean releasedWithin(Duration wait) throws IOException {
+    public boolean releasedWithin(Duration wait) throws IOException {
         try {
             return released.await(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -92,7 +92,7 @@ final class StatusServer implements AutoCloseable {
     }
 
     /** The node this server plays, named {@code id}. */
-    NodeSpec node(String id) {
+    public NodeSpec node(String id) {
         return NodeSpec.of(id, "127.0.0.1", server.getAddress().getPort(), Path.of("/srv", id));
     }
 

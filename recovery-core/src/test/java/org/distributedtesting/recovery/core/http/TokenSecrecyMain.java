@@ -25,6 +25,9 @@ import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 
 /**

@@ -15,7 +15,7 @@ import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
-import org.distributedtesting.recovery.core.http.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 
 /**

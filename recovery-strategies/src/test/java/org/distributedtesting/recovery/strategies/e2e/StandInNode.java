@@ -15,7 +15,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.StateChecksum;
-import org.distributedtesting.recovery.core.http.NodeProtocolServer;
+import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 
 /**
  * A stand-in coordinator node for end-to-end tests: a separate JVM that serves the node protocol through core's

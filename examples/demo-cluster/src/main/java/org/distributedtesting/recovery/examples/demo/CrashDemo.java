@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.strategies.cli.RecoveryDaemon;
 

@@ -6,7 +6,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.StateChecksum;
-import org.distributedtesting.recovery.core.http.NodeProtocolServer;
+import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 
 /**
  * A stand-in coordinator node for the demo: its own JVM, serving the node protocol with core's

@@ -22,7 +22,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
-import org.distributedtesting.recovery.core.http.NodeProtocolServer;
+import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

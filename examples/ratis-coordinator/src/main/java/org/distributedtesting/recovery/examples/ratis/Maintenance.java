@@ -18,9 +18,9 @@ import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.http.ControlJson;
 import org.distributedtesting.recovery.core.http.ControlRequest;
 import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.supervise.ControlJson;
 
 /**
  * The coordinator's maintenance command: the repair tool the recovery daemon runs, as a node's

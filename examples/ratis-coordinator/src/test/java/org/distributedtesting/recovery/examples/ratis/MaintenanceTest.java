@@ -15,7 +15,7 @@ import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.Action.Artifact;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.core.http.ControlJson;
+import org.distributedtesting.recovery.core.supervise.ControlJson;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -19,7 +19,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
-import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 
 /**
  * A coordinator cluster for integration tests: each node a real child JVM ({@link CoordinatorNode}) on 127.0.0.1,

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.distributedtesting.recovery.NodeStatus;
-import org.distributedtesting.recovery.core.http.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.distributedtesting.recovery.examples.ratis.CoordinatorNode;
 import org.distributedtesting.recovery.examples.ratis.DataDir;
 import org.distributedtesting.recovery.examples.ratis.Maintenance;

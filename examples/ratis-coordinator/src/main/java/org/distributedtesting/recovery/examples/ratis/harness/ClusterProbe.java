@@ -11,7 +11,7 @@ import java.util.Set;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Role;
-import org.distributedtesting.recovery.core.http.HttpNodeProbe;
+import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 
 /**
  * Asks the nodes for their status over the node protocol, always directly (past any fault proxy, so a cut link

@@ -12,7 +12,7 @@ import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.core.http.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 
 /**
  * Injects real faults into the harness' cluster: SIGKILL of a node's process, a flipped byte in a node's database

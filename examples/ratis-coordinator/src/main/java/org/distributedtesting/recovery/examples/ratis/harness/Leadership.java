@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.core.http.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 
 /**
  * Who leads the cluster: waits for a leader that every answering node follows, names its followers, and hands

@@ -1,0 +1,417 @@
+package org.distributedtesting.recovery.core.http.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionKind;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeControl;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.core.http.ControlRequest;
+import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.http.codec.ActionJson;
+import org.distributedtesting.recovery.core.http.codec.BearerToken;
+import org.distributedtesting.recovery.core.http.codec.JsonReads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link NodeControl} that asks each node to carry out actions itself, over the HTTP node protocol
+ * ({@code docs/node-protocol.md}): every {@link Action} but {@link Action.Start} and {@link Action.Restart} is
+ * one {@code POST} with a JSON body to the node's own address, carrying {@code Authorization: Bearer <token>}.
+ * Start and restart are a process supervisor's job (a stopped node cannot start itself) and fail here; the engine
+ * sends them to its supervisor when it has one.
+ *
+ * <p>Each request ends within its deadline whatever the node does (as {@link HttpNodeProbe}'s probes do), and
+ * reads at most {@link Builder#maxResponseBytes(int)} bytes of answer. Every failure (unreachable, timed out,
+ * refused, an answer outside the protocol) becomes an {@link ActionResult.Failed} with a short message. The
+ * token never appears in a result, a message or a log line: where a node echoes it back, it is replaced.
+ *
+ * <p>One custom action is the monitor's own: {@value NodeRoutes#USE_ALTERNATIVE_ADDRESS} (parameter
+ * {@code address}, one of the node's configured alternative addresses) is not sent to the node, which the monitor
+ * cannot reach at its primary address; the control asks {@code GET /api/status} at the alternative, and when the
+ * node answers there as itself, its {@link NodeRoutes route} switches to it, for probes and actions alike.
+ *
+ * <p>Thread-safe: one instance controls many nodes at once. It owns an HTTP client and its threads;
+ * {@link #close()} stops them.
+ */
+public final class HttpNodeControl implements NodeControl, AutoCloseable {
+
+    /** How long one request may take when the builder sets nothing else. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+
+    /** The largest answer read when the builder sets nothing else: 64 KiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+    /** The protocol path of a node's database copy. */
+    public static final String DATABASE_COPY_PATH = ActionJson.DATABASE_COPY;
+
+    /** The result's detail for the process actions no node can carry out on itself. */
+    public static final String NEEDS_SUPERVISOR = "start/restart need a process supervisor";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpNodeControl.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int MAX_ERROR_CHARS = 200;
+
+    private final Map<NodeId, NodeSpec> nodes;
+    private final Supplier<String> token;
+    private final Duration deadline;
+    private final int maxResponseBytes;
+    private final DeadlineClient client;
+    private final NodeRoutes routes;
+
+    private HttpNodeControl(Builder builder) {
+        Map<NodeId, NodeSpec> byId = new LinkedHashMap<>();
+        builder.nodes.forEach(node -> byId.put(node.id(), node));
+        this.nodes = Map.copyOf(byId);
+        this.token = builder.token;
+        this.deadline = builder.deadline;
+        this.maxResponseBytes = builder.maxResponseBytes;
+        this.routes = builder.routes;
+        this.client = new DeadlineClient("http-control-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
+    }
+
+    /** A builder with the defaults: 10 s per request, 2 s connect timeout, 64 KiB answers, no token. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Asks the action's node to carry it out.
+     *
+     * @return the node's answer, or {@link ActionResult.Failed} saying why there is none
+     * @throws IllegalArgumentException if the action's node is not one of this control's nodes
+     * @throws IllegalStateException    if this control is closed
+     * @throws InterruptedException     if the calling thread is interrupted while waiting for the node
+     */
+    @Override
+    public ActionResult execute(Action action) throws InterruptedException {
+        Objects.requireNonNull(action, "action");
+        NodeSpec node = nodes.get(action.node());
+        if (node == null) {
+            throw new IllegalArgumentException("node '" + action.node() + "' is not one of the nodes " + nodes.keySet()
+                    + " this control was built with");
+        }
+        if (client.isClosed()) {
+            throw new IllegalStateException("HttpNodeControl is closed; create a new one to control node '"
+                    + node.id() + "'");
+        }
+        Action.Custom alternative = action.kind() == ActionKind.CUSTOM
+                && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(action.name()) ? (Action.Custom) action : null;
+        Optional<ActionJson.Request> request = alternative != null ? Optional.empty() : ActionJson.request(action,
+                id -> Optional.ofNullable(nodes.get(id)).map(NodeSpec::address));
+        if (alternative == null && request.isEmpty()) {
+            return new ActionResult.Failed(NEEDS_SUPERVISOR);
+        }
+        Deadline end = Deadline.after(deadline);
+        String secret;
+        try {
+            secret = BearerToken.current(token);
+        } catch (RuntimeException e) {
+            return new ActionResult.Failed("cannot read the control token: " + e.getMessage());
+        }
+        if (alternative != null) {
+            return useAlternative(node, alternative, end, secret);
+        }
+        String path = request.get().path();
+        try {
+            ActionResult result = exchange(node, request.get(), end, secret);
+            LOG.debug("Node '{}' answered {} to {} in {} ms", node.id(), result.done() ? "done" : "failed", path,
+                    end.elapsedMillis());
+            return result;
+        } catch (IOException | RuntimeException e) {
+            Exception failure = client.isClosed() ? new IOException("the control was closed while it ran", e) : e;
+            String reason = ProbeFailures.redact(failure, secret).getMessage();
+            LOG.debug("POST {} to node '{}' failed after {} ms: {}", path, node.id(), end.elapsedMillis(), reason);
+            return new ActionResult.Failed("POST " + path + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Stops this control's threads. A request running now fails at once or by its deadline; later calls throw.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /**
+     * Downloads a consistent copy of a node's database ({@code GET /api/control/database_copy}) into
+     * {@code target}, for a host carrying out {@link Action.Restore}: {@code hostPort} is the
+     * {@link ControlRequest#sourceAddress()} of its request. The copy is written next to {@code target} and moved
+     * into place only once complete, replacing a file there; a broken or late transfer leaves {@code target} as
+     * it was. No size limit but the deadline; see the overload.
+     *
+     * @return the number of bytes written
+     * @throws IOException              if the node cannot be reached, answers other than 200, breaks off the
+     *                                  transfer or does not finish within {@code deadline}, or the file cannot be
+     *                                  written; the message never contains the token
+     * @throws IllegalArgumentException if {@code hostPort} is not {@code host:port} or {@code deadline} is not
+     *                                  positive
+     * @throws InterruptedException     if the calling thread is interrupted while waiting
+     */
+    public static long downloadDatabase(String hostPort, Supplier<String> token, Path target, Duration deadline)
+            throws IOException, InterruptedException {
+        return downloadDatabase(hostPort, token, target, deadline, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #downloadDatabase(String, Supplier, Path, Duration)}, refusing a copy over {@code maxBytes}.
+     *
+     * @throws IllegalArgumentException also if {@code maxBytes} is not positive
+     */
+    public static long downloadDatabase(String hostPort, Supplier<String> token, Path target, Duration deadline,
+                                        long maxBytes) throws IOException, InterruptedException {
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(target, "target");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be > 0, but was " + maxBytes);
+        }
+        Deadline end = Deadline.after(deadline);
+        HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(hostPort, DATABASE_COPY_PATH))
+                .timeout(end.remaining()).GET();
+        String secret = BearerToken.current(token);
+        BearerToken.authorize(request, secret);
+        Path absolute = target.toAbsolutePath();
+        Path partial = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".partial");
+        boolean moved = false;
+        try (DeadlineClient client = new DeadlineClient("http-download-" + INSTANCES.incrementAndGet(),
+                HttpNodeProbe.DEFAULT_CONNECT_TIMEOUT)) {
+            HttpResponse<InputStream> response = client.send(request.build(), NodeUris.of(hostPort, "/").getHost(),
+                    end);
+            long size;
+            try (InputStream body = response.body(); OutputStream out = Files.newOutputStream(partial)) {
+                if (response.statusCode() != 200) {
+                    byte[] error = client.readBounded(body, DEFAULT_MAX_RESPONSE_BYTES, end, "response");
+                    throw new ProtocolException(httpFailure(response.statusCode(), error, secret));
+                }
+                size = client.copyBounded(body, out, maxBytes, end, "database copy");
+            }
+            move(partial, absolute);
+            moved = true;
+            LOG.debug("Downloaded a database copy of {} bytes from {} in {} ms", size, hostPort, end.elapsedMillis());
+            return size;
+        } catch (IOException | RuntimeException e) {
+            throw ProbeFailures.rethrow(ProbeFailures.redact(e, secret));
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(partial);
+            }
+        }
+    }
+
+    /** Switches the monitor's route to {@code node} to the alternative address, if the node answers there. */
+    private ActionResult useAlternative(NodeSpec node, Action.Custom action, Deadline end, String secret)
+            throws InterruptedException {
+        Object value = action.parameters().get("address");
+        if (!(value instanceof String address)) {
+            return new ActionResult.Failed(NodeRoutes.USE_ALTERNATIVE_ADDRESS + " needs the parameter 'address'"
+                    + " (host:port), but got " + action.parameters().keySet());
+        }
+        try {
+            NodeRoutes.requireAlternative(node, address);
+        } catch (IllegalArgumentException e) {
+            return new ActionResult.Failed(e.getMessage());
+        }
+        try {
+            HttpNodeProbe.fetchStatus(client, node.id(), NodeUris.of(address, HttpNodeProbe.STATUS_PATH), end, secret,
+                    HttpNodeProbe.DEFAULT_MAX_RESPONSE_BYTES);
+        } catch (IOException | RuntimeException e) {
+            String reason = ProbeFailures.redact(e, secret).getMessage();
+            return new ActionResult.Failed("'" + node.id() + "' does not answer at its alternative address " + address
+                    + " either: " + reason);
+        }
+        routes.use(node, address);
+        return new ActionResult.Done("the monitor reaches '" + node.id() + "' at its alternative address " + address
+                + " (primary " + node.address() + ") until a probe there fails", Map.of("address", address,
+                "primary", node.address()));
+    }
+
+    private ActionResult exchange(NodeSpec node, ActionJson.Request request, Deadline end, String secret)
+            throws IOException, InterruptedException {
+        URI uri = routes.uri(node, request.path());
+        HttpRequest.Builder http = HttpRequest.newBuilder(uri)
+                .timeout(end.remaining())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JsonReads.write(request.body())));
+        BearerToken.authorize(http, secret);
+        HttpResponse<InputStream> response = client.send(http.build(), uri.getHost(), end);
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = client.readBounded(in, maxResponseBytes, end, "response");
+        }
+        if (response.statusCode() != 200) {
+            throw new ProtocolException(httpFailure(response.statusCode(), body, secret));
+        }
+        try {
+            JsonNode answer = JsonReads.readObject(body, "response");
+            return ActionJson.result(answer, text -> ProbeFailures.redact(text, secret));
+        } catch (ProtocolException e) {
+            // a message shows offending values cut short or escaped, which replacing the token would not catch
+            if (secret != null && new String(body, StandardCharsets.UTF_8).contains(secret)) {
+                throw new ProtocolException("response is not a control answer"
+                        + " (details withheld: the response quotes the bearer token)");
+            }
+            throw e;
+        }
+    }
+
+    /** What an answer other than 200 says: the status, and the node's {@code error} when it gave one. */
+    private static String httpFailure(int status, byte[] body, String secret) {
+        String message = "node answered HTTP " + status;
+        if (status == 401) {
+            return message + ": the node refused the bearer token (is the control token configured?)";
+        }
+        try {
+            JsonNode answer = JsonReads.readObject(body, "response");
+            Optional<String> error = JsonReads.member(answer, "error").filter(JsonNode::isTextual)
+                    .map(JsonNode::textValue);
+            if (error.isEmpty()) {
+                return message;
+            }
+            if (secret != null && error.get().contains(secret)) {
+                return message + " (its error message quotes the bearer token and is withheld)";
+            }
+            String line = error.get().replaceAll("\\R", " ");
+            return message + ": " + (line.length() <= MAX_ERROR_CHARS ? line
+                    : line.substring(0, MAX_ERROR_CHARS) + "...");
+        } catch (ProtocolException notJson) {
+            return message;
+        }
+    }
+
+    private static void move(Path partial, Path target) throws IOException {
+        try {
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * Builds an {@link HttpNodeControl}. Required: {@link #nodes}. Not thread-safe; {@link #build()} copies its
+     * state, so a builder can be reused.
+     */
+    public static final class Builder {
+        private List<NodeSpec> nodes = List.of();
+        private Supplier<String> token;
+        private Duration deadline = DEFAULT_DEADLINE;
+        private Duration connectTimeout = HttpNodeProbe.DEFAULT_CONNECT_TIMEOUT;
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private NodeRoutes routes = new NodeRoutes();
+
+        private Builder() {
+        }
+
+        /**
+         * The routes to the nodes, shared with the monitor's {@link HttpNodeProbe}: an alternative address this
+         * control switches a node to is used by both. Default: a private instance, every node at its primary address.
+         */
+        public Builder routes(NodeRoutes routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /**
+         * The nodes this control may act on; their addresses are also sent as the {@code from_address} of
+         * actions that copy from one of them.
+         *
+         * @throws NullPointerException if {@code nodes} or one of them is null
+         */
+        public Builder nodes(List<NodeSpec> nodes) {
+            this.nodes = List.copyOf(nodes);
+            return this;
+        }
+
+        /**
+         * The bearer token sent as {@code Authorization: Bearer <token>}, asked for on every request so it can
+         * rotate. Surrounding whitespace is dropped; a null or blank token sends no header (and nodes answer 401).
+         *
+         * @throws NullPointerException if {@code token} is null
+         */
+        public Builder token(Supplier<String> token) {
+            this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /**
+         * How long one request may take, from connecting to the last byte of the answer.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * How long opening a TCP connection may take; the request's deadline bounds it as well.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * The largest answer accepted; a longer one fails the action after reading one byte more.
+         *
+         * @throws IllegalArgumentException if outside 1..{@value HttpNodeProbe#MAX_RESPONSE_BYTES_LIMIT}
+         */
+        public Builder maxResponseBytes(int maxResponseBytes) {
+            if (maxResponseBytes < 1 || maxResponseBytes > HttpNodeProbe.MAX_RESPONSE_BYTES_LIMIT) {
+                throw new IllegalArgumentException("maxResponseBytes must be in 1.."
+                        + HttpNodeProbe.MAX_RESPONSE_BYTES_LIMIT + ", but was " + maxResponseBytes);
+            }
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * A new control with its own HTTP client and threads; close it when done.
+         *
+         * @throws IllegalStateException    if no nodes were given
+         * @throws IllegalArgumentException if two nodes share an id
+         */
+        public HttpNodeControl build() {
+            if (nodes.isEmpty()) {
+                throw new IllegalStateException("nodes are required: which nodes should this control reach?");
+            }
+            if (nodes.stream().map(NodeSpec::id).distinct().count() != nodes.size()) {
+                throw new IllegalArgumentException("node ids must be unique, but were " + nodes.stream()
+                        .map(NodeSpec::id).toList());
+            }
+            return new HttpNodeControl(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.distributedtesting.recovery.core.http.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.distributedtesting.recovery.NodeProbe;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.http.codec.ActionJson;
+import org.distributedtesting.recovery.core.http.codec.BearerToken;
+import org.distributedtesting.recovery.core.http.codec.StatusJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link NodeProbe} that asks a node with {@code GET http://host:port/api/status} over HTTP/1.1 and reads the
+ * answer with {@link StatusJson}.
+ *
+ * <p>A probe returns or throws within its deadline plus a few milliseconds, whatever the node does: the wait for
+ * the response headers is bounded by the deadline, and a watchdog closes the body stream at the deadline, so a
+ * node that never answers, never finishes its body or sends it one byte at a time cannot hold the caller. The
+ * body is read up to {@link Builder#maxResponseBytes(int)} bytes and no further.
+ *
+ * <p>Failures: {@link IOException} when the node cannot be reached or times out ({@code "connection refused"},
+ * {@code "timed out after 2000 ms"}), {@link ProtocolException} when it answers outside the protocol (a status
+ * other than 200, a body over the limit, a body {@link StatusJson} rejects). A configured bearer token is sent
+ * on every request and never appears in an exception message or a log line: where a node echoes it back, it is
+ * replaced, or the details of a rejected body are withheld.
+ *
+ * <p>Thread-safe: one instance probes many nodes at once. It owns one {@link HttpClient} and its threads;
+ * {@link #close()} stops them. The client's own selector thread ends once the closed probe is unreachable.
+ */
+public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
+
+    /** How long opening a connection may take when the builder sets nothing else. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The largest status body read when the builder sets nothing else: 1 MiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
+    /** The largest body limit a builder accepts: 1 GiB. */
+    public static final int MAX_RESPONSE_BYTES_LIMIT = 1 << 30;
+
+    /** The protocol path of a node's status. */
+    public static final String STATUS_PATH = ActionJson.STATUS;
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpNodeProbe.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final int maxResponseBytes;
+    private final Supplier<String> token;
+    private final DeadlineClient client;
+    private final NodeRoutes routes;
+
+    private HttpNodeProbe(Builder builder) {
+        this.maxResponseBytes = builder.maxResponseBytes;
+        this.token = builder.token;
+        this.routes = builder.routes;
+        this.client = new DeadlineClient("http-probe-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
+    }
+
+    /** A builder with the defaults: 2 s connect timeout, 1 MiB body limit, no token. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code deadline} is not positive
+     * @throws IllegalStateException    if this probe is closed
+     * @throws IOException              if the node cannot be reached or does not answer within the deadline
+     * @throws ProtocolException        if the node's answer is not a status answer for {@code node}
+     * @throws InterruptedException     if the calling thread is interrupted while waiting for the response
+     */
+    @Override
+    public NodeStatus probe(NodeSpec node, Duration deadline) throws IOException, InterruptedException {
+        Objects.requireNonNull(node, "node");
+        Deadline end = Deadline.after(deadline);
+        if (client.isClosed()) {
+            throw new IllegalStateException("HttpNodeProbe is closed; create a new one to probe node '"
+                    + node.id() + "'");
+        }
+        String secret = BearerToken.current(token);
+        try {
+            NodeStatus status = exchange(node, end, secret);
+            LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
+                    end.elapsedMillis());
+            return status;
+        } catch (IOException | RuntimeException e) {
+            // a probe racing close() meets shut-down executors; say so rather than show their rejection
+            Exception failure = client.isClosed() ? new IOException("the probe was closed while it ran", e) : e;
+            Exception reported = ProbeFailures.redact(failure, secret);
+            LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), end.elapsedMillis(),
+                    reported.getMessage());
+            routes.fallBack(node, reported.getMessage());
+            throw ProbeFailures.rethrow(reported);
+        }
+    }
+
+    /**
+     * Stops this probe's threads. A probe running now fails at once or, if it is still waiting for response
+     * headers, by its deadline; later calls throw. Idempotent.
+     */
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
+            throws IOException, InterruptedException {
+        return fetchStatus(client, node.id(), routes.uri(node, STATUS_PATH), deadline, secret, maxResponseBytes);
+    }
+
+    /**
+     * {@code GET} of a status answer at {@code uri}, which must be {@code node}'s: shared with
+     * {@link HttpNodeControl}, which asks a node at its alternative address before it switches to it.
+     */
+    static NodeStatus fetchStatus(DeadlineClient client, NodeId node, URI uri, Deadline deadline, String secret,
+                                  int maxResponseBytes) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(deadline.remaining()).header("Accept", "application/json").GET();
+        BearerToken.authorize(request, secret);
+        HttpResponse<InputStream> response = client.send(request.build(), uri.getHost(), deadline);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new ProtocolException("node answered HTTP " + response.statusCode() + " to GET "
+                        + STATUS_PATH);
+            }
+            return parse(node, client.readBounded(body, maxResponseBytes, deadline, "response"), secret);
+        }
+    }
+
+    private static NodeStatus parse(NodeId node, byte[] body, String secret) {
+        try {
+            return StatusJson.parse(node, body);
+        } catch (ProtocolException e) {
+            // a message shows offending values cut short or escaped, which replacing the token would not catch
+            if (secret != null && new String(body, StandardCharsets.UTF_8).contains(secret)) {
+                throw new ProtocolException("response is not a valid status answer"
+                        + " (details withheld: the response quotes the bearer token)");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Builds an {@link HttpNodeProbe}. Not thread-safe; {@link #build()} copies its state, so a builder can be
+     * reused.
+     */
+    public static final class Builder {
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private Supplier<String> token;
+        private NodeRoutes routes = new NodeRoutes();
+
+        private Builder() {
+        }
+
+        /**
+         * The routes to probe the nodes on, shared with the monitor's {@link HttpNodeControl} so that an
+         * alternative address it switched to is probed too; a probe failing on an alternative switches back to the
+         * primary address. Default: a private instance, every node at its primary address.
+         */
+        public Builder routes(NodeRoutes routes) {
+            this.routes = Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /**
+         * How long opening a TCP connection may take; the probe's deadline bounds it as well.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout must be > 0, but was " + connectTimeout);
+            }
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * The largest status body accepted; a longer one fails the probe after reading one byte more.
+         *
+         * @throws IllegalArgumentException if outside 1..{@value #MAX_RESPONSE_BYTES_LIMIT}
+         */
+        public Builder maxResponseBytes(int maxResponseBytes) {
+            if (maxResponseBytes < 1 || maxResponseBytes > MAX_RESPONSE_BYTES_LIMIT) {
+                throw new IllegalArgumentException("maxResponseBytes must be in 1.." + MAX_RESPONSE_BYTES_LIMIT
+                        + ", but was " + maxResponseBytes);
+            }
+            this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * The bearer token sent as {@code Authorization: Bearer <token>}, asked for on every probe so it can
+         * rotate. Surrounding whitespace is dropped; a null or blank token sends no header.
+         *
+         * @throws NullPointerException if {@code token} is null
+         */
+        public Builder token(Supplier<String> token) {
+            this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** A new probe with its own HTTP client and threads; close it when done. */
+        public HttpNodeProbe build() {
+            return new HttpNodeProbe(this);
+        }
+    }
+}

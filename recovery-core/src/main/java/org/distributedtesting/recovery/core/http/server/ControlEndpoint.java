@@ -1,0 +1,175 @@
+package org.distributedtesting.recovery.core.http.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.core.http.ControlRequest;
+import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.http.codec.ActionJson;
+import org.distributedtesting.recovery.core.http.codec.BearerToken;
+import org.distributedtesting.recovery.core.http.codec.JsonReads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the control endpoints: the bearer token check, then the request body (at most
+ * {@link NodeProtocolServer#MAX_REQUEST_BYTES}), then the host's handler. A request without the right token is
+ * answered 401 before its body is read, and the host is not called. Neither the token nor the
+ * {@code Authorization} header is logged.
+ *
+ * <p>Thread-safe when the host's handler, the token supplier and the database copy supplier are.
+ */
+final class ControlEndpoint {
+
+    static final String NO_CONTROL = "this node accepts no control actions";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlEndpoint.class);
+    private static final int MAX_DETAIL_CHARS = 300;
+    /** An empty request body means no parameters. */
+    private static final byte[] EMPTY_OBJECT = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private final NodeId node;
+    private final ControlRequest.Handler host;
+    private final Supplier<String> token;
+    private final Supplier<InputStream> databaseCopy;
+
+    /**
+     * @param host         the host's handler, or null when the node accepts no control actions
+     * @param token        the token requests must present, or null when no endpoint needs one
+     * @param databaseCopy opens a consistent copy of the database, or null when the node serves none
+     */
+    ControlEndpoint(NodeId node, ControlRequest.Handler host, Supplier<String> token,
+                    Supplier<InputStream> databaseCopy) {
+        this.node = node;
+        this.host = host;
+        this.token = token;
+        this.databaseCopy = databaseCopy;
+    }
+
+    boolean servesDatabaseCopy() {
+        return databaseCopy != null;
+    }
+
+    /** Answers a {@code POST} to one of {@link ActionJson#PATHS}. */
+    void control(HttpExchange exchange, String path) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
+        if (body == null) {
+            Exchanges.error(exchange, 413, "request body exceeds " + NodeProtocolServer.MAX_REQUEST_BYTES + " bytes");
+            return;
+        }
+        if (host == null) {
+            Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Failed(NO_CONTROL)));
+            return;
+        }
+        ControlRequest request;
+        try {
+            JsonNode json = JsonReads.readObject(body.length == 0 ? EMPTY_OBJECT : body, "request body");
+            Optional<String> addressee = JsonReads.member(json, "node_id").map(v -> JsonReads.text(v, "node_id"));
+            if (addressee.isPresent() && !addressee.get().equals(node.value())) {
+                Exchanges.error(exchange, 409, "this is node '" + node + "', not '"
+                        + JsonReads.shorten(addressee.get()) + "'");
+                return;
+            }
+            request = ActionJson.read(node, path, json);
+        } catch (ProtocolException | IllegalArgumentException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
+            return;
+        }
+        LOG.info("Node '{}' carries out {} requested by {}", node, request.action().name(),
+                exchange.getRemoteAddress());
+        Exchanges.json(exchange, 200, ActionJson.answer(execute(request)));
+    }
+
+    /**
+     * Streams a copy of the database for {@code GET /api/control/database_copy}. A copy that fails half-way
+     * ends the connection without the end of the chunked body, so that the client sees a broken transfer rather
+     * than a short database.
+     */
+    void databaseCopy(HttpExchange exchange) throws IOException {
+        boolean complete = false;
+        try {
+            if (!authorized(exchange)) {
+                complete = true;
+                return;
+            }
+            InputStream copy;
+            try {
+                copy = Objects.requireNonNull(databaseCopy.get(), "the database copy supplier returned null");
+            } catch (RuntimeException e) {
+                LOG.warn("Node '{}' could not open a database copy", node, e);
+                Exchanges.error(exchange, 500, "database copy unavailable: " + oneLine(e));
+                complete = true;
+                return;
+            }
+            LOG.info("Node '{}' sends a database copy to {}", node, exchange.getRemoteAddress());
+            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (copy) {
+                OutputStream out = exchange.getResponseBody();
+                copy.transferTo(out);
+            }
+            complete = true;
+        } finally {
+            if (complete) {
+                exchange.close();
+            }
+            // otherwise the exception reaches the server, which drops the connection without ending the body
+        }
+    }
+
+    private ActionResult execute(ControlRequest request) {
+        try {
+            ActionResult result = host.execute(request);
+            return result != null ? result : new ActionResult.Failed("the host's control returned no result");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ActionResult.Failed("interrupted");
+        } catch (Exception e) {
+            LOG.warn("Node '{}' failed to carry out {}", node, request.action().name(), e);
+            return new ActionResult.Failed(oneLine(e));
+        }
+    }
+
+    /** Whether the request presents the token; answers 401 when it does not. */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        if (token == null) {
+            return true;
+        }
+        String expected;
+        try {
+            expected = BearerToken.current(token);
+        } catch (RuntimeException e) {
+            LOG.warn("Node '{}' refused {} {}: its token supplier failed", node, exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(), e);
+            Exchanges.error(exchange, 500, "control token unavailable");
+            return false;
+        }
+        if (BearerToken.presents(exchange.getRequestHeaders().getFirst(BearerToken.HEADER), expected)) {
+            return true;
+        }
+        boolean sent = exchange.getRequestHeaders().containsKey(BearerToken.HEADER);
+        LOG.warn("Node '{}' refused {} {} from {}: {}", node, exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(), exchange.getRemoteAddress(),
+                expected == null ? "the host supplied no token" : sent ? "wrong bearer token" : "no bearer token");
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        Exchanges.error(exchange, 401, "a valid bearer token is required");
+        return false;
+    }
+
+    private static String oneLine(Exception e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String line = message.replaceAll("\\R", " ");
+        return line.length() <= MAX_DETAIL_CHARS ? line : line.substring(0, MAX_DETAIL_CHARS) + "...";
+    }
+}
