@@ -1,9 +1,11 @@
 package org.distributedtesting.recovery;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One thing a strategy asks to be done to one node. Strategies never act on nodes directly: they hand actions
@@ -348,7 +350,7 @@ public sealed interface Action {
      * @param node       the node
      * @param name       the journal name, snake case
      * @param impact     what it does to availability and data
-     * @param parameters JSON-friendly parameters
+     * @param parameters JSON-friendly parameters; kept sorted by key
      */
     record Custom(NodeId node, String name, Impact impact, Map<String, Object> parameters) implements Action {
         /** @throws NullPointerException if any argument is null */
@@ -356,7 +358,9 @@ public sealed interface Action {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(impact, "impact");
-            parameters = Map.copyOf(parameters);
+            // sorted by key, so that the journal's record is the same bytes in every run
+            parameters = Collections.unmodifiableMap(new TreeMap<>(parameters));
+            parameters.values().forEach(v -> Objects.requireNonNull(v, "parameter values must not be null"));
         }
 
         @Override

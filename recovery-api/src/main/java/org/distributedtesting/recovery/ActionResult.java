@@ -1,9 +1,9 @@
 package org.distributedtesting.recovery;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What came of an {@link Action}: carried out ({@link Done}), tried and failed ({@link Failed}), refused by a
@@ -54,14 +54,14 @@ public sealed interface ActionResult {
      * The action was carried out.
      *
      * @param detail one line on what happened
-     * @param data   facts for the journal, for example the new process id, kept in the order given
+     * @param data   facts for the journal, for example the new process id; kept sorted by key
      */
     record Done(String detail, Map<String, Object> data) implements ActionResult {
         /** @throws NullPointerException if any argument is null */
         public Done {
             Objects.requireNonNull(detail, "detail");
-            // in the caller's order, so that the journal's record is the same bytes in every run
-            Map<String, Object> copy = new LinkedHashMap<>();
+            // sorted by key, so that the journal's record is the same bytes in every run
+            Map<String, Object> copy = new TreeMap<>();
             data.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "data key"),
                     Objects.requireNonNull(v, "data value")));
             data = Collections.unmodifiableMap(copy);

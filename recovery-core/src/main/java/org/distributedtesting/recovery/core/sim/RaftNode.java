@@ -1,7 +1,6 @@
 package org.distributedtesting.recovery.core.sim;
 
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.Role;
@@ -15,8 +14,6 @@ import org.distributedtesting.recovery.Role;
  * <p>Not thread-safe; the simulation's lock guards it.
  */
 final class RaftNode {
-
-    private static final int MAX_BATCH = 64;
 
     final int index;
     final NodeId id;
@@ -32,12 +29,14 @@ final class RaftNode {
     Role role = Role.FOLLOWER;
     int leader = -1;
     long commitIndex;
-    private long[] nextIndex;
-    private long[] matchIndex;
+    /** The follower's side of replication. */
+    private final FollowerReplication follower;
+    /** The leader's side of replication, while this node leads. */
+    private LeaderReplication leading;
     private final Set<Integer> votes = new HashSet<>();
     private final Set<Integer> preVotes = new HashSet<>();
     private long electionGeneration;
-    private long heartbeatGeneration;
+    long heartbeatGeneration;
     long lastHeardFromLeader = Long.MIN_VALUE / 2;
     long electionsStarted;
     private long diskBusyUntil;
@@ -56,6 +55,7 @@ final class RaftNode {
         this.index = index;
         this.id = NodeId.of("node-" + (index + 1));
         this.sim = sim;
+        this.follower = new FollowerReplication(this, sim);
     }
 
     // ---- process lifecycle -------------------------------------------------------------------------------------
@@ -192,30 +192,12 @@ final class RaftNode {
     void becomeLeader() {
         role = Role.LEADER;
         leader = index;
-        int n = sim.nodes.size();
-        nextIndex = new long[n];
-        matchIndex = new long[n];
         log.append(LogEntry.of(log.lastIndex() + 1, term, ""));
-        for (int i = 0; i < n; i++) {
-            nextIndex[i] = log.lastIndex();
-        }
-        matchIndex[index] = log.lastIndex();
+        leading = new LeaderReplication(this, sim);
         sim.trace(id + " became leader at term " + term);
         sim.onLeader(this);
-        heartbeat(++heartbeatGeneration);
-        advanceCommit();
-    }
-
-    private void heartbeat(long generation) {
-        if (!alive || role != Role.LEADER || generation != heartbeatGeneration) {
-            return;
-        }
-        if (!paused()) {
-            for (int peer : sim.peersOf(index)) {
-                sendAppend(peer);
-            }
-        }
-        sim.loop.schedule(sim.config.heartbeatMillis(), () -> heartbeat(generation));
+        leading.heartbeat(++heartbeatGeneration);
+        leading.advanceCommit();
     }
 
     // ---- messages ----------------------------------------------------------------------------------------------
@@ -248,13 +230,25 @@ final class RaftNode {
         } else if (m instanceof Message.Vote v) {
             onVote(v);
         } else if (m instanceof Message.Append a) {
-            onAppend(a);
+            follower.onAppend(a);
         } else if (m instanceof Message.AppendReply r) {
-            onAppendReply(r);
+            onReply(r.term(), () -> leading.onAppendReply(r));
         } else if (m instanceof Message.InstallSnapshot s) {
-            onInstallSnapshot(s);
+            follower.onInstallSnapshot(s);
         } else if (m instanceof Message.SnapshotReply r) {
-            onSnapshotReply(r);
+            onReply(r.term(), () -> leading.onSnapshotReply(r));
+        }
+    }
+
+    /** A reply to this node as leader: a higher term deposes it; one of its own term is the leader's business. */
+    private void onReply(long replyTerm, Runnable asLeader) {
+        if (replyTerm > term) {
+            becomeFollower(replyTerm, -1);
+            resetElectionTimer();
+            return;
+        }
+        if (role == Role.LEADER && replyTerm == term) {
+            asLeader.run();
         }
     }
 
@@ -303,118 +297,6 @@ final class RaftNode {
         }
     }
 
-    private void onAppend(Message.Append a) {
-        if (a.term() < term || (role == Role.LEADER && a.term() == term)) {
-            sim.send(index, a.from(), new Message.AppendReply(term, index, false, 0));
-            return;
-        }
-        if (a.term() > term || role != Role.FOLLOWER) {
-            becomeFollower(a.term(), a.from());
-        }
-        leader = a.from();
-        lastHeardFromLeader = sim.now();
-        resetElectionTimer();
-        if (a.prevLogIndex() > log.lastIndex()) {
-            reply(a.from(), new Message.AppendReply(term, index, false, log.lastIndex() + 1));
-            return;
-        }
-        if (a.prevLogIndex() >= log.snapshotIndex() && log.termAt(a.prevLogIndex()) != a.prevLogTerm()) {
-            reply(a.from(), new Message.AppendReply(term, index, false, Math.max(1, a.prevLogIndex())));
-            return;
-        }
-        for (LogEntry e : a.entries()) {
-            if (e.index() <= log.snapshotIndex()) {
-                continue;
-            }
-            LogEntry existing = log.entry(e.index());
-            if (existing != null && existing.term() != e.term()) {
-                log.truncateFrom(e.index());
-                existing = null;
-            }
-            if (existing == null && e.index() == log.lastIndex() + 1) {
-                log.append(e);
-            }
-        }
-        long lastNew = a.prevLogIndex() + a.entries().size();
-        if (a.leaderCommit() > commitIndex) {
-            commitIndex = Math.max(commitIndex, Math.min(a.leaderCommit(), Math.min(lastNew, log.lastIndex())));
-            applyCommitted();
-        }
-        reply(a.from(), new Message.AppendReply(term, index, true, Math.min(lastNew, log.lastIndex())));
-    }
-
-    private void reply(int to, Message message) {
-        sim.send(index, to, message);
-    }
-
-    private void onAppendReply(Message.AppendReply r) {
-        if (r.term() > term) {
-            becomeFollower(r.term(), -1);
-            resetElectionTimer();
-            return;
-        }
-        if (role != Role.LEADER || r.term() != term) {
-            return;
-        }
-        if (r.success()) {
-            matchIndex[r.from()] = Math.max(matchIndex[r.from()], r.matchIndex());
-            nextIndex[r.from()] = matchIndex[r.from()] + 1;
-            advanceCommit();
-        } else {
-            nextIndex[r.from()] = Math.max(1, Math.min(nextIndex[r.from()] - 1, r.matchIndex()));
-            sendAppend(r.from());
-        }
-    }
-
-    private void sendAppend(int peer) {
-        if (nextIndex[peer] <= log.snapshotIndex()) {
-            sim.send(index, peer, new Message.InstallSnapshot(term, index, log.snapshot()));
-            return;
-        }
-        long prev = nextIndex[peer] - 1;
-        List<LogEntry> entries = log.slice(nextIndex[peer], MAX_BATCH);
-        sim.send(index, peer, new Message.Append(term, index, prev, log.termAt(prev), entries, commitIndex));
-    }
-
-    private void onInstallSnapshot(Message.InstallSnapshot s) {
-        if (s.term() < term) {
-            sim.send(index, s.from(), new Message.SnapshotReply(term, index, 0));
-            return;
-        }
-        becomeFollower(s.term(), s.from());
-        lastHeardFromLeader = sim.now();
-        resetElectionTimer();
-        if (log.check().failed()) {
-            // a node does not build on storage that fails its own check, as it does not compact it: the corruption
-            // stays visible until the log is repaired, and the reply claims no entry for the leader to count
-            reply(s.from(), new Message.SnapshotReply(term, index, 0));
-            return;
-        }
-        Snapshot snapshot = s.snapshot();
-        if (log.termAt(snapshot.index()) != snapshot.term()) {
-            log.install(snapshot);
-        }
-        if (snapshot.index() > db.appliedIndex()) {
-            db.restore(snapshot);
-            sim.trace(id + " installed snapshot at index " + snapshot.index());
-        }
-        commitIndex = Math.max(commitIndex, snapshot.index());
-        applyCommitted();
-        reply(s.from(), new Message.SnapshotReply(term, index, Math.max(snapshot.index(), log.lastIndex())));
-    }
-
-    private void onSnapshotReply(Message.SnapshotReply r) {
-        if (r.term() > term) {
-            becomeFollower(r.term(), -1);
-            resetElectionTimer();
-            return;
-        }
-        if (role == Role.LEADER && r.term() == term) {
-            matchIndex[r.from()] = Math.max(matchIndex[r.from()], r.matchIndex());
-            nextIndex[r.from()] = matchIndex[r.from()] + 1;
-            advanceCommit();
-        }
-    }
 
     // ---- commit and apply --------------------------------------------------------------------------------------
 
@@ -424,30 +306,8 @@ final class RaftNode {
             return -1;
         }
         log.append(LogEntry.of(log.lastIndex() + 1, term, command));
-        matchIndex[index] = log.lastIndex();
-        advanceCommit();
+        leading.advanceCommit();
         return log.lastIndex();
-    }
-
-    private void advanceCommit() {
-        matchIndex[index] = log.lastIndex();
-        for (long n = log.lastIndex(); n > commitIndex; n--) {
-            if (log.termAt(n) != term) {
-                break;
-            }
-            int count = 0;
-            for (int voter : sim.voters) {
-                if (matchIndex[voter] >= n) {
-                    count++;
-                }
-            }
-            if (count >= sim.majority()) {
-                commitIndex = n;
-                sim.onCommitted(this, n);
-                break;
-            }
-        }
-        applyCommitted();
     }
 
     void applyCommitted() {
@@ -500,12 +360,12 @@ final class RaftNode {
     /** As leader: forget what a follower had and resend from its log's end. */
     void resync(int peer) {
         if (role == Role.LEADER) {
-            nextIndex[peer] = Math.min(nextIndex[peer], sim.nodes.get(peer).log.lastIndex() + 1);
-            sendAppend(peer);
+            leading.resync(peer);
         }
     }
 
+    /** As leader, the index up to which a peer's log matches this node's; -1 when this node does not lead. */
     long matchIndexOf(int peer) {
-        return role == Role.LEADER ? matchIndex[peer] : -1;
+        return role == Role.LEADER ? leading.matchIndex(peer) : -1;
     }
 }
