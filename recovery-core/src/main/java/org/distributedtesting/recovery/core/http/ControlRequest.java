@@ -4,14 +4,13 @@ import java.util.Objects;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
-import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
-import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 
 /**
- * One authorized control request as {@link NodeProtocolServer} hands it to its host: the action, and the
+ * One authorized control request as
+ * {@link org.distributedtesting.recovery.core.http.server.NodeProtocolServer} hands it to its host: the action, and the
  * {@code host:port} of the action's source node when the client named one ({@code from_address} of
  * {@code trigger_sync} and {@code restore}), so that a host can fetch from it, for example with
- * {@link HttpNodeControl#downloadDatabase}.
+ * {@link org.distributedtesting.recovery.core.http.client.DatabaseDownload#download}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -27,7 +26,8 @@ public record ControlRequest(Action action, Optional<String> sourceAddress) {
     }
 
     /**
-     * Carries out control requests on the host's node; {@link NodeProtocolServer.Builder#controlHandler(Handler)}.
+     * Carries out control requests on the host's node; see
+     * {@link org.distributedtesting.recovery.core.http.server.NodeProtocolServer.Builder#controlHandler(Handler)}.
      *
      * <p>Implementations must be thread-safe: the server calls them from several threads.
      */

@@ -262,41 +262,9 @@ public final class Scenario {
     }
 
     static String describe(RecoveryEvent event) {
-        String at = String.format(java.util.Locale.ROOT, "%9.3f  ",
-                java.time.Duration.between(SimClock.EPOCH, event.at()).toMillis() / 1000.0);
-        String text = switch (event.kind()) {
-            case FAILURE_CONFIRMED -> {
-                RecoveryEvent.FailureConfirmed e = (RecoveryEvent.FailureConfirmed) event;
-                yield "detected " + e.failure().key() + ": " + e.failure().summary();
-            }
-            case ACTION_TAKEN -> {
-                RecoveryEvent.ActionTaken e = (RecoveryEvent.ActionTaken) event;
-                yield "action " + e.action().name() + " on " + e.action().node() + ": " + e.result().detail();
-            }
-            case RUNG_ATTEMPTED -> {
-                RecoveryEvent.RungAttempted e = (RecoveryEvent.RungAttempted) event;
-                yield "rung " + e.rung() + " for " + e.failure().key() + ": " + e.result().detail();
-            }
-            case RECOVERY_VERIFIED -> {
-                RecoveryEvent.RecoveryVerified e = (RecoveryEvent.RecoveryVerified) event;
-                yield "verified " + e.failure().key() + " by " + e.rung();
-            }
-            case RUNG_FAILED -> {
-                RecoveryEvent.RungFailed e = (RecoveryEvent.RungFailed) event;
-                yield "rung failed " + e.rung() + " for " + e.failure().key() + ": " + e.reason();
-            }
-            case ESCALATED -> {
-                RecoveryEvent.Escalated e = (RecoveryEvent.Escalated) event;
-                yield "escalated " + e.failure().key() + ": " + e.reason();
-            }
-            case ACTION_BUDGET_EXHAUSTED -> {
-                RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
-                yield "escalated " + e.failure().key() + ": " + e.reason();
-            }
-            case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
-            case RECOVERY_PREEMPTED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
-        };
-        return text == null ? null : at + text;
+        String text = EventLines.text(event);
+        return text == null ? null : String.format(java.util.Locale.ROOT, "%9.3f  ",
+                java.time.Duration.between(SimClock.EPOCH, event.at()).toMillis() / 1000.0) + text;
     }
 
     /** Builds a {@link Scenario}. Not thread-safe. */

@@ -4,14 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +21,6 @@ import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.http.ControlRequest;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
 import org.distributedtesting.recovery.core.http.codec.BearerToken;
@@ -62,7 +56,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     /** The largest answer read when the builder sets nothing else: 64 KiB. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
-    /** The protocol path of a node's database copy. */
+    /** The protocol path of a node's database copy; see {@link DatabaseDownload}. */
     public static final String DATABASE_COPY_PATH = ActionJson.DATABASE_COPY;
 
     /** The result's detail for the process actions no node can carry out on itself. */
@@ -70,7 +64,6 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpNodeControl.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final int MAX_ERROR_CHARS = 200;
 
     private final Map<NodeId, NodeSpec> nodes;
     private final Supplier<String> token;
@@ -155,71 +148,6 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         client.close();
     }
 
-    /**
-     * Downloads a consistent copy of a node's database ({@code GET /api/control/database_copy}) into
-     * {@code target}, for a host carrying out {@link Action.Restore}: {@code hostPort} is the
-     * {@link ControlRequest#sourceAddress()} of its request. The copy is written next to {@code target} and moved
-     * into place only once complete, replacing a file there; a broken or late transfer leaves {@code target} as
-     * it was. No size limit but the deadline; see the overload.
-     *
-     * @return the number of bytes written
-     * @throws IOException              if the node cannot be reached, answers other than 200, breaks off the
-     *                                  transfer or does not finish within {@code deadline}, or the file cannot be
-     *                                  written; the message never contains the token
-     * @throws IllegalArgumentException if {@code hostPort} is not {@code host:port} or {@code deadline} is not
-     *                                  positive
-     * @throws InterruptedException     if the calling thread is interrupted while waiting
-     */
-    public static long downloadDatabase(String hostPort, Supplier<String> token, Path target, Duration deadline)
-            throws IOException, InterruptedException {
-        return downloadDatabase(hostPort, token, target, deadline, Long.MAX_VALUE);
-    }
-
-    /**
-     * As {@link #downloadDatabase(String, Supplier, Path, Duration)}, refusing a copy over {@code maxBytes}.
-     *
-     * @throws IllegalArgumentException also if {@code maxBytes} is not positive
-     */
-    public static long downloadDatabase(String hostPort, Supplier<String> token, Path target, Duration deadline,
-                                        long maxBytes) throws IOException, InterruptedException {
-        Objects.requireNonNull(token, "token");
-        Objects.requireNonNull(target, "target");
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("maxBytes must be > 0, but was " + maxBytes);
-        }
-        Deadline end = Deadline.after(deadline);
-        HttpRequest.Builder request = HttpRequest.newBuilder(NodeUris.of(hostPort, DATABASE_COPY_PATH))
-                .timeout(end.remaining()).GET();
-        String secret = BearerToken.current(token);
-        BearerToken.authorize(request, secret);
-        Path absolute = target.toAbsolutePath();
-        Path partial = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".partial");
-        boolean moved = false;
-        try (DeadlineClient client = new DeadlineClient("http-download-" + INSTANCES.incrementAndGet(),
-                HttpNodeProbe.DEFAULT_CONNECT_TIMEOUT)) {
-            HttpResponse<InputStream> response = client.send(request.build(), NodeUris.of(hostPort, "/").getHost(),
-                    end);
-            long size;
-            try (InputStream body = response.body(); OutputStream out = Files.newOutputStream(partial)) {
-                if (response.statusCode() != 200) {
-                    byte[] error = client.readBounded(body, DEFAULT_MAX_RESPONSE_BYTES, end, "response");
-                    throw new ProtocolException(httpFailure(response.statusCode(), error, secret));
-                }
-                size = client.copyBounded(body, out, maxBytes, end, "database copy");
-            }
-            move(partial, absolute);
-            moved = true;
-            LOG.debug("Downloaded a database copy of {} bytes from {} in {} ms", size, hostPort, end.elapsedMillis());
-            return size;
-        } catch (IOException | RuntimeException e) {
-            throw ProbeFailures.rethrow(ProbeFailures.redact(e, secret));
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(partial);
-            }
-        }
-    }
-
     /** Switches the monitor's route to {@code node} to the alternative address, if the node answers there. */
     private ActionResult useAlternative(NodeSpec node, Action.Custom action, Deadline end, String secret)
             throws InterruptedException {
@@ -262,7 +190,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             body = client.readBounded(in, maxResponseBytes, end, "response");
         }
         if (response.statusCode() != 200) {
-            throw new ProtocolException(httpFailure(response.statusCode(), body, secret));
+            throw new ProtocolException(ProbeFailures.httpFailure(response.statusCode(), body, secret));
         }
         try {
             JsonNode answer = JsonReads.readObject(body, "response");
@@ -277,37 +205,6 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         }
     }
 
-    /** What an answer other than 200 says: the status, and the node's {@code error} when it gave one. */
-    private static String httpFailure(int status, byte[] body, String secret) {
-        String message = "node answered HTTP " + status;
-        if (status == 401) {
-            return message + ": the node refused the bearer token (is the control token configured?)";
-        }
-        try {
-            JsonNode answer = JsonReads.readObject(body, "response");
-            Optional<String> error = JsonReads.member(answer, "error").filter(JsonNode::isTextual)
-                    .map(JsonNode::textValue);
-            if (error.isEmpty()) {
-                return message;
-            }
-            if (secret != null && error.get().contains(secret)) {
-                return message + " (its error message quotes the bearer token and is withheld)";
-            }
-            String line = error.get().replaceAll("\\R", " ");
-            return message + ": " + (line.length() <= MAX_ERROR_CHARS ? line
-                    : line.substring(0, MAX_ERROR_CHARS) + "...");
-        } catch (ProtocolException notJson) {
-            return message;
-        }
-    }
-
-    private static void move(Path partial, Path target) throws IOException {
-        try {
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
 
     /**
      * Builds an {@link HttpNodeControl}. Required: {@link #nodes}. Not thread-safe; {@link #build()} copies its

@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.core.http.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -8,10 +9,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.distributedtesting.recovery.RecoveryException;
 import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.http.codec.JsonReads;
 
 /**
  * The failures {@link HttpNodeProbe} and {@link HttpNodeControl} report: short messages for what the HTTP client
@@ -25,6 +28,7 @@ final class ProbeFailures {
 
     /** How deep cause chains are walked; a chain with a cycle must not loop. */
     private static final int MAX_CAUSE_DEPTH = 16;
+    private static final int MAX_ERROR_CHARS = 200;
 
     private ProbeFailures() {
     }
@@ -114,5 +118,29 @@ final class ProbeFailures {
             }
         }
         return false;
+    }
+
+    /** What an answer other than 200 says: the status, and the node's {@code error} when it gave one. */
+    static String httpFailure(int status, byte[] body, String secret) {
+        String message = "node answered HTTP " + status;
+        if (status == 401) {
+            return message + ": the node refused the bearer token (is the control token configured?)";
+        }
+        try {
+            JsonNode answer = JsonReads.readObject(body, "response");
+            Optional<String> error = JsonReads.member(answer, "error").filter(JsonNode::isTextual)
+                    .map(JsonNode::textValue);
+            if (error.isEmpty()) {
+                return message;
+            }
+            if (secret != null && error.get().contains(secret)) {
+                return message + " (its error message quotes the bearer token and is withheld)";
+            }
+            String line = error.get().replaceAll("\\R", " ");
+            return message + ": " + (line.length() <= MAX_ERROR_CHARS ? line
+                    : line.substring(0, MAX_ERROR_CHARS) + "...");
+        } catch (ProtocolException notJson) {
+            return message;
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.StringJoiner;
 import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.core.sim.ClientWrite;
+import org.distributedtesting.recovery.core.sim.EventLines;
 import org.distributedtesting.recovery.core.sim.NodeView;
 import org.distributedtesting.recovery.core.sim.SimClock;
 import org.distributedtesting.recovery.core.sim.SimConfig;
@@ -111,41 +112,7 @@ public final class SimReport {
 
     /** One event on one line; null for a cycle completion (one per cycle, which would drown the rest). */
     static String describe(RecoveryEvent event) {
-        String text = switch (event.kind()) {
-            case FAILURE_CONFIRMED -> {
-                RecoveryEvent.FailureConfirmed e = (RecoveryEvent.FailureConfirmed) event;
-                yield "confirmed " + e.failure().key() + " after " + e.confirmations() + " cycles: "
-                        + e.failure().summary();
-            }
-            case RUNG_ATTEMPTED -> {
-                RecoveryEvent.RungAttempted e = (RecoveryEvent.RungAttempted) event;
-                yield "rung '" + e.rung() + "' attempt " + e.attempt() + " for " + e.failure().key() + ": "
-                        + e.result().kind().name().toLowerCase(Locale.ROOT) + ", " + e.result().detail();
-            }
-            case ACTION_TAKEN -> {
-                RecoveryEvent.ActionTaken e = (RecoveryEvent.ActionTaken) event;
-                yield "action " + e.action().name() + " on " + e.action().node() + ": " + e.result().detail();
-            }
-            case RECOVERY_VERIFIED -> {
-                RecoveryEvent.RecoveryVerified e = (RecoveryEvent.RecoveryVerified) event;
-                yield "verified " + e.failure().key() + " by rung '" + e.rung() + "'";
-            }
-            case RUNG_FAILED -> {
-                RecoveryEvent.RungFailed e = (RecoveryEvent.RungFailed) event;
-                yield "rung '" + e.rung() + "' failed for " + e.failure().key() + ": " + e.reason();
-            }
-            case ESCALATED -> {
-                RecoveryEvent.Escalated e = (RecoveryEvent.Escalated) event;
-                yield "escalated " + e.failure().key() + ", quarantined " + e.nodes() + ": " + e.reason();
-            }
-            case ACTION_BUDGET_EXHAUSTED -> {
-                RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
-                yield "escalated " + e.failure().key() + ", quarantined []: " + e.reason();
-            }
-            case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
-            // one per cycle, which would drown the rest; the others are in the journal
-            case RECOVERY_PREEMPTED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
-        };
+        String text = EventLines.text(event);
         return text == null ? null : at(event.at()) + text;
     }
 

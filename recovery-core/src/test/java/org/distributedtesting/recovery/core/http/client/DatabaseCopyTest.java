@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /api/control/database_copy} and {@link HttpNodeControl#downloadDatabase}. */
+/** {@code GET /api/control/database_copy} and {@link DatabaseDownload#download}. */
 @Timeout(value = 15, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DatabaseCopyTest {
 
@@ -61,7 +61,7 @@ class DatabaseCopyTest {
         Path target = Files.writeString(dir.resolve("state.db"), "corrupt");
 
         // When the copy is downloaded
-        long size = HttpNodeControl.downloadDatabase(address(), () -> TOKEN, target, DEADLINE);
+        long size = DatabaseDownload.download(address(), () -> TOKEN, target, DEADLINE);
 
         // Then the target is the healthy database, and nothing else is left behind
         assertThat(size).isEqualTo(database.length);
@@ -80,7 +80,7 @@ class DatabaseCopyTest {
         Path target = Files.writeString(dir.resolve("state.db"), "old");
 
         // When the copy is asked for with another token
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase(address(), () -> "wrong",
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download(address(), () -> "wrong",
                 target, DEADLINE));
 
         // Then it is refused before any copy is made, and the target stays as it was
@@ -103,7 +103,7 @@ class DatabaseCopyTest {
         Path target = Files.writeString(dir.resolve("state.db"), "old");
 
         // When the copy is downloaded
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase(address(), () -> TOKEN, target,
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download(address(), () -> TOKEN, target,
                 DEADLINE));
 
         // Then the download fails and the target stays as it was
@@ -117,7 +117,7 @@ class DatabaseCopyTest {
         start(() -> new ByteArrayInputStream(new byte[4096]));
         Path target = dir.resolve("state.db");
 
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase(address(), () -> TOKEN, target,
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download(address(), () -> TOKEN, target,
                 DEADLINE, 4095));
 
         assertThat(failure).isInstanceOf(ProtocolException.class).hasMessage("database copy exceeds 4095 bytes");
@@ -141,7 +141,7 @@ class DatabaseCopyTest {
 
         // When the copy is downloaded with a 1 s deadline
         long start = System.nanoTime();
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase(
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download(
                 "127.0.0.1:" + rawServer.node("node-2").port(), () -> TOKEN, target, Duration.ofSeconds(1)));
 
         // Then it fails by then, leaving nothing behind
@@ -154,7 +154,7 @@ class DatabaseCopyTest {
     void aNodeWithoutADatabaseCopyAnswers404() throws Exception {
         server = NodeProtocolServer.builder(NODE, () -> NodeStatus.builder().build()).start();
 
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase(address(), () -> TOKEN,
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download(address(), () -> TOKEN,
                 dir.resolve("state.db"), DEADLINE));
 
         assertThat(failure).isInstanceOf(ProtocolException.class)
@@ -171,7 +171,7 @@ class DatabaseCopyTest {
 
     @Test
     void anAddressThatIsNotHostAndPortIsAProgrammerError() {
-        Throwable failure = catchThrowable(() -> HttpNodeControl.downloadDatabase("node-2", () -> TOKEN,
+        Throwable failure = catchThrowable(() -> DatabaseDownload.download("node-2", () -> TOKEN,
                 dir.resolve("state.db"), DEADLINE));
 
         assertThat(failure).isInstanceOf(IllegalArgumentException.class)
