@@ -2,9 +2,7 @@ package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -18,7 +16,6 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -63,21 +60,16 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
      */
     public static final boolean DEFAULT_REQUIRE_CHECKSUM_AGREEMENT = true;
 
-    private final boolean requireAgreement;
+    private final DatabaseCorruptionSettings tuning;
+    private final DatabaseCorruptionDetector detector = new DatabaseCorruptionDetector();
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
      */
     public DatabaseCorruptionStrategy(Settings settings) {
         super(NAME, FailureType.DATABASE_CORRUPTION, settings);
-        try {
-            this.requireAgreement = settings.getBoolean("require_checksum_agreement",
-                    DEFAULT_REQUIRE_CHECKSUM_AGREEMENT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("strategies." + NAME + ".require_checksum_agreement must be true or "
-                    + "false, but was " + settings.get("require_checksum_agreement").orElse(null), e);
-        }
+        this.tuning = DatabaseCorruptionSettings.from(settings);
         rung("restore_from_replica", "recover_database_corruption", this::restoreFromReplica);
         rung("full_state_sync", "full_state_sync_on_corrupt_database", this::fullStateSync);
     }
@@ -89,26 +81,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<Failure> failures = new ArrayList<>();
-        for (NodeObservation observation : snapshot.observations().values()) {
-            NodeStatus status = observation.reported().orElse(null);
-            if (status == null || !status.database().failed()) {
-                continue;
-            }
-            Map<String, Object> evidence = new LinkedHashMap<>();
-            evidence.put("database_check", status.database().detail());
-            evidence.put("log_check", status.log().status().name().toLowerCase(java.util.Locale.ROOT));
-            evidence.put("role", status.role().name().toLowerCase(java.util.Locale.ROOT));
-            evidence.put("applied_index", status.appliedIndex());
-            status.stateChecksum().ifPresent(c -> {
-                evidence.put("state_checksum", c.value());
-                evidence.put("state_checksum_index", c.index());
-            });
-            failures.add(Failure.of(type(), List.of(observation.node()), Severity.HIGH,
-                    "'" + observation.node() + "' fails its database integrity check: " + status.database().detail(),
-                    evidence));
-        }
-        return failures;
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -195,7 +168,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
             }
             ReplicaChecksums.Verdict verdict = checksums.verdict(o.node());
             if (verdict == ReplicaChecksums.Verdict.AGREES
-                    || !requireAgreement && verdict == ReplicaChecksums.Verdict.UNKNOWN) {
+                    || !tuning.requireChecksumAgreement() && verdict == ReplicaChecksums.Verdict.UNKNOWN) {
                 candidates.add(o);
             }
         }
@@ -235,6 +208,6 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
 
     /** Whether a restore source must hold the checksum a majority agrees on. */
     public boolean requiresChecksumAgreement() {
-        return requireAgreement;
+        return tuning.requireChecksumAgreement();
     }
 }

@@ -2,9 +2,7 @@ package org.distributedtesting.recovery.strategies;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
@@ -13,13 +11,11 @@ import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Operation;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -84,8 +80,8 @@ public class DeadlockStrategy extends LadderStrategy {
      */
     public static final int DEFAULT_STALL_CYCLES = 5;
 
-    private final Duration maxOperationAge;
-    private final int stallCycles;
+    private final DeadlockSettings tuning;
+    private final DeadlockDetector detector;
 
     /**
      * @param settings tuning from the config file
@@ -93,9 +89,8 @@ public class DeadlockStrategy extends LadderStrategy {
      */
     public DeadlockStrategy(Settings settings) {
         super(NAME, FailureType.DEADLOCK, settings);
-        PerformanceSettings s = new PerformanceSettings(NAME, settings);
-        this.maxOperationAge = s.positive("max_operation_age", DEFAULT_MAX_OPERATION_AGE);
-        this.stallCycles = s.cycles("stall_cycles", DEFAULT_STALL_CYCLES);
+        this.tuning = DeadlockSettings.from(settings);
+        this.detector = new DeadlockDetector(tuning);
         rung("cancel_blocked_operations", RUNG_ACTION, this::cancelBlockedOperations);
         rung("restart_stuck_component", RUNG_ACTION, this::restartStuckComponent);
         rung("restart_node", RUNG_ACTION, this::restartNode);
@@ -108,61 +103,7 @@ public class DeadlockStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<ClusterSnapshot> window = new ArrayList<>(history.latest(stallCycles));
-        window.add(snapshot);
-        long highestTerm = snapshot.observations().values().stream().flatMap(o -> o.reported().stream())
-                .mapToLong(NodeStatus::term).max().orElse(-1);
-        List<Failure> failures = new ArrayList<>();
-        for (NodeObservation observation : snapshot.observations().values()) {
-            if (!(observation instanceof NodeObservation.Reachable reachable)
-                    || reachable.status().term() < highestTerm) {
-                continue;
-            }
-            NodeId node = reachable.node();
-            NodeStatus status = reachable.status();
-            List<String> old = oldOperations(status, snapshot);
-            boolean stalled = applyStalled(window, node);
-            boolean queueGrowing = queueGrowing(window, node);
-            if (old.isEmpty() && !stalled && !queueGrowing) {
-                continue;
-            }
-            failures.add(failure(snapshot, window, node, status, old, stalled, queueGrowing));
-        }
-        return failures;
-    }
-
-    private Failure failure(ClusterSnapshot snapshot, List<ClusterSnapshot> window, NodeId node, NodeStatus status,
-                            List<String> old, boolean stalled, boolean queueGrowing) {
-        List<String> signals = new ArrayList<>();
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        if (!old.isEmpty()) {
-            signals.add("old_operations");
-            evidence.put("old_operations", old.size() > 20 ? old.subList(0, 20) : old);
-            evidence.put("old_operation_count", old.size());
-            evidence.put("oldest_operation_age_s", status.operations().stream()
-                    .mapToLong(o -> o.age(snapshot.takenAt()).toSeconds()).max().orElse(0));
-            evidence.put("max_operation_age_s", maxOperationAge.toSeconds());
-        }
-        if (stalled) {
-            signals.add("apply_stalled");
-            evidence.put("stalled_cycles", stallCycles);
-            evidence.put("commit_index_before", statusAt(window.get(0), node).commitIndex());
-        }
-        if (queueGrowing) {
-            signals.add("queue_growing");
-            evidence.put("queue_depth_before", statusAt(window.get(0), node).queueDepth());
-        }
-        evidence.put("signals", List.copyOf(signals));
-        evidence.put("applied_index", status.appliedIndex());
-        evidence.put("commit_index", status.commitIndex());
-        evidence.put("queue_depth", status.queueDepth());
-        evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
-        String summary = "'" + node + "' answers but is stuck: " + String.join(", ", signals)
-                + " (applied " + status.appliedIndex() + ", committed " + status.commitIndex() + ", queue "
-                + status.queueDepth() + (old.isEmpty() ? "" : ", " + old.size() + " operations older than "
-                + maxOperationAge.toSeconds() + " s") + ")";
-        return Failure.of(type(), List.of(node), status.isLeader() ? Severity.HIGH : Severity.MEDIUM, summary,
-                evidence);
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -170,59 +111,8 @@ public class DeadlockStrategy extends LadderStrategy {
      * apply is the next rung's job: restarting the component).
      */
     private List<String> cancellable(NodeStatus status, ClusterSnapshot snapshot) {
-        return status.operations().stream().filter(o -> !APPLY_KIND.equals(o.kind()))
-                .filter(o -> o.age(snapshot.takenAt()).compareTo(maxOperationAge) > 0).map(Operation::id).toList();
-    }
-
-    private List<String> oldOperations(NodeStatus status, ClusterSnapshot snapshot) {
-        return status.operations().stream().filter(o -> o.age(snapshot.takenAt()).compareTo(maxOperationAge) > 0)
-                .map(Operation::id).toList();
-    }
-
-    /** Applied index unchanged over the whole window while the commit index moved past it. */
-    private boolean applyStalled(List<ClusterSnapshot> window, NodeId node) {
-        if (window.size() < stallCycles + 1) {
-            return false;
-        }
-        NodeStatus first = statusAt(window.get(0), node);
-        NodeStatus last = statusAt(window.get(window.size() - 1), node);
-        if (first == null || last == null || last.appliedIndex() < 0 || last.commitIndex() <= first.commitIndex()
-                || last.commitIndex() <= last.appliedIndex()) {
-            return false;
-        }
-        return appliedUnchanged(window, node, last.appliedIndex());
-    }
-
-    /** Queue depth known and strictly growing over the whole window while nothing was applied. */
-    private boolean queueGrowing(List<ClusterSnapshot> window, NodeId node) {
-        if (window.size() < stallCycles + 1) {
-            return false;
-        }
-        long previous = -1;
-        for (ClusterSnapshot s : window) {
-            NodeStatus status = statusAt(s, node);
-            if (status == null || status.queueDepth() < 0 || status.queueDepth() <= previous) {
-                return false;
-            }
-            previous = status.queueDepth();
-        }
-        NodeStatus last = statusAt(window.get(window.size() - 1), node);
-        return last.appliedIndex() >= 0 && appliedUnchanged(window, node, last.appliedIndex());
-    }
-
-    private static boolean appliedUnchanged(List<ClusterSnapshot> window, NodeId node, long applied) {
-        for (ClusterSnapshot s : window) {
-            NodeStatus status = statusAt(s, node);
-            if (status == null || status.appliedIndex() != applied) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static NodeStatus statusAt(ClusterSnapshot snapshot, NodeId node) {
-        NodeObservation observation = snapshot.observations().get(node);
-        return observation == null ? null : observation.reported().orElse(null);
+        return detector.oldOperations(status, snapshot.takenAt()).stream()
+                .filter(o -> !APPLY_KIND.equals(o.kind())).map(Operation::id).toList();
     }
 
     /**
@@ -239,14 +129,15 @@ public class DeadlockStrategy extends LadderStrategy {
                 continue;
             }
             ActionResult result = context.perform(new Action.CancelOperations(node, old),
-                    old.size() + " operations older than " + maxOperationAge.toSeconds() + " s");
+                    old.size() + " operations older than " + tuning.maxOperationAge().toSeconds() + " s");
             if (!result.succeeded()) {
                 return RungResult.failed("cancelling operations on '" + node + "' " + result.detail());
             }
             done.add(result.detail());
         }
         return done.isEmpty()
-                ? RungResult.skipped("no operation older than " + maxOperationAge.toSeconds() + " s to cancel")
+                ? RungResult.skipped("no operation older than " + tuning.maxOperationAge().toSeconds()
+                        + " s to cancel")
                 : RungResult.acted(String.join("; ", done));
     }
 
@@ -289,7 +180,8 @@ public class DeadlockStrategy extends LadderStrategy {
         long committedThen = failure.evidence().get("commit_index") instanceof Number n ? n.longValue() : -1;
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
-            if (status == null || !oldOperations(status, now).isEmpty() || status.appliedIndex() < committedThen) {
+            if (status == null || !detector.oldOperations(status, now.takenAt()).isEmpty()
+                    || status.appliedIndex() < committedThen) {
                 return false;
             }
         }
@@ -298,11 +190,11 @@ public class DeadlockStrategy extends LadderStrategy {
 
     /** Operations older than this are blocked. */
     public Duration maxOperationAge() {
-        return maxOperationAge;
+        return tuning.maxOperationAge();
     }
 
     /** Cycles without apply progress (or with a growing queue) that make a stall. */
     public int stallCycles() {
-        return stallCycles;
+        return tuning.stallCycles();
     }
 }

@@ -3,7 +3,6 @@ package org.distributedtesting.recovery.strategies;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -110,10 +109,5 @@ final class Leadership {
                 .flatMap(o -> o.reported().stream())
                 .filter(s -> s.leader().filter(leader::equals).isPresent())
                 .mapToLong(NodeStatus::term).max().orElse(-1);
-    }
-
-    /** Node ids as strings, for evidence. */
-    static List<String> names(java.util.Collection<NodeId> nodes) {
-        return nodes.stream().map(NodeId::value).toList();
     }
 }

@@ -1,10 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
@@ -12,12 +9,10 @@ import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -60,19 +55,16 @@ public class LogCorruptionStrategy extends LadderStrategy {
     /** The strategy's name in the registry and the config file. */
     public static final String NAME = "log_corruption";
 
-    private final long catchUpLag;
+    private final LogCorruptionSettings tuning;
+    private final LogCorruptionDetector detector = new LogCorruptionDetector();
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
      */
     public LogCorruptionStrategy(Settings settings) {
         super(NAME, FailureType.LOG_CORRUPTION, settings);
-        this.catchUpLag = settings.getLong("catch_up_lag_entries", ProcessCrashStrategy.DEFAULT_CATCH_UP_LAG_ENTRIES);
-        if (catchUpLag < 0) {
-            throw new IllegalArgumentException("strategies." + NAME + ".catch_up_lag_entries must be >= 0, but was "
-                    + catchUpLag);
-        }
+        this.tuning = LogCorruptionSettings.from(settings);
         rung("reset_log", "recover_log_corruption", this::resetLog);
         rung("full_state_sync", "full_state_sync_on_corrupt_log", this::fullStateSync);
     }
@@ -84,43 +76,7 @@ public class LogCorruptionStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<Failure> failures = new ArrayList<>();
-        for (NodeObservation observation : snapshot.observations().values()) {
-            NodeStatus status = observation.reported().orElse(null);
-            if (status != null && status.log().failed()) {
-                failures.add(corruptLog(observation.node(), status));
-            } else if (observation instanceof NodeObservation.Unreachable down
-                    && NodeSignals.failsToStartOnCorruptLog(down, history)) {
-                failures.add(failsToStart(down, history));
-            }
-        }
-        return failures;
-    }
-
-    private Failure corruptLog(NodeId node, NodeStatus status) {
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("signal", "log_check_failed");
-        evidence.put("log_check", status.log().detail());
-        evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
-        evidence.put("last_log_index", status.lastLogIndex());
-        evidence.put("commit_index", status.commitIndex());
-        evidence.put("applied_index", status.appliedIndex());
-        return Failure.of(type(), List.of(node), Severity.HIGH,
-                "'" + node + "' fails its log integrity check: " + status.log().detail(), evidence);
-    }
-
-    private Failure failsToStart(NodeObservation.Unreachable down, ClusterHistory history) {
-        NodeStatus last = NodeSignals.lastReachable(down.node(), history).orElseThrow();
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("signal", "fails_to_start");
-        evidence.put("reachable", false);
-        evidence.put("probe_error", down.reason());
-        evidence.put("process", down.process().detail());
-        down.process().exitCode().ifPresent(code -> evidence.put("exit_code", code));
-        evidence.put("last_log_check", last.log().detail());
-        return Failure.of(type(), List.of(down.node()), Severity.HIGH,
-                "'" + down.node() + "' does not start (" + down.process().detail() + ") and its log last failed its "
-                        + "check: " + last.log().detail(), evidence);
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -169,10 +125,8 @@ public class LogCorruptionStrategy extends LadderStrategy {
         long clusterCommit = NodeSignals.clusterCommitIndex(now);
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
-            if (status == null || status.log().status() != IntegrityCheck.Status.OK || !NodeSignals.isMember(status)) {
-                return false;
-            }
-            if (clusterCommit >= 0 && status.appliedIndex() < clusterCommit - catchUpLag) {
+            if (status == null || status.log().status() != IntegrityCheck.Status.OK || !NodeSignals.isMember(status)
+                    || !NodeSignals.caughtUp(status, clusterCommit, tuning.catchUpLagEntries())) {
                 return false;
             }
         }
@@ -181,6 +135,6 @@ public class LogCorruptionStrategy extends LadderStrategy {
 
     /** The lag, in log entries, within which a repaired node counts as caught up. */
     public long catchUpLagEntries() {
-        return catchUpLag;
+        return tuning.catchUpLagEntries();
     }
 }

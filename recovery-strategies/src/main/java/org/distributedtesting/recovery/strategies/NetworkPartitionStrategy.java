@@ -89,33 +89,17 @@ public class NetworkPartitionStrategy extends LadderStrategy {
      */
     public static final long DEFAULT_MIN_FAILED_ELECTIONS = 3;
 
-    private final int disagreementCycles;
-    private final Duration electionWindow;
-    private final long minFailedElections;
-    private final PartitionSignals signals;
+    private final NetworkPartitionSettings tuning;
+    private final NetworkPartitionDetector detector;
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
      */
     public NetworkPartitionStrategy(Settings settings) {
         super(NAME, FailureType.NETWORK_PARTITION, settings);
-        long cycles = settings.getLong("leader_disagreement_cycles", DEFAULT_LEADER_DISAGREEMENT_CYCLES);
-        if (cycles < 1 || cycles > 1_000) {
-            throw new IllegalArgumentException("strategies.network_partition.leader_disagreement_cycles must be in "
-                    + "1..1000, but was " + cycles);
-        }
-        this.disagreementCycles = (int) cycles;
-        this.electionWindow = settings.getDuration("election_window", DEFAULT_ELECTION_WINDOW);
-        if (electionWindow.isZero()) {
-            throw new IllegalArgumentException("strategies.network_partition.election_window must be > 0, but was 0");
-        }
-        this.minFailedElections = settings.getLong("min_failed_elections", DEFAULT_MIN_FAILED_ELECTIONS);
-        if (minFailedElections < 1) {
-            throw new IllegalArgumentException("strategies.network_partition.min_failed_elections must be > 0, but was "
-                    + minFailedElections);
-        }
-        this.signals = new PartitionSignals(disagreementCycles, electionWindow, minFailedElections);
+        this.tuning = NetworkPartitionSettings.from(settings);
+        this.detector = new NetworkPartitionDetector(tuning);
         rung("wait_for_healing", WAIT_ACTION, this::waitForHealing);
         rung("try_alternative_addresses", "try_alternative_addresses", this::tryAlternativeAddresses);
         rung("fence_minority_leader", "fence_minority_leader", this::fenceMinorityLeader);
@@ -129,7 +113,7 @@ public class NetworkPartitionStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        return signals.detect(snapshot, history);
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -231,16 +215,16 @@ public class NetworkPartitionStrategy extends LadderStrategy {
 
     /** Cycles in a row a node must name another leader than the majority's. */
     public int leaderDisagreementCycles() {
-        return disagreementCycles;
+        return tuning.leaderDisagreementCycles();
     }
 
     /** How long no reachable node may lead while elections keep starting. */
     public Duration electionWindow() {
-        return electionWindow;
+        return tuning.electionWindow();
     }
 
     /** Elections that must start within the window. */
     public long minFailedElections() {
-        return minFailedElections;
+        return tuning.minFailedElections();
     }
 }

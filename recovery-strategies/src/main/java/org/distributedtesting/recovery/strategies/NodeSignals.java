@@ -61,6 +61,14 @@ final class NodeSignals {
         return status.role() == Role.FOLLOWER || status.role() == Role.LEADER || status.role() == Role.LEARNER;
     }
 
+    /**
+     * Whether the node has applied up to within {@code lag} entries of {@code clusterCommit}; true when the cluster
+     * reports no commit index to compare with.
+     */
+    static boolean caughtUp(NodeStatus status, long clusterCommit, long lag) {
+        return clusterCommit < 0 || status.appliedIndex() >= clusterCommit - lag;
+    }
+
     /** The highest commit index a reachable node reports, or -1 when none reports one. */
     static long clusterCommitIndex(ClusterSnapshot snapshot) {
         return snapshot.observations().values().stream()

@@ -1,9 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -11,14 +9,10 @@ import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
-import org.distributedtesting.recovery.ProcessStatus;
 import org.distributedtesting.recovery.RecoveryContext;
-import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -49,19 +43,16 @@ public class ProcessCrashStrategy extends LadderStrategy {
     /** Consul autopilot's {@code MaxTrailingLogs} default. */
     public static final long DEFAULT_CATCH_UP_LAG_ENTRIES = 250;
 
-    private final long catchUpLag;
+    private final ProcessCrashSettings tuning;
+    private final ProcessCrashDetector detector = new ProcessCrashDetector();
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
      */
     public ProcessCrashStrategy(Settings settings) {
         super(NAME, FailureType.PROCESS_CRASH, settings);
-        this.catchUpLag = settings.getLong("catch_up_lag_entries", DEFAULT_CATCH_UP_LAG_ENTRIES);
-        if (catchUpLag < 0) {
-            throw new IllegalArgumentException("strategies.process_crash.catch_up_lag_entries must be >= 0, but was "
-                    + catchUpLag);
-        }
+        this.tuning = ProcessCrashSettings.from(settings);
         rung("restart", this::restart);
     }
 
@@ -72,24 +63,7 @@ public class ProcessCrashStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<Failure> failures = new ArrayList<>();
-        boolean quorumAtRisk = snapshot.reachable().size() < snapshot.quorum();
-        for (NodeObservation observation : snapshot.observations().values()) {
-            if (observation instanceof NodeObservation.Unreachable down && down.process().isDead()
-                    && !NodeSignals.failsToStartOnCorruptLog(down, history)) {
-                ProcessStatus process = down.process();
-                Map<String, Object> evidence = new LinkedHashMap<>();
-                evidence.put("reachable", false);
-                evidence.put("probe_error", down.reason());
-                evidence.put("process", process.detail());
-                process.pid().ifPresent(pid -> evidence.put("pid", pid));
-                process.exitCode().ifPresent(code -> evidence.put("exit_code", code));
-                failures.add(Failure.of(type(), List.of(down.node()), quorumAtRisk ? Severity.HIGH : Severity.MEDIUM,
-                        "'" + down.node() + "' does not answer (" + down.reason() + ") and its process is dead ("
-                                + process.detail() + ")", evidence));
-            }
-        }
-        return failures;
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -113,27 +87,19 @@ public class ProcessCrashStrategy extends LadderStrategy {
     /** Resolved when every affected node answers as a follower or leader and has caught up. */
     @Override
     public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
-        long clusterCommit = now.observations().values().stream()
-                .flatMap(o -> o.reported().stream())
-                .mapToLong(NodeStatus::commitIndex).max().orElse(-1);
+        long clusterCommit = NodeSignals.clusterCommitIndex(now);
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
-            if (status == null || !rejoined(status)) {
-                return false;
-            }
-            if (clusterCommit >= 0 && status.appliedIndex() < clusterCommit - catchUpLag) {
+            if (status == null || !NodeSignals.isMember(status)
+                    || !NodeSignals.caughtUp(status, clusterCommit, tuning.catchUpLagEntries())) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean rejoined(NodeStatus status) {
-        return status.role() == Role.FOLLOWER || status.role() == Role.LEADER || status.role() == Role.LEARNER;
-    }
-
     /** The lag, in log entries, within which a restarted node counts as caught up. */
     public long catchUpLagEntries() {
-        return catchUpLag;
+        return tuning.catchUpLagEntries();
     }
 }

@@ -1,29 +1,18 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import org.distributedtesting.recovery.Action;
-import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
-import org.distributedtesting.recovery.NodeId;
-import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
-import org.distributedtesting.recovery.strategies.ResourceSignals.Finding;
-import org.distributedtesting.recovery.strategies.ResourceSignals.Resource;
+import org.distributedtesting.recovery.strategies.ResourceExhaustionDetector.Resource;
 
 /**
  * Resource exhaustion: disk, memory, file handles or CPU of a node running out. Per resource, three signals:
@@ -111,11 +100,8 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
      */
     public static final double DEFAULT_TREND_FLOOR = 0.5;
 
-    private final Map<Resource, Double> thresholds = new EnumMap<>(Resource.class);
-    private final int sustainCycles;
-    private final int trendCycles;
-    private final Duration horizon;
-    private final double floor;
+    private final ResourceExhaustionSettings tuning;
+    private final ResourceExhaustionDetector detector;
 
     /**
      * @param settings tuning from the config file
@@ -123,17 +109,8 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
      */
     public ResourceExhaustionStrategy(Settings settings) {
         super(NAME, FailureType.RESOURCE_EXHAUSTION, settings);
-        PerformanceSettings s = new PerformanceSettings(NAME, settings);
-        thresholds.put(Resource.DISK, s.fraction("disk_threshold", DEFAULT_THRESHOLD));
-        thresholds.put(Resource.MEMORY, s.fraction("memory_threshold", DEFAULT_THRESHOLD));
-        thresholds.put(Resource.FILE_HANDLES, s.fraction("file_threshold", DEFAULT_THRESHOLD));
-        thresholds.put(Resource.CPU, s.fraction("cpu_threshold", DEFAULT_CPU_THRESHOLD));
-        this.sustainCycles = s.cycles("sustain_cycles", DEFAULT_SUSTAIN_CYCLES);
-        this.trendCycles = s.cycles("trend_window_cycles", DEFAULT_TREND_WINDOW_CYCLES);
-        s.require(trendCycles >= 3, "trend_window_cycles", ">= 3 (a line through two points is no trend)",
-                trendCycles);
-        this.horizon = s.positive("horizon_seconds", DEFAULT_HORIZON);
-        this.floor = s.floor("trend_floor", DEFAULT_TREND_FLOOR);
+        this.tuning = ResourceExhaustionSettings.from(settings);
+        this.detector = new ResourceExhaustionDetector(tuning);
         rung("cleanup", RUNG_ACTION, this::cleanup);
         rung("enforce_memory_limit", RUNG_ACTION, this::enforceMemoryLimit);
         rung("degrade", RUNG_ACTION, this::degrade);
@@ -147,53 +124,7 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<ClusterSnapshot> window = new ArrayList<>(history.latest(Math.max(sustainCycles, trendCycles) - 1));
-        window.add(snapshot);
-        List<Failure> failures = new ArrayList<>();
-        for (NodeObservation observation : snapshot.observations().values()) {
-            if (!observation.reachable()) {
-                continue;
-            }
-            List<Finding> findings = new ArrayList<>();
-            for (Resource resource : Resource.values()) {
-                Finding f = ResourceSignals.analyse(resource, observation.node(), window, thresholds.get(resource),
-                        sustainCycles, trendCycles, floor, horizon);
-                if (f != null) {
-                    findings.add(f);
-                }
-            }
-            if (!findings.isEmpty()) {
-                findings.sort(Comparator.comparingDouble(Finding::urgency).reversed());
-                failures.add(failure(observation.node(), findings));
-            }
-        }
-        return failures;
-    }
-
-    private Failure failure(NodeId node, List<Finding> findings) {
-        Finding first = findings.get(0);
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("resource", first.resource().key());
-        evidence.putAll(first.evidence());
-        evidence.put("resources", findings.stream().map(f -> f.resource().key()).toList());
-        for (Finding f : findings) {
-            evidence.put(f.resource().key(), f.evidence());
-        }
-        List<String> parts = new ArrayList<>();
-        for (Finding f : findings) {
-            StringBuilder part = new StringBuilder(String.format(Locale.ROOT, "%s at %.0f%%", f.resource().key(),
-                    f.ratio() * 100));
-            f.slopePerSecond().ifPresent(s -> part.append(String.format(Locale.ROOT, ", %+.2f%%/s", s * 100)));
-            if (f.signals().contains("trend") || f.signals().contains("leak")) {
-                f.secondsToExhaustion().ifPresent(s -> part.append(String.format(Locale.ROOT, ", full in ~%.0f s",
-                        s)));
-            }
-            part.append(" (").append(String.join(", ", f.signals())).append(')');
-            parts.add(part.toString());
-        }
-        boolean sustained = findings.stream().anyMatch(Finding::sustained);
-        return Failure.of(type(), List.of(node), sustained ? Severity.HIGH : Severity.MEDIUM,
-                "'" + node + "' is running out of resources: " + String.join("; ", parts), evidence);
+        return detector.detect(snapshot, history);
     }
 
     private static List<?> resources(Failure failure) {
@@ -205,7 +136,7 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
         if (!resources(failure).contains(Resource.DISK.key())) {
             return RungResult.skipped("cleanup frees disk only, and the node is short of " + resources(failure));
         }
-        return each(failure, context, Action.CleanupResources::new, "disk running out");
+        return NodeActions.performOnEach(failure, context, Action.CleanupResources::new, "disk running out");
     }
 
     /** Rung 1: asks the host to cap the node's memory use; skipped unless memory is running out. */
@@ -213,36 +144,23 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
         if (!resources(failure).contains(Resource.MEMORY.key())) {
             return RungResult.skipped("memory is not among the exhausted resources " + resources(failure));
         }
-        double limit = thresholds.get(Resource.MEMORY);
-        return each(failure, context, node -> new Action.Custom(node, ENFORCE_MEMORY_LIMIT, Action.Impact.NONE,
-                Map.of("max_memory_ratio", limit)), "memory running out");
+        double limit = tuning.threshold(Resource.MEMORY);
+        return NodeActions.performOnEach(failure, context, node -> new Action.Custom(node, ENFORCE_MEMORY_LIMIT,
+                Action.Impact.NONE, Map.of("max_memory_ratio", limit)), "memory running out");
     }
 
     /** Rung 2: asks the host to make the node refuse new client work until it recovers. */
     protected RungResult degrade(Failure failure, RecoveryContext context) {
         List<?> resources = resources(failure);
-        return each(failure, context, node -> new Action.Custom(node, REJECT_NEW_WORK, Action.Impact.NONE,
-                Map.of("resources", resources)), "graceful degradation: short of " + resources);
+        return NodeActions.performOnEach(failure, context, node -> new Action.Custom(node, REJECT_NEW_WORK,
+                Action.Impact.NONE, Map.of("resources", resources)), "graceful degradation: short of " + resources);
     }
 
     /** Rung 3: restarts the node, journaled as {@code restart_resource_exhausted_node}. */
     protected RungResult restart(Failure failure, RecoveryContext context) {
-        return each(failure, context, node -> new Action.Restart(node, "restart_resource_exhausted_node"),
+        return NodeActions.performOnEach(failure, context,
+                node -> new Action.Restart(node, "restart_resource_exhausted_node"),
                 "last resort: restart frees leaked memory and handles; short of " + resources(failure));
-    }
-
-    private static RungResult each(Failure failure, RecoveryContext context,
-                                   Function<NodeId, Action> action, String reason) {
-        List<String> done = new ArrayList<>();
-        for (NodeId node : failure.nodes()) {
-            Action a = action.apply(node);
-            ActionResult result = context.perform(a, reason);
-            if (!result.succeeded()) {
-                return RungResult.failed(a.name() + " on '" + node + "' " + result.detail());
-            }
-            done.add(result.detail());
-        }
-        return RungResult.acted(String.join("; ", done));
     }
 
     /** Resolved when every affected node answers and no resource signal fires on it any more. */
@@ -261,7 +179,7 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
     public double threshold(String resource) {
         for (Resource r : Resource.values()) {
             if (r.key().equals(resource)) {
-                return thresholds.get(r);
+                return tuning.threshold(r);
             }
         }
         throw new IllegalArgumentException("unknown resource '" + resource + "'; known: disk, memory, file_handles,"
@@ -270,6 +188,6 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
 
     /** How long ahead a trend must predict exhaustion to count. */
     public Duration horizon() {
-        return horizon;
+        return tuning.horizon();
     }
 }

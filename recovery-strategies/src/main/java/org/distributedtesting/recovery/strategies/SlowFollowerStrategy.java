@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -101,9 +99,8 @@ public class SlowFollowerStrategy extends LadderStrategy {
     /** 100 ms: etcd's heartbeat interval; a probe slower than one heartbeat is noted as a slow response. */
     public static final Duration DEFAULT_SLOW_PROBE_LATENCY = Duration.ofMillis(100);
 
-    private final LagDetector detector;
-    private final long caughtUpLag;
-    private final long minFaultTolerance;
+    private final SlowFollowerSettings tuning;
+    private final SlowFollowerDetector detector;
 
     /**
      * @param settings tuning from the config file
@@ -111,19 +108,8 @@ public class SlowFollowerStrategy extends LadderStrategy {
      */
     public SlowFollowerStrategy(Settings settings) {
         super(NAME, FailureType.SLOW_FOLLOWER, settings);
-        PerformanceSettings s = new PerformanceSettings(NAME, settings);
-        long maxLag = s.atLeast("max_lag_entries", DEFAULT_MAX_LAG_ENTRIES, 1);
-        long floor = s.atLeast("lag_floor_entries", DEFAULT_LAG_FLOOR_ENTRIES, 1);
-        s.require(floor <= maxLag, "lag_floor_entries", "<= max_lag_entries (" + maxLag + ")", floor);
-        this.caughtUpLag = s.atLeast("caught_up_lag_entries", DEFAULT_CAUGHT_UP_LAG_ENTRIES, 0);
-        s.require(caughtUpLag < floor, "caught_up_lag_entries", "< lag_floor_entries (" + floor + ")", caughtUpLag);
-        this.minFaultTolerance = s.atLeast("min_fault_tolerance", DEFAULT_MIN_FAULT_TOLERANCE, 0);
-        this.detector = new LagDetector(type(), maxLag, s.cycles("sustain_cycles", DEFAULT_SUSTAIN_CYCLES), floor,
-                s.cycles("growth_window_cycles", DEFAULT_GROWTH_WINDOW_CYCLES),
-                s.atLeast("min_growth_entries", DEFAULT_MIN_GROWTH_ENTRIES, 1), caughtUpLag,
-                s.cycles("stable_cycles", DEFAULT_STABLE_CYCLES),
-                s.positive("slow_probe_latency", DEFAULT_SLOW_PROBE_LATENCY),
-                Set.copyOf(s.strings("permanent_learners")));
+        this.tuning = SlowFollowerSettings.from(settings);
+        this.detector = new SlowFollowerDetector(tuning);
         rung("trigger_sync", RUNG_ACTION, this::triggerSync);
         rung("restart_slow_follower", RUNG_ACTION, this::restartSlowFollower);
         rung("transfer_state", RUNG_ACTION, this::transferState);
@@ -143,7 +129,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
 
     /** Whether {@code failure} asks for a demoted node to be promoted back rather than for a lag to be fixed. */
     public static boolean isRePromotion(Failure failure) {
-        return LagDetector.RE_PROMOTION.equals(failure.evidence().get("signal"));
+        return SlowFollowerDetector.RE_PROMOTION.equals(failure.evidence().get("signal"));
     }
 
     /** Rung 0: the leader resends what the follower lacks, from its log's end. */
@@ -155,7 +141,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
         if (leader.isEmpty()) {
             return RungResult.skipped("no single leader to sync from");
         }
-        return each(failure, context, node -> new Action.TriggerSync(node, leader.get().id(),
+        return NodeActions.performOnEach(failure, context, node -> new Action.TriggerSync(node, leader.get().id(),
                 "trigger_sync_on_slow_follower"), "slow follower: " + failure.evidence().get("lag_entries")
                 + " entries behind");
     }
@@ -165,7 +151,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
         if (isRePromotion(failure)) {
             return RungResult.skipped("the node has caught up; it needs re-promotion, not a restart");
         }
-        return each(failure, context, node -> new Action.Restart(node, "restart_slow_follower"),
+        return NodeActions.performOnEach(failure, context, node -> new Action.Restart(node, "restart_slow_follower"),
                 "slow follower still behind after a sync");
     }
 
@@ -236,13 +222,13 @@ public class SlowFollowerStrategy extends LadderStrategy {
             List<NodeId> remaining = voters.stream().filter(v -> !v.equals(node)).toList();
             long up = remaining.stream().filter(v -> snapshot.observation(v).reachable()).count();
             long tolerance = up - (remaining.size() / 2 + 1);
-            if (tolerance < minFaultTolerance) {
+            if (tolerance < tuning.minFaultTolerance()) {
                 return RungResult.skipped("demoting '" + node + "' would leave " + remaining.size() + " voters ("
                         + up + " up) tolerating " + Math.max(0, tolerance) + " failures; min_fault_tolerance is "
-                        + minFaultTolerance);
+                        + tuning.minFaultTolerance());
             }
         }
-        return each(failure, context, node -> new Action.SetVoter(node, false),
+        return NodeActions.performOnEach(failure, context, node -> new Action.SetVoter(node, false),
                 "slow follower: demote to non-voter until it has caught up");
     }
 
@@ -251,23 +237,9 @@ public class SlowFollowerStrategy extends LadderStrategy {
         if (!isRePromotion(failure)) {
             return RungResult.skipped("the node is a voter that is behind; there is nothing to re-promote");
         }
-        return each(failure, context, node -> new Action.SetVoter(node, true),
-                "caught up within " + caughtUpLag + " entries for " + failure.evidence().get("stable_cycles")
-                        + " cycles");
-    }
-
-    private static RungResult each(Failure failure, RecoveryContext context,
-                                   Function<NodeId, Action> action, String reason) {
-        List<String> done = new ArrayList<>();
-        for (NodeId node : failure.nodes()) {
-            Action a = action.apply(node);
-            ActionResult result = context.perform(a, reason);
-            if (!result.succeeded()) {
-                return RungResult.failed(a.name() + " on '" + node + "' " + result.detail());
-            }
-            done.add(result.detail());
-        }
-        return RungResult.acted(String.join("; ", done));
+        return NodeActions.performOnEach(failure, context, node -> new Action.SetVoter(node, true),
+                "caught up within " + tuning.caughtUpLagEntries() + " entries for "
+                        + failure.evidence().get("stable_cycles") + " cycles");
     }
 
     /**
@@ -278,7 +250,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
      */
     @Override
     public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
-        List<LagSignals.View> views = LagDetector.views(now, history, detector.stableCycles());
+        List<LagSignals.View> views = detector.stableWindow(now, history);
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
             if (status == null) {
@@ -295,11 +267,11 @@ public class SlowFollowerStrategy extends LadderStrategy {
 
     /** The lag within which a follower counts as caught up. */
     public long caughtUpLagEntries() {
-        return caughtUpLag;
+        return tuning.caughtUpLagEntries();
     }
 
     /** The fault tolerance the remaining voters must keep for a demotion. */
     public long minFaultTolerance() {
-        return minFaultTolerance;
+        return tuning.minFaultTolerance();
     }
 }

@@ -2,11 +2,8 @@ package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -62,6 +59,8 @@ public class SplitBrainStrategy extends LadderStrategy {
     /** The journal name of the restart of a claimed leader. */
     public static final String RESTART_ACTION = "restart_split_brain_leader";
 
+    private final SplitBrainDetector detector = new SplitBrainDetector();
+
     /**
      * @param settings tuning from the config file (none is read)
      * @throws NullPointerException if {@code settings} is null
@@ -80,42 +79,7 @@ public class SplitBrainStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<NodeId> leaders = snapshot.leaders();
-        if (leaders.size() < 2) {
-            return List.of();
-        }
-        Map<Long, List<NodeId>> byTerm = new TreeMap<>();
-        Map<String, Object> terms = new LinkedHashMap<>();
-        Map<String, Object> support = new LinkedHashMap<>();
-        Map<NodeId, Integer> supporters = Leadership.supportOfClaimedLeaders(snapshot);
-        for (NodeId leader : leaders) {
-            long term = snapshot.status(leader).orElseThrow().term();
-            terms.put(leader.value(), term);
-            support.put(leader.value(), supporters.get(leader));
-            if (term >= 0) {
-                byTerm.computeIfAbsent(term, t -> new ArrayList<>()).add(leader);
-            }
-        }
-        Optional<Map.Entry<Long, List<NodeId>>> shared = byTerm.entrySet().stream()
-                .filter(e -> e.getValue().size() > 1).findFirst();
-        Optional<NodeId> kept = Leadership.leaderToKeep(snapshot);
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("leaders", Leadership.names(leaders));
-        evidence.put("leader_terms", terms);
-        evidence.put("leader_supporters", support);
-        evidence.put("voters", snapshot.voters().size());
-        evidence.put("quorum", snapshot.quorum());
-        evidence.put("majority_leader", kept.map(NodeId::value).orElse("none"));
-        evidence.put("same_term", shared.isPresent());
-        if (shared.isPresent()) {
-            return List.of(new Failure(type(), leaders, Severity.CRITICAL, Leadership.names(shared.get().getValue())
-                    + " all claim leadership of term " + shared.get().getKey() + ": election safety is violated",
-                    evidence, true));
-        }
-        List<NodeId> fence = kept.map(k -> leaders.stream().filter(l -> !l.equals(k)).toList()).orElse(leaders);
-        String summary = leaders.size() + " nodes claim leadership (terms " + terms + "); "
-                + kept.map(k -> "a majority follows '" + k + "'").orElse("none is followed by a majority");
-        return List.of(Failure.of(type(), fence, Severity.HIGH, summary, evidence));
+        return detector.detect(snapshot, history);
     }
 
     /**

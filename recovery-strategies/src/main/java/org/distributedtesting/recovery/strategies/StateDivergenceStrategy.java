@@ -2,13 +2,8 @@ package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -20,7 +15,6 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
-import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -65,8 +59,11 @@ public class StateDivergenceStrategy extends LadderStrategy {
     /** The journal action of every rung's record, the seed's name. */
     public static final String RUNG_ACTION = "recover_state_divergence";
 
+    private final StateDivergenceDetector detector = new StateDivergenceDetector();
+
     /**
      * @param settings tuning from the config file (none is read yet)
+     * @throws NullPointerException if {@code settings} is null
      */
     public StateDivergenceStrategy(Settings settings) {
         super(NAME, FailureType.STATE_DIVERGENCE, settings);
@@ -81,49 +78,7 @@ public class StateDivergenceStrategy extends LadderStrategy {
 
     @Override
     protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
-        List<Failure> failures = new ArrayList<>();
-        Set<Set<NodeId>> undecided = new LinkedHashSet<>();
-        for (NodeId node : snapshot.reachable()) {
-            ChecksumVotes votes = ChecksumVotes.of(node, snapshot, history).orElse(null);
-            if (votes == null) {
-                continue;
-            }
-            if (votes.diverged()) {
-                failures.add(diverged(votes));
-            } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
-                    && !votes.majorityStillPossible(snapshot) && undecided.add(votes.byVoter().keySet())) {
-                failures.add(noAuthority(votes));
-            }
-        }
-        return failures;
-    }
-
-    private Failure diverged(ChecksumVotes votes) {
-        List<NodeId> majority = votes.majority();
-        Map<String, Object> evidence = evidence(votes);
-        evidence.put("authoritative_checksum", votes.authoritative().orElseThrow());
-        evidence.put("majority", majority.stream().map(NodeId::value).toList());
-        return Failure.of(type(), List.of(votes.subject()), Severity.HIGH, "'" + votes.subject() + "' has checksum "
-                + votes.value() + " at applied index " + votes.index() + ", but " + majority.size() + " voters ("
-                + names(majority) + ") agree on " + votes.authoritative().orElseThrow() + " there", evidence);
-    }
-
-    private Failure noAuthority(ChecksumVotes votes) {
-        Map<String, Object> evidence = evidence(votes);
-        evidence.put("authoritative_checksum", "none");
-        List<NodeId> nodes = List.copyOf(votes.byVoter().keySet());
-        return Failure.of(type(), nodes, Severity.CRITICAL, "no checksum at applied index " + votes.index()
-                + " is shared by a majority (" + votes.quorum() + ") of the voters: " + votes.byVoter()
-                + "; no safe authority to copy from", evidence);
-    }
-
-    private static Map<String, Object> evidence(ChecksumVotes votes) {
-        Map<String, Object> evidence = new LinkedHashMap<>();
-        evidence.put("index", votes.index());
-        evidence.put("checksum", votes.value());
-        evidence.put("checksums", votes.evidence());
-        evidence.put("quorum", votes.quorum());
-        return evidence;
+        return detector.detect(snapshot, history);
     }
 
     /**
@@ -155,11 +110,11 @@ public class StateDivergenceStrategy extends LadderStrategy {
             }
             Optional<NodeId> source = source(votes.majority(), failure, context.snapshot());
             if (source.isEmpty()) {
-                return RungResult.failed("no node of the majority " + names(votes.majority())
+                return RungResult.failed("no node of the majority " + NodeNames.quoted(votes.majority())
                         + " is reachable and unaffected to copy from");
             }
             String reason = "checksum " + votes.value() + " at index " + votes.index() + " differs from "
-                    + votes.authoritative().get() + ", which " + names(votes.majority()) + " agree on";
+                    + votes.authoritative().get() + ", which " + NodeNames.quoted(votes.majority()) + " agree on";
             String failed = replace(node, source.get(), resetLog, reason, context);
             if (failed != null) {
                 return RungResult.failed(failed);
@@ -218,9 +173,5 @@ public class StateDivergenceStrategy extends LadderStrategy {
     public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
         return failure.nodes().stream().allMatch(node -> ChecksumVotes.of(node, now, history)
                 .map(ChecksumVotes::agrees).orElse(false));
-    }
-
-    private static String names(List<NodeId> nodes) {
-        return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
     }
 }

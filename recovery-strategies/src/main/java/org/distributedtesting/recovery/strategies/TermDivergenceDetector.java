@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureDetector;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
@@ -20,20 +20,26 @@ import org.distributedtesting.recovery.Severity;
 
 /**
  * The detector and the verification of {@link TermDivergenceStrategy}, with its thresholds: pure functions of a
- * snapshot and its history.
+ * snapshot and its history, reading terms through {@link TermReadings}.
  *
  * <p>Immutable and thread-safe.
- *
- * @param type                the failure type reported
- * @param stabilizationCycles cycles beyond the current one a lag must last
- * @param maxTermSpread       terms a voter may lag behind the highest one beyond stabilization
- * @param maxTermGrowth       terms a node's own elections may add within the growth window
- * @param growthWindowCycles  cycles over which term growth is measured
  */
-record TermDivergenceDetector(FailureType type, int stabilizationCycles, long maxTermSpread, long maxTermGrowth,
-                              int growthWindowCycles) {
+final class TermDivergenceDetector implements FailureDetector {
 
-    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+    private final int stabilizationCycles;
+    private final long maxTermSpread;
+    private final long maxTermGrowth;
+    private final int growthWindowCycles;
+
+    TermDivergenceDetector(TermDivergenceSettings settings) {
+        this.stabilizationCycles = settings.stabilizationCycles();
+        this.maxTermSpread = settings.maxTermSpread();
+        this.maxTermGrowth = settings.maxTermGrowth();
+        this.growthWindowCycles = settings.growthWindowCycles();
+    }
+
+    @Override
+    public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         Map<NodeId, NodeStatus> voters = TermReadings.voterTerms(snapshot);
         Map<String, Object> growth = new LinkedHashMap<>();
         List<NodeId> campaigning = new ArrayList<>();
@@ -90,9 +96,9 @@ record TermDivergenceDetector(FailureType type, int stabilizationCycles, long ma
         evidence.put("own_term_growth", growth);
         evidence.put("max_term_growth", maxTermGrowth);
         evidence.put("growth_window_cycles", growthWindowCycles);
-        return Failure.of(type(), nodes, Severity.HIGH, names(nodes) + " campaign" + (nodes.size() == 1 ? "s" : "")
-                + " in a loop: own elections raised the term by " + growth.values() + " within "
-                + growthWindowCycles + " cycles (at most " + maxTermGrowth + " expected)", evidence);
+        return Failure.of(FailureType.TERM_DIVERGENCE, nodes, Severity.HIGH, NodeNames.quoted(nodes) + " campaign"
+                + (nodes.size() == 1 ? "s" : "") + " in a loop: own elections raised the term by " + growth.values()
+                + " within " + growthWindowCycles + " cycles (at most " + maxTermGrowth + " expected)", evidence);
     }
 
     private Failure termSpread(List<NodeId> nodes, ClusterSnapshot snapshot) {
@@ -100,16 +106,17 @@ record TermDivergenceDetector(FailureType type, int stabilizationCycles, long ma
         evidence.put("spread", TermReadings.spread(snapshot));
         evidence.put("max_term_spread", maxTermSpread);
         evidence.put("lagging_cycles", stabilizationCycles + 1);
-        return Failure.of(type(), nodes, Severity.MEDIUM, names(nodes) + " stayed below term "
-                + TermReadings.maxTerm(snapshot) + " for " + (stabilizationCycles + 1) + " cycles in a row; terms "
-                + TermReadings.termsEvidence(snapshot), evidence);
+        return Failure.of(FailureType.TERM_DIVERGENCE, nodes, Severity.MEDIUM, NodeNames.quoted(nodes)
+                + " stayed below term " + TermReadings.maxTerm(snapshot) + " for " + (stabilizationCycles + 1)
+                + " cycles in a row; terms " + TermReadings.termsEvidence(snapshot), evidence);
     }
 
     private Failure pausedWhileHealthy(List<NodeId> nodes, ClusterSnapshot snapshot) {
         Map<String, Object> evidence = evidence(KIND_ELECTIONS_PAUSED, snapshot);
-        evidence.put("elections_paused", nodes.stream().map(NodeId::value).toList());
-        return Failure.of(type(), nodes, Severity.LOW, names(nodes) + ": elections paused, though the term agrees "
-                + "with the others' and a majority reaches it again", evidence);
+        evidence.put("elections_paused", NodeNames.values(nodes));
+        return Failure.of(FailureType.TERM_DIVERGENCE, nodes, Severity.LOW, NodeNames.quoted(nodes)
+                + ": elections paused, though the term agrees with the others' and a majority reaches it again",
+                evidence);
     }
 
     private static Map<String, Object> evidence(String kind, ClusterSnapshot snapshot) {
@@ -119,10 +126,6 @@ record TermDivergenceDetector(FailureType type, int stabilizationCycles, long ma
         evidence.put("max_term", TermReadings.maxTerm(snapshot));
         snapshot.leaders().stream().findFirst().ifPresent(leader -> evidence.put("leader", leader.value()));
         return evidence;
-    }
-
-    private static String names(List<NodeId> nodes) {
-        return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
     }
 
     /** See {@link TermDivergenceStrategy#isResolved}. */

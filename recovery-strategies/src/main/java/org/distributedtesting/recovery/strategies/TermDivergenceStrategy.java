@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -120,34 +119,17 @@ public class TermDivergenceStrategy extends LadderStrategy {
     /** Cycles over which a node's term growth is measured: 10, that is 10 s at the usual 1 s cycle. */
     public static final int DEFAULT_GROWTH_WINDOW_CYCLES = 10;
 
-    private static final int MAX_CYCLES = 10_000;
-
-    private final int stabilizationCycles;
-    private final long maxTermSpread;
-    private final long maxTermGrowth;
-    private final int growthWindowCycles;
+    private final TermDivergenceSettings tuning;
     private final TermDivergenceDetector detector;
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
      */
     public TermDivergenceStrategy(Settings settings) {
         super(NAME, FailureType.TERM_DIVERGENCE, settings);
-        this.stabilizationCycles = cycles(settings, "stabilization_cycles", DEFAULT_STABILIZATION_CYCLES, 0);
-        this.maxTermSpread = settings.getLong("max_term_spread", DEFAULT_MAX_TERM_SPREAD);
-        if (maxTermSpread < 0) {
-            throw new IllegalArgumentException("strategies.term_divergence.max_term_spread must be >= 0, but was "
-                    + maxTermSpread);
-        }
-        this.maxTermGrowth = settings.getLong("max_term_growth", DEFAULT_MAX_TERM_GROWTH);
-        if (maxTermGrowth <= 0) {
-            throw new IllegalArgumentException("strategies.term_divergence.max_term_growth must be > 0, but was "
-                    + maxTermGrowth);
-        }
-        this.growthWindowCycles = cycles(settings, "growth_window_cycles", DEFAULT_GROWTH_WINDOW_CYCLES, 1);
-        this.detector = new TermDivergenceDetector(type(), stabilizationCycles, maxTermSpread, maxTermGrowth,
-                growthWindowCycles);
+        this.tuning = TermDivergenceSettings.from(settings);
+        this.detector = new TermDivergenceDetector(tuning);
         rung("resume_elections", RUNG_ACTION, this::resumeElections);
         rung("pause_disruptive_node", RUNG_ACTION, this::pauseDisruptiveNode);
         rung("raise_lagging_terms", RUNG_ACTION, this::raiseLaggingTerms);
@@ -157,19 +139,6 @@ public class TermDivergenceStrategy extends LadderStrategy {
     /** With the default settings. */
     public TermDivergenceStrategy() {
         this(Settings.EMPTY);
-    }
-
-    private static int cycles(Settings settings, String key, int defaultValue, int min) {
-        long value = settings.getLong(key, defaultValue);
-        if (value < min) {
-            throw new IllegalArgumentException("strategies.term_divergence." + key + " must be >= " + min
-                    + ", but was " + value);
-        }
-        if (value > MAX_CYCLES) {
-            throw new IllegalArgumentException("strategies.term_divergence." + key + " must be <= " + MAX_CYCLES
-                    + ", but was " + value);
-        }
-        return (int) value;
     }
 
     @Override
@@ -231,11 +200,11 @@ public class TermDivergenceStrategy extends LadderStrategy {
             done.add("'" + node + "' " + result.detail());
         }
         if (done.isEmpty()) {
-            return RungResult.failed("pausing " + names(kept) + " would leave fewer than a majority ("
+            return RungResult.failed("pausing " + NodeNames.quoted(kept) + " would leave fewer than a majority ("
                     + snapshot.quorum() + ") of the voters able to campaign");
         }
-        return RungResult.acted(String.join("; ", done)
-                + (kept.isEmpty() ? "" : "; kept " + names(kept) + " campaigning to keep a majority able to"));
+        return RungResult.acted(String.join("; ", done) + (kept.isEmpty() ? ""
+                : "; kept " + NodeNames.quoted(kept) + " campaigning to keep a majority able to"));
     }
 
     /**
@@ -301,12 +270,13 @@ public class TermDivergenceStrategy extends LadderStrategy {
                         .thenComparingLong(e -> e.getValue().lastLogIndex()))
                 .map(Map.Entry::getKey);
         if (successor.isEmpty()) {
-            return RungResult.skipped("no up-to-date voter outside " + names(failure.nodes()) + " to take over");
+            return RungResult.skipped("no up-to-date voter outside " + NodeNames.quoted(failure.nodes())
+                    + " to take over");
         }
         NodeId from = leader.get().getKey();
         ActionResult result = context.perform(new Action.StepDown(from, successor),
                 "re-run the election above term " + TermReadings.maxTerm(context.snapshot()) + " from '"
-                        + successor.get() + "', so that " + names(failure.nodes()) + " take the new term");
+                        + successor.get() + "', so that " + NodeNames.quoted(failure.nodes()) + " take the new term");
         if (!result.succeeded()) {
             return RungResult.failed("step_down_leader on '" + from + "' " + result.detail());
         }
@@ -326,10 +296,6 @@ public class TermDivergenceStrategy extends LadderStrategy {
         return "";
     }
 
-    private static String names(List<NodeId> nodes) {
-        return nodes.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
-    }
-
     /**
      * Resolved when the reachable voters' terms agree within {@code max_term_spread} and a reachable voter leads at
      * that term (the election a raise causes has settled), no node campaigns in a loop and, for paused elections,
@@ -343,21 +309,21 @@ public class TermDivergenceStrategy extends LadderStrategy {
 
     /** Cycles beyond the current one a lag must last. */
     public int stabilizationCycles() {
-        return stabilizationCycles;
+        return tuning.stabilizationCycles();
     }
 
     /** Terms a voter may lag behind the highest one beyond stabilization. */
     public long maxTermSpread() {
-        return maxTermSpread;
+        return tuning.maxTermSpread();
     }
 
     /** Terms a node's own elections may add within the growth window. */
     public long maxTermGrowth() {
-        return maxTermGrowth;
+        return tuning.maxTermGrowth();
     }
 
     /** Cycles over which term growth is measured. */
     public int growthWindowCycles() {
-        return growthWindowCycles;
+        return tuning.growthWindowCycles();
     }
 }

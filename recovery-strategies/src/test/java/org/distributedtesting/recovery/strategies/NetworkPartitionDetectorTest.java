@@ -42,7 +42,7 @@ class NetworkPartitionDetectorTest {
             assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
             assertThat(f.immediate()).isFalse();
             assertThat(f.summary()).contains("its process is alive", "not a crash");
-            assertThat(f.evidence()).containsEntry("signals", List.of(PartitionSignals.UNREACHABLE_PROCESS_ALIVE))
+            assertThat(f.evidence()).containsEntry("signals", List.of(NetworkPartitionDetector.UNREACHABLE_PROCESS_ALIVE))
                     .containsEntry("process", "alive").containsEntry("pid", 4242L).containsEntry("reachable", false)
                     .containsEntry("peers_reporting_unreachable", List.of("node-1", "node-2"))
                     .containsEntry("peers_reporting_reachable", List.of());
@@ -83,7 +83,7 @@ class NetworkPartitionDetectorTest {
         assertThat(detect(snapshot, ClusterHistory.EMPTY)).singleElement().satisfies(f -> {
             assertThat(f.nodes()).containsExactly(id(5));
             assertThat(f.summary()).contains("3 of 4 reachable peers cannot reach it");
-            assertThat(f.evidence()).containsEntry("signals", List.of(PartitionSignals.PEERS_REPORT_UNREACHABLE))
+            assertThat(f.evidence()).containsEntry("signals", List.of(NetworkPartitionDetector.PEERS_REPORT_UNREACHABLE))
                     .containsEntry("reachable", true)
                     .containsEntry("peers_reporting_unreachable", List.of("node-1", "node-2", "node-3"))
                     .containsEntry("peers_reporting_reachable", List.of("node-4"));
@@ -133,7 +133,7 @@ class NetworkPartitionDetectorTest {
 
         assertThat(failures).extracting(Failure::key)
                 .containsExactly("network_partition:node-4", "network_partition:node-5");
-        assertThat(failures.get(0).evidence()).containsEntry("signals", List.of(PartitionSignals.LEADER_DISAGREEMENT))
+        assertThat(failures.get(0).evidence()).containsEntry("signals", List.of(NetworkPartitionDetector.LEADER_DISAGREEMENT))
                 .containsEntry("leader_seen", "node-5").containsEntry("majority_leader", "node-1")
                 .containsEntry("majority_supporters", List.of("node-1", "node-2", "node-3"));
     }
@@ -160,7 +160,7 @@ class NetworkPartitionDetectorTest {
 
         assertThat(failures.get(0).key()).isEqualTo("network_partition:node-1");
         assertThat(failures.get(0).evidence()).containsEntry("signals",
-                List.of(PartitionSignals.PEERS_REPORT_UNREACHABLE, PartitionSignals.LEADER_DISAGREEMENT));
+                List.of(NetworkPartitionDetector.PEERS_REPORT_UNREACHABLE, NetworkPartitionDetector.LEADER_DISAGREEMENT));
         assertThat(failures.get(0).summary()).contains("claims leadership while a majority follows 'node-3'");
     }
 
@@ -195,7 +195,7 @@ class NetworkPartitionDetectorTest {
                 .containsExactly("network_partition:node-1", "network_partition:node-2");
         assertThat(failures.get(0).severity()).isEqualTo(Severity.HIGH);
         assertThat(failures.get(0).evidence()).containsEntry("signals",
-                List.of(PartitionSignals.ELECTIONS_WITHOUT_LEADER)).containsEntry("elections_started", 11L)
+                List.of(NetworkPartitionDetector.ELECTIONS_WITHOUT_LEADER)).containsEntry("elections_started", 11L)
                 .containsEntry("elections_started_by_all", 22L).containsEntry("leaderless_for_seconds", 11L);
     }
 

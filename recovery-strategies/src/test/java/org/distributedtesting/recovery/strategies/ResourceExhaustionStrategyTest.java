@@ -143,11 +143,11 @@ class ResourceExhaustionStrategyTest {
     @Test
     void leastSquaresFindsTheSlopeThroughNoise() {
         List<Instant> times = List.of(T0, T0.plusSeconds(1), T0.plusSeconds(2), T0.plusSeconds(3));
-        assertThat(ResourceSignals.slope(times, List.of(0.10, 0.12, 0.14, 0.16)).orElseThrow())
+        assertThat(ResourceExhaustionDetector.slope(times, List.of(0.10, 0.12, 0.14, 0.16)).orElseThrow())
                 .isCloseTo(0.02, within(1e-12));
-        assertThat(ResourceSignals.slope(times, List.of(0.10, 0.13, 0.13, 0.16)).orElseThrow())
+        assertThat(ResourceExhaustionDetector.slope(times, List.of(0.10, 0.13, 0.13, 0.16)).orElseThrow())
                 .isCloseTo(0.018, within(1e-12));
-        assertThat(ResourceSignals.slope(List.of(T0, T0), List.of(0.1, 0.2))).isEmpty();
+        assertThat(ResourceExhaustionDetector.slope(List.of(T0, T0), List.of(0.1, 0.2))).isEmpty();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureDetector;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
@@ -19,18 +20,18 @@ import org.distributedtesting.recovery.strategies.LagSignals.Leader;
 import org.distributedtesting.recovery.strategies.LagSignals.View;
 
 /**
- * The slow-follower detector: voters whose lag is sustained above the maximum or growing above the floor, and
- * non-voters that have caught up and stayed so (to be promoted back). See {@link SlowFollowerStrategy}.
+ * The detector of {@link SlowFollowerStrategy}: voters whose lag, as {@link LagSignals} measures it, is sustained
+ * above the maximum or growing above the floor, and non-voters that have caught up and stayed so (to be promoted
+ * back).
  *
  * <p>Immutable and thread-safe.
  */
-final class LagDetector {
+final class SlowFollowerDetector implements FailureDetector {
 
     static final String SUSTAINED = "sustained_lag";
     static final String GROWING = "growing_lag";
     static final String RE_PROMOTION = "re_promotion";
 
-    private final FailureType type;
     private final long maxLag;
     private final int sustainCycles;
     private final long floor;
@@ -41,32 +42,32 @@ final class LagDetector {
     private final Duration slowProbe;
     private final Set<String> permanentLearners;
 
-    LagDetector(FailureType type, long maxLag, int sustainCycles, long floor, int growthWindow, long minGrowth,
-                long caughtUpLag, int stableCycles, Duration slowProbe, Set<String> permanentLearners) {
-        this.type = type;
-        this.maxLag = maxLag;
-        this.sustainCycles = sustainCycles;
-        this.floor = floor;
-        this.growthWindow = growthWindow;
-        this.minGrowth = minGrowth;
-        this.caughtUpLag = caughtUpLag;
-        this.stableCycles = stableCycles;
-        this.slowProbe = slowProbe;
-        this.permanentLearners = Set.copyOf(permanentLearners);
+    SlowFollowerDetector(SlowFollowerSettings settings) {
+        this.maxLag = settings.maxLagEntries();
+        this.sustainCycles = settings.sustainCycles();
+        this.floor = settings.lagFloorEntries();
+        this.growthWindow = settings.growthWindowCycles();
+        this.minGrowth = settings.minGrowthEntries();
+        this.caughtUpLag = settings.caughtUpLagEntries();
+        this.stableCycles = settings.stableCycles();
+        this.slowProbe = settings.slowProbeLatency();
+        this.permanentLearners = settings.permanentLearners();
     }
 
     /** The last {@code count} snapshots up to and including {@code snapshot}, each with its leader. */
-    static List<View> views(ClusterSnapshot snapshot, ClusterHistory history, int count) {
+    private static List<View> views(ClusterSnapshot snapshot, ClusterHistory history, int count) {
         List<ClusterSnapshot> snapshots = new ArrayList<>(history.latest(count - 1));
         snapshots.add(snapshot);
         return View.of(snapshots);
     }
 
-    int stableCycles() {
-        return stableCycles;
+    /** The views {@link #caughtUpAndStable} reads: the last {@code stable_cycles} snapshots up to {@code now}. */
+    List<View> stableWindow(ClusterSnapshot now, ClusterHistory history) {
+        return views(now, history, stableCycles);
     }
 
-    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+    @Override
+    public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         int depth = Math.max(Math.max(sustainCycles, growthWindow + 1), stableCycles);
         List<View> views = views(snapshot, history, depth);
         View now = views.get(views.size() - 1);
@@ -175,8 +176,9 @@ final class LagDetector {
         evidence.put("caught_up_lag_entries", caughtUpLag);
         evidence.put("stable_cycles", stableCycles);
         now.leader().ifPresent(l -> evidence.put("leader", l.id().value()));
-        return Failure.of(type, List.of(node), Severity.LOW, "non-voter '" + node + "' has stayed within "
-                + caughtUpLag + " entries of the leader for " + stableCycles + " cycles: promote it back", evidence);
+        return Failure.of(FailureType.SLOW_FOLLOWER, List.of(node), Severity.LOW, "non-voter '" + node
+                + "' has stayed within " + caughtUpLag + " entries of the leader for " + stableCycles
+                + " cycles: promote it back", evidence);
     }
 
     private Failure lagging(View now, NodeObservation observation, NodeStatus status, long lag, OptionalLong before,
@@ -201,8 +203,8 @@ final class LagDetector {
         String why = signals.contains(SUSTAINED)
                 ? "more than " + maxLag + " for " + sustainCycles + " cycles"
                 : "and falling further behind (" + before.orElseThrow() + " " + growthWindow + " cycles ago)";
-        return Failure.of(type, List.of(node), signals.contains(SUSTAINED) ? Severity.MEDIUM : Severity.LOW,
-                "follower '" + node + "' is " + lag + " entries behind leader '" + leader.id() + "', " + why,
-                evidence);
+        return Failure.of(FailureType.SLOW_FOLLOWER, List.of(node),
+                signals.contains(SUSTAINED) ? Severity.MEDIUM : Severity.LOW,
+                "follower '" + node + "' is " + lag + " entries behind leader '" + leader.id() + "', " + why, evidence);
     }
 }

@@ -3,22 +3,31 @@ package org.distributedtesting.recovery.strategies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureDetector;
+import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.Resources;
+import org.distributedtesting.recovery.Severity;
 
 /**
- * The resource signals of one node over a window of snapshots: the ratio now, whether it stayed above a threshold,
- * the least-squares slope and the time to exhaustion it predicts, and whether it grew in every cycle (a leak).
+ * The detector of {@link ResourceExhaustionStrategy}: per reachable node and resource, over the unbroken run of
+ * answers in a window of snapshots, the ratio now, whether it stayed above its threshold, the least-squares slope
+ * and the time to exhaustion it predicts, and whether it grew in every cycle (a leak). One failure per node lists
+ * every resource that fired, most urgent first.
  *
- * <p>Stateless and thread-safe.
+ * <p>Immutable and thread-safe.
  */
-final class ResourceSignals {
+final class ResourceExhaustionDetector implements FailureDetector {
 
     /** A resource a node reports, as a fraction of its limit. */
     enum Resource {
@@ -101,7 +110,61 @@ final class ResourceSignals {
         }
     }
 
-    private ResourceSignals() {
+    private final ResourceExhaustionSettings settings;
+
+    ResourceExhaustionDetector(ResourceExhaustionSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<ClusterSnapshot> window = new ArrayList<>(history.latest(Math.max(settings.sustainCycles(),
+                settings.trendWindowCycles()) - 1));
+        window.add(snapshot);
+        List<Failure> failures = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            if (!observation.reachable()) {
+                continue;
+            }
+            List<Finding> findings = new ArrayList<>();
+            for (Resource resource : Resource.values()) {
+                Finding f = analyse(resource, observation.node(), window);
+                if (f != null) {
+                    findings.add(f);
+                }
+            }
+            if (!findings.isEmpty()) {
+                findings.sort(Comparator.comparingDouble(Finding::urgency).reversed());
+                failures.add(failure(observation.node(), findings));
+            }
+        }
+        return failures;
+    }
+
+    private static Failure failure(NodeId node, List<Finding> findings) {
+        Finding first = findings.get(0);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("resource", first.resource().key());
+        evidence.putAll(first.evidence());
+        evidence.put("resources", findings.stream().map(f -> f.resource().key()).toList());
+        for (Finding f : findings) {
+            evidence.put(f.resource().key(), f.evidence());
+        }
+        List<String> parts = new ArrayList<>();
+        for (Finding f : findings) {
+            StringBuilder part = new StringBuilder(String.format(Locale.ROOT, "%s at %.0f%%", f.resource().key(),
+                    f.ratio() * 100));
+            f.slopePerSecond().ifPresent(s -> part.append(String.format(Locale.ROOT, ", %+.2f%%/s", s * 100)));
+            if (f.signals().contains("trend") || f.signals().contains("leak")) {
+                f.secondsToExhaustion().ifPresent(s -> part.append(String.format(Locale.ROOT, ", full in ~%.0f s",
+                        s)));
+            }
+            part.append(" (").append(String.join(", ", f.signals())).append(')');
+            parts.add(part.toString());
+        }
+        boolean sustained = findings.stream().anyMatch(Finding::sustained);
+        return Failure.of(FailureType.RESOURCE_EXHAUSTION, List.of(node), sustained ? Severity.HIGH : Severity.MEDIUM,
+                "'" + node + "' is running out of resources: " + String.join("; ", parts), evidence);
     }
 
     /**
@@ -109,8 +172,11 @@ final class ResourceSignals {
      *
      * @return the finding, or null when no signal fires
      */
-    static Finding analyse(Resource resource, NodeId node, List<ClusterSnapshot> window, double threshold,
-                           int sustainCycles, int trendCycles, double floor, Duration horizon) {
+    private Finding analyse(Resource resource, NodeId node, List<ClusterSnapshot> window) {
+        double threshold = settings.threshold(resource);
+        int sustainCycles = settings.sustainCycles();
+        int trendCycles = settings.trendWindowCycles();
+        double floor = settings.trendFloor();
         List<Instant> times = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int i = window.size() - 1; i >= 0; i--) {
@@ -137,7 +203,7 @@ final class ResourceSignals {
             slope = slope(times.subList(from, times.size()), ratios.subList(from, ratios.size()));
             if (slope.isPresent() && slope.getAsDouble() > 0) {
                 eta = OptionalDouble.of(Math.max(0, (1.0 - now) / slope.getAsDouble()));
-                if (now >= floor && eta.getAsDouble() <= horizon.toMillis() / 1000.0) {
+                if (now >= floor && eta.getAsDouble() <= settings.horizon().toMillis() / 1000.0) {
                     signals.add("trend");
                 }
             }

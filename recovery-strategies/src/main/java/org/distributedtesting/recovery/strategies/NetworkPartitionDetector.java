@@ -11,6 +11,7 @@ import java.util.Set;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureDetector;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
@@ -19,8 +20,8 @@ import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.Severity;
 
 /**
- * The partition detector: four signals read from the snapshot and the history, merged into one failure per node
- * so that a failure keeps its key while the signals that show it change.
+ * The detector of {@link NetworkPartitionStrategy}: four signals read from the snapshot and the history, merged into
+ * one failure per node so that a failure keeps its key while the signals that show it change.
  *
  * <ol>
  *   <li>{@value #UNREACHABLE_PROCESS_ALIVE}: the monitor cannot reach the node, yet its supervisor says its process
@@ -40,7 +41,7 @@ import org.distributedtesting.recovery.Severity;
  *
  * <p>Immutable and thread-safe.
  */
-final class PartitionSignals {
+final class NetworkPartitionDetector implements FailureDetector {
 
     static final String UNREACHABLE_PROCESS_ALIVE = "unreachable_process_alive";
     static final String PEERS_REPORT_UNREACHABLE = "peers_report_unreachable";
@@ -51,10 +52,10 @@ final class PartitionSignals {
     private final Duration electionWindow;
     private final long minFailedElections;
 
-    PartitionSignals(int disagreementCycles, Duration electionWindow, long minFailedElections) {
-        this.disagreementCycles = disagreementCycles;
-        this.electionWindow = electionWindow;
-        this.minFailedElections = minFailedElections;
+    NetworkPartitionDetector(NetworkPartitionSettings settings) {
+        this.disagreementCycles = settings.leaderDisagreementCycles();
+        this.electionWindow = settings.electionWindow();
+        this.minFailedElections = settings.minFailedElections();
     }
 
     /** What was found about one node. */
@@ -65,7 +66,8 @@ final class PartitionSignals {
         Severity severity = Severity.MEDIUM;
     }
 
-    List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+    @Override
+    public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         Map<NodeId, Finding> findings = new LinkedHashMap<>();
         Set<NodeId> contested = contestedLeaders(snapshot);
         Map<NodeId, PeerView> views = peerViews(snapshot);
@@ -158,8 +160,8 @@ final class PartitionSignals {
 
     private static void peerViews(Map<NodeId, PeerView> views, NodeId node, Finding f) {
         PeerView view = views.getOrDefault(node, new PeerView());
-        f.evidence.put("peers_reporting_unreachable", Leadership.names(view.cannot));
-        f.evidence.put("peers_reporting_reachable", Leadership.names(view.can));
+        f.evidence.put("peers_reporting_unreachable", NodeNames.values(view.cannot));
+        f.evidence.put("peers_reporting_reachable", NodeNames.values(view.can));
     }
 
     /** What the reachable peers that report on a node say about it: who cannot reach it, who can. */
@@ -210,7 +212,7 @@ final class PartitionSignals {
             f.evidence.put("leader_seen", e.getValue().value());
             f.evidence.put("majority_leader", majority.get().value());
             f.evidence.put("majority_supporters",
-                    Leadership.names(Leadership.supporters(snapshot, majority.get())));
+                    NodeNames.values(Leadership.supporters(snapshot, majority.get())));
         }
     }
 

@@ -1,0 +1,147 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureDetector;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.Operation;
+import org.distributedtesting.recovery.Severity;
+
+/**
+ * The detector of {@link DeadlockStrategy}: reachable nodes whose term is not behind the highest and that show any
+ * of {@code old_operations}, {@code apply_stalled} or {@code queue_growing} over the last {@code stall_cycles}
+ * cycles. Unreachable nodes are the partition detector's.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class DeadlockDetector implements FailureDetector {
+
+    private final Duration maxOperationAge;
+    private final int stallCycles;
+
+    DeadlockDetector(DeadlockSettings settings) {
+        this.maxOperationAge = settings.maxOperationAge();
+        this.stallCycles = settings.stallCycles();
+    }
+
+    @Override
+    public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<ClusterSnapshot> window = new ArrayList<>(history.latest(stallCycles));
+        window.add(snapshot);
+        long highestTerm = snapshot.observations().values().stream().flatMap(o -> o.reported().stream())
+                .mapToLong(NodeStatus::term).max().orElse(-1);
+        List<Failure> failures = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            if (!(observation instanceof NodeObservation.Reachable reachable)
+                    || reachable.status().term() < highestTerm) {
+                continue;
+            }
+            NodeId node = reachable.node();
+            NodeStatus status = reachable.status();
+            List<String> old = oldOperations(status, snapshot.takenAt()).stream().map(Operation::id).toList();
+            boolean stalled = applyStalled(window, node);
+            boolean queueGrowing = queueGrowing(window, node);
+            if (old.isEmpty() && !stalled && !queueGrowing) {
+                continue;
+            }
+            failures.add(failure(snapshot, window, node, status, old, stalled, queueGrowing));
+        }
+        return failures;
+    }
+
+    /** The node's operations in flight longer than {@code max_operation_age} at {@code at}. */
+    List<Operation> oldOperations(NodeStatus status, Instant at) {
+        return status.operations().stream().filter(o -> o.age(at).compareTo(maxOperationAge) > 0).toList();
+    }
+
+    private Failure failure(ClusterSnapshot snapshot, List<ClusterSnapshot> window, NodeId node, NodeStatus status,
+                            List<String> old, boolean stalled, boolean queueGrowing) {
+        List<String> signals = new ArrayList<>();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        if (!old.isEmpty()) {
+            signals.add("old_operations");
+            evidence.put("old_operations", old.size() > 20 ? old.subList(0, 20) : old);
+            evidence.put("old_operation_count", old.size());
+            evidence.put("oldest_operation_age_s", status.operations().stream()
+                    .mapToLong(o -> o.age(snapshot.takenAt()).toSeconds()).max().orElse(0));
+            evidence.put("max_operation_age_s", maxOperationAge.toSeconds());
+        }
+        if (stalled) {
+            signals.add("apply_stalled");
+            evidence.put("stalled_cycles", stallCycles);
+            evidence.put("commit_index_before", statusAt(window.get(0), node).commitIndex());
+        }
+        if (queueGrowing) {
+            signals.add("queue_growing");
+            evidence.put("queue_depth_before", statusAt(window.get(0), node).queueDepth());
+        }
+        evidence.put("signals", List.copyOf(signals));
+        evidence.put("applied_index", status.appliedIndex());
+        evidence.put("commit_index", status.commitIndex());
+        evidence.put("queue_depth", status.queueDepth());
+        evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
+        String summary = "'" + node + "' answers but is stuck: " + String.join(", ", signals)
+                + " (applied " + status.appliedIndex() + ", committed " + status.commitIndex() + ", queue "
+                + status.queueDepth() + (old.isEmpty() ? "" : ", " + old.size() + " operations older than "
+                + maxOperationAge.toSeconds() + " s") + ")";
+        return Failure.of(FailureType.DEADLOCK, List.of(node), status.isLeader() ? Severity.HIGH : Severity.MEDIUM,
+                summary, evidence);
+    }
+
+    /** Applied index unchanged over the whole window while the commit index moved past it. */
+    private boolean applyStalled(List<ClusterSnapshot> window, NodeId node) {
+        if (window.size() < stallCycles + 1) {
+            return false;
+        }
+        NodeStatus first = statusAt(window.get(0), node);
+        NodeStatus last = statusAt(window.get(window.size() - 1), node);
+        if (first == null || last == null || last.appliedIndex() < 0 || last.commitIndex() <= first.commitIndex()
+                || last.commitIndex() <= last.appliedIndex()) {
+            return false;
+        }
+        return appliedUnchanged(window, node, last.appliedIndex());
+    }
+
+    /** Queue depth known and strictly growing over the whole window while nothing was applied. */
+    private boolean queueGrowing(List<ClusterSnapshot> window, NodeId node) {
+        if (window.size() < stallCycles + 1) {
+            return false;
+        }
+        long previous = -1;
+        for (ClusterSnapshot s : window) {
+            NodeStatus status = statusAt(s, node);
+            if (status == null || status.queueDepth() < 0 || status.queueDepth() <= previous) {
+                return false;
+            }
+            previous = status.queueDepth();
+        }
+        NodeStatus last = statusAt(window.get(window.size() - 1), node);
+        return last.appliedIndex() >= 0 && appliedUnchanged(window, node, last.appliedIndex());
+    }
+
+    private static boolean appliedUnchanged(List<ClusterSnapshot> window, NodeId node, long applied) {
+        for (ClusterSnapshot s : window) {
+            NodeStatus status = statusAt(s, node);
+            if (status == null || status.appliedIndex() != applied) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static NodeStatus statusAt(ClusterSnapshot snapshot, NodeId node) {
+        NodeObservation observation = snapshot.observations().get(node);
+        return observation == null ? null : observation.reported().orElse(null);
+    }
+}

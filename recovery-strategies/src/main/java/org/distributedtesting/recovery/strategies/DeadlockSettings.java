@@ -1,0 +1,27 @@
+package org.distributedtesting.recovery.strategies;
+
+import java.time.Duration;
+import org.distributedtesting.recovery.Settings;
+
+/**
+ * The settings of {@link DeadlockStrategy}, under {@code strategies.deadlock} in the config file.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param maxOperationAge operations in flight longer than this are blocked
+ * @param stallCycles     cycles without apply progress (or with a growing queue) that make a stall
+ */
+record DeadlockSettings(Duration maxOperationAge, int stallCycles) {
+
+    /**
+     * Reads and validates the settings, each with its default.
+     *
+     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     */
+    static DeadlockSettings from(Settings settings) {
+        SettingsReader reader = new SettingsReader(DeadlockStrategy.NAME, settings);
+        Duration maxOperationAge = reader.positive("max_operation_age", DeadlockStrategy.DEFAULT_MAX_OPERATION_AGE);
+        int stallCycles = reader.cycles("stall_cycles", DeadlockStrategy.DEFAULT_STALL_CYCLES);
+        return new DeadlockSettings(maxOperationAge, stallCycles);
+    }
+}
