@@ -193,6 +193,9 @@ final class GuardedContext implements RecoveryContext {
             if (action.impact() == Action.Impact.DISRUPTIVE || action.impact() == Action.Impact.DESTRUCTIVE) {
                 recovery.markDisrupted(action.node());
             }
+            if (action.impact() != Action.Impact.NONE) {
+                recovery.markSettling(action.node());
+            }
             if (action.kind() == ActionKind.MOVE_ASIDE) {
                 Action.MoveAside moveAside = (Action.MoveAside) action;
                 recovery.markBackedUp(moveAside.node(), moveAside.artifact());

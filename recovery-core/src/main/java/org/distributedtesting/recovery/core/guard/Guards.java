@@ -12,6 +12,7 @@ import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.core.state.ActiveRecovery;
 import org.distributedtesting.recovery.core.state.EngineState;
@@ -61,6 +62,12 @@ public final class Guards {
         return holder != null && !holder.equals(key) ? Optional.of(holder) : Optional.empty();
     }
 
+    /** Whether the node is down for certain: it does not answer and its supervisor saw its process end. */
+    private static boolean down(NodeId node, ClusterSnapshot snapshot) {
+        NodeObservation observation = snapshot.observation(node);
+        return !observation.reachable() && observation.process().isDead();
+    }
+
     /** Whether the global action budget is spent at {@code now}. */
     public boolean budgetSpent(Instant now) {
         return state.budgetSpent(now);
@@ -76,9 +83,10 @@ public final class Guards {
      * The verdict on a recovery about to run its next rung, each guard asked once, in this order per node of the
      * failure: quarantine, another recovery holding the node, cooldown after a verified recovery; then for the
      * failure: the attempt budget, backoff, the global action budget. A failure marked immediate skips cooldown and
-     * backoff.
+     * backoff; a node that is down for certain (unreachable, its process dead) skips cooldown, since a dead process
+     * has nothing to settle (a crash loop is still bounded by backoff and the attempt budget).
      */
-    public Verdict beforeRung(ActiveRecovery recovery, Instant now) {
+    public Verdict beforeRung(ActiveRecovery recovery, ClusterSnapshot snapshot, Instant now) {
         Failure failure = recovery.failure();
         int attempts = 0;
         Instant next = null;
@@ -91,7 +99,8 @@ public final class Guards {
             if (holder.isPresent()) {
                 return new Verdict.Busy(node, holder.get());
             }
-            if (!failure.immediate() && ledger.cooldownUntil() != null && now.isBefore(ledger.cooldownUntil())) {
+            if (!failure.immediate() && !down(node, snapshot) && ledger.cooldownUntil() != null
+                    && now.isBefore(ledger.cooldownUntil())) {
                 return new Verdict.Wait("node '" + node + "' cools down until " + ledger.cooldownUntil());
             }
             attempts = Math.max(attempts, ledger.attempts(failure.type()));

@@ -78,11 +78,11 @@ public final class Planner {
         if (recovery.awaitingVerification() || recovery.planned()) {
             return Planned.NOTHING;
         }
-        Verdict verdict = guards.beforeRung(recovery, now);
+        Verdict verdict = guards.beforeRung(recovery, snapshot, now);
         // each pre-emption frees at least one node of the failure, so this asks at most once more per node
         for (int i = 0; i < recovery.nodes().size() && verdict instanceof Verdict.Busy busy
                 && preempt(recoveries.get(busy.holder()), recovery, tracks, now); i++) {
-            verdict = guards.beforeRung(recovery, now);
+            verdict = guards.beforeRung(recovery, snapshot, now);
         }
         String key = recovery.key();
         if (verdict instanceof Verdict.Act) {

@@ -115,7 +115,7 @@ final class SimControl implements NodeControl {
             return ActionResult.Done.of("restarted the apply loop");
         }
         if (USE_ALTERNATIVE_ADDRESS.equals(custom.name())) {
-            sim.network.monitorCut(node.index, false);
+            sim.network.monitorRerouted(node.index);
             return ActionResult.Done.of("the monitor reaches '" + node.id + "' at "
                     + custom.parameters().getOrDefault("address", "its alternative address"));
         }

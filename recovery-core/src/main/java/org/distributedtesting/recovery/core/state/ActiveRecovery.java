@@ -28,6 +28,7 @@ public final class ActiveRecovery {
     private Instant deferredSince;
     private final Set<String> backups = new HashSet<>();
     private final Set<NodeId> disrupted = new HashSet<>();
+    private final Set<NodeId> settling = new HashSet<>();
 
     ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
         this.key = failure.key();
@@ -139,6 +140,19 @@ public final class ActiveRecovery {
     /** An action of this recovery took the node's vote away. */
     public void markDisrupted(NodeId node) {
         disrupted.add(node);
+    }
+
+    /**
+     * An action of this recovery started, stopped, restarted, demoted or replaced the data of the node: once the
+     * recovery is verified, the node is left to settle for {@code node_cooldown}.
+     */
+    public void markSettling(NodeId node) {
+        settling.add(node);
+    }
+
+    /** The nodes this recovery's actions disturbed (started, stopped, restarted, demoted, data replaced). */
+    public Set<NodeId> settling() {
+        return Collections.unmodifiableSet(settling);
     }
 
     /** The recovery's disruption is over (its nodes were released). */

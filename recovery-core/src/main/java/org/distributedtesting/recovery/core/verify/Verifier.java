@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The verify stage: for each recovery whose rung acted, asks its strategy whether the failure is gone in a fresh
- * snapshot. Gone: the recovery is verified, and its nodes cool down for {@code node_cooldown}. Still there after
+ * snapshot. Gone: the recovery is verified, and the nodes its actions disturbed cool down for {@code node_cooldown}. Still there after
  * {@code verify_timeout}: the rung failed, and the next attempt climbs, unless the failure is no longer detected
  * (cleared) or the attempts are spent (escalated).
  *
@@ -107,8 +107,12 @@ public final class Verifier {
         sink.emit(new RecoveryEvent.RecoveryVerified(now, recovery.failure(), recovery.actedRung(), took));
         LOG.info("verified recovery of {} by rung '{}' after {} ms", recovery.key(), recovery.actedRung(),
                 took.toMillis());
-        for (NodeId node : recovery.nodes()) {
+        // only a node the recovery disturbed needs time to settle; one it merely helped (a term raised, a leader
+        // stepped down, a sync) is judged again at once
+        for (NodeId node : recovery.settling()) {
             state.ledger(node).cooldown(now.plus(options.nodeCooldown()));
+        }
+        for (NodeId node : recovery.nodes()) {
             state.ledger(node).busyWith(null);
         }
         recoveries.end(recovery);

@@ -52,6 +52,11 @@ final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervisor {
         alive.put(id(i), false);
     }
 
+    /** The node stops answering; its process stays alive (cut off, or hung). */
+    synchronized void cutOff(int i) {
+        up.put(id(i), false);
+    }
+
     /** The node answers again. */
     synchronized void heal(int i) {
         up.put(id(i), true);

@@ -175,20 +175,44 @@ class LadderAndBudgetTest {
     }
 
     @Test
-    void leavesARecoveredNodeAloneDuringItsCooldown() {
+    void leavesANodeTheRecoveryDisturbedAloneDuringItsCooldown() {
         List<String> log = new ArrayList<>();
-        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST, ladder(log, RungResult.acted("done")))) {
-            h.cluster.crash(2);
+        TestStrategy disturbing = TestStrategy.of(FailureType.DEADLOCK, "rung0", (f, c) -> {
+            log.add("rung0#" + c.attempt());
+            c.perform(new Action.Custom(f.nodes().get(0), "bounce", Action.Impact.DISRUPTIVE, Map.of()), "test");
+            return RungResult.acted("done");
+        });
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST, disturbing)) {
+            h.cluster.cutOff(2);
             h.cycles(3);
             h.cluster.heal(2);
             h.cycles(1);
             assertThat(h.records("recovery_verified")).hasSize(1);
-            // when it fails again at once
-            h.cluster.crash(2);
+            // when it fails again at once, its process alive
+            h.cluster.cutOff(2);
             h.cycles(10);
             // then the node is left alone until its 30 s cooldown has passed
             assertThat(log).hasSize(1);
             h.cycles(25);
+            assertThat(log).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRecoveryThatOnlyHelpedTheNodeLeavesNoCooldown() {
+        List<String> log = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST.toBuilder().backoffInitial(Duration.ZERO)
+                .backoffMax(Duration.ZERO).build(), ladder(log, RungResult.acted("done")))) {
+            // given a recovery whose only action did nothing to the node's availability (impact none)
+            h.cluster.cutOff(2);
+            h.cycles(3);
+            h.cluster.heal(2);
+            h.cycles(1);
+            assertThat(h.records("recovery_verified")).hasSize(1);
+            // when the node fails again at once
+            h.cluster.cutOff(2);
+            h.cycles(3);
+            // then it is acted on as soon as the failure is confirmed again
             assertThat(log).hasSize(2);
         }
     }
