@@ -32,6 +32,8 @@ public sealed interface RecoveryEvent {
         RECOVERY_VERIFIED,
         /** {@link RungFailed}. */
         RUNG_FAILED,
+        /** {@link RecoveryDeferred}. */
+        RECOVERY_DEFERRED,
         /** {@link RecoveryPreempted}. */
         RECOVERY_PREEMPTED,
         /** {@link FailureCleared}. */
@@ -190,6 +192,35 @@ public sealed interface RecoveryEvent {
         @Override
         public Kind kind() {
             return Kind.RUNG_FAILED;
+        }
+    }
+
+    /**
+     * A guard holds a confirmed failure's recovery back: a node it disturbed settles ({@code node_cooldown}), its
+     * attempts are spaced ({@code backoff}), another recovery holds a node ({@code one_recovery_per_node}), or the
+     * cluster-wide action budget is spent ({@code action_budget}). Told when the hold begins or another guard takes
+     * over, not every cycle it lasts.
+     *
+     * @param at      when
+     * @param failure the failure whose recovery waits
+     * @param guard   the guard that holds it
+     * @param reason  why, in one line
+     * @param until   when the guard lets it go, when that is known
+     */
+    record RecoveryDeferred(Instant at, Failure failure, String guard, String reason, Optional<Instant> until)
+            implements RecoveryEvent {
+        /** @throws NullPointerException if any argument is null */
+        public RecoveryDeferred {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(failure, "failure");
+            Objects.requireNonNull(guard, "guard");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(until, "until");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RECOVERY_DEFERRED;
         }
     }
 

@@ -131,7 +131,9 @@ public final class RecoveryEngine implements AutoCloseable {
 
     /**
      * Runs a cycle every {@code interval} on the scheduler, and every {@code verify_interval} while a failure is
-     * being confirmed or a recovery awaits verification, until {@link #close()}.
+     * being confirmed or a recovery awaits verification, until {@link #close()}. The rate is fixed: each cycle starts
+     * one period after the previous one started (by the engine's clock), or at once when the previous one took
+     * longer, so a node that never answers does not stretch the interval by its probe deadline.
      *
      * @throws IllegalStateException if already started or closed
      * @throws IllegalArgumentException if {@code interval} is not positive
@@ -163,10 +165,15 @@ public final class RecoveryEngine implements AutoCloseable {
             }
             try {
                 CycleReport report = cycle.run();
+                Duration period = interval;
                 if (!report.detected().isEmpty() && !report.stuck() || report.awaitingVerification() > 0) {
                     Duration verify = cycle.verifyInterval();
-                    delay = interval.compareTo(verify) < 0 ? interval : verify;
+                    period = interval.compareTo(verify) < 0 ? interval : verify;
                 }
+                // a fixed rate: the next cycle starts one period after this one started, so a node that answers
+                // only at its probe deadline does not stretch every cycle by that deadline
+                Duration took = Duration.between(report.snapshot().takenAt(), clock.instant());
+                delay = took.compareTo(period) >= 0 ? Duration.ZERO : period.minus(took);
             } catch (RuntimeException | Error e) {
                 LOG.error("a cycle failed; the engine goes on", e);
             }

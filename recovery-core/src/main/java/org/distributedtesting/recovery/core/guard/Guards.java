@@ -31,8 +31,17 @@ import org.distributedtesting.recovery.core.state.Recoveries;
  */
 public final class Guards {
 
+    /** The guard that lets a node a recovery disturbed settle. */
+    public static final String COOLDOWN = "node_cooldown";
+    /** The guard that spaces attempts on a node. */
+    public static final String BACKOFF = "backoff";
+    /** The guard that keeps a second recovery off a node. */
+    public static final String ONE_RECOVERY_PER_NODE = "one_recovery_per_node";
+    /** The guard that caps actions across the cluster. */
+    public static final String ACTION_BUDGET = "action_budget";
+
     /** Action guards that mean "not now" rather than "this rung cannot work": waiting, not climbing, is the answer. */
-    public static final Set<String> WAIT_GUARDS = Set.of("quorum_budget", "one_recovery_per_node", "action_budget");
+    public static final Set<String> WAIT_GUARDS = Set.of("quorum_budget", ONE_RECOVERY_PER_NODE, ACTION_BUDGET);
 
     private final EngineState state;
     private final Recoveries recoveries;
@@ -101,7 +110,8 @@ public final class Guards {
             }
             if (!failure.immediate() && !down(node, snapshot) && ledger.cooldownUntil() != null
                     && now.isBefore(ledger.cooldownUntil())) {
-                return new Verdict.Wait("node '" + node + "' cools down until " + ledger.cooldownUntil());
+                return new Verdict.Wait(COOLDOWN, "node '" + node + "' was disturbed by a recovery and settles for"
+                        + " node_cooldown (" + options.nodeCooldown().toSeconds() + " s)", ledger.cooldownUntil());
             }
             attempts = Math.max(attempts, ledger.attempts(failure.type()));
             Instant allowed = ledger.nextAttemptAllowed(failure.type(), options);
@@ -113,7 +123,8 @@ public final class Guards {
             return new Verdict.Escalate(quarantine.attemptsSpent());
         }
         if (next != null && now.isBefore(next) && !failure.immediate()) {
-            return new Verdict.Wait("backoff until " + next);
+            return new Verdict.Wait(BACKOFF, "attempt " + (attempts + 1) + " waits out the backoff after attempt "
+                    + attempts, next);
         }
         if (budgetSpent(now)) {
             return new Verdict.BudgetSpent(budgetSpentReason());
@@ -141,7 +152,7 @@ public final class Guards {
         }
         Optional<String> holder = busyElsewhere(node, recovery.key());
         if (holder.isPresent()) {
-            return refuse("one_recovery_per_node", "node '" + node + "' is being recovered from " + holder.get());
+            return refuse(ONE_RECOVERY_PER_NODE, "node '" + node + "' is being recovered from " + holder.get());
         }
         if (!options.autoRestart() && (action.kind() == ActionKind.START || action.kind() == ActionKind.RESTART)) {
             return refuse("auto_restart", "auto_restart is off in recovery_options");
@@ -151,7 +162,7 @@ public final class Guards {
             return refuse("suspect_source", suspect.get());
         }
         if (budgetSpent(now)) {
-            return refuse("action_budget", "the cluster-wide budget of " + options.actionBudget() + " actions per "
+            return refuse(ACTION_BUDGET, "the cluster-wide budget of " + options.actionBudget() + " actions per "
                     + options.actionBudgetWindow() + " is spent");
         }
         return quorum(action, snapshot);

@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.core.guard;
 
+import java.time.Instant;
 import java.util.Objects;
 import org.distributedtesting.recovery.NodeId;
 
@@ -18,12 +19,16 @@ public sealed interface Verdict {
     /**
      * Not now (a cooldown, a backoff): the recovery waits and is asked again in a later cycle.
      *
+     * @param guard  the guard that holds it: {@code node_cooldown} or {@code backoff}
      * @param reason why, in one line
+     * @param until  when the guard lets it go, if nothing else holds it then
      */
-    record Wait(String reason) implements Verdict {
-        /** @throws NullPointerException if {@code reason} is null */
+    record Wait(String guard, String reason, Instant until) implements Verdict {
+        /** @throws NullPointerException if any argument is null */
         public Wait {
+            Objects.requireNonNull(guard, "guard");
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(until, "until");
         }
     }
 

@@ -36,6 +36,7 @@ public final class JournalRecords {
             case ACTION_TAKEN -> Optional.of(action((RecoveryEvent.ActionTaken) event));
             case RECOVERY_VERIFIED -> Optional.of(verified((RecoveryEvent.RecoveryVerified) event));
             case RUNG_FAILED -> Optional.of(rungFailed((RecoveryEvent.RungFailed) event));
+            case RECOVERY_DEFERRED -> Optional.of(deferred((RecoveryEvent.RecoveryDeferred) event));
             case RECOVERY_PREEMPTED -> Optional.of(preempted((RecoveryEvent.RecoveryPreempted) event));
             case FAILURE_CLEARED -> Optional.of(cleared((RecoveryEvent.FailureCleared) event));
             case ESCALATED -> Optional.of(escalated((RecoveryEvent.Escalated) event));
@@ -131,6 +132,14 @@ public final class JournalRecords {
         details.put("outcome", "failed");
         details.put("reason", e.reason());
         return new JournalRecord(e.at(), "recovery_rung_failed", details);
+    }
+
+    private static JournalRecord deferred(RecoveryEvent.RecoveryDeferred e) {
+        Map<String, Object> details = describe(e.failure());
+        details.put("guard", e.guard());
+        details.put("reason", e.reason());
+        e.until().ifPresent(until -> details.put("until", until.toString()));
+        return new JournalRecord(e.at(), "recovery_deferred", details);
     }
 
     private static JournalRecord preempted(RecoveryEvent.RecoveryPreempted e) {

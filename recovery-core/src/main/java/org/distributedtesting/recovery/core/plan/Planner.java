@@ -84,8 +84,8 @@ public final class Planner {
                 && preempt(recoveries.get(busy.holder()), recovery, tracks, now); i++) {
             verdict = guards.beforeRung(recovery, snapshot, now);
         }
-        String key = recovery.key();
         if (verdict instanceof Verdict.Act) {
+            recovery.heldBy(null);
             return new Planned(true, ladder.run(recovery, snapshot, history, now));
         }
         if (verdict instanceof Verdict.Escalate escalate) {
@@ -96,13 +96,26 @@ public final class Planner {
                 sink.emit(new RecoveryEvent.ActionBudgetExhausted(now, recovery.failure(), spent.reason()));
                 LOG.error("ALERT: {}", spent.reason());
             }
-            LOG.debug("deferred {}: global action budget spent", key);
+            held(recovery, Guards.ACTION_BUDGET, spent.reason(), Optional.empty(), now);
         } else if (verdict instanceof Verdict.Busy busy) {
-            LOG.debug("deferred {}: node '{}' is being recovered from {}", key, busy.node(), busy.holder());
+            held(recovery, Guards.ONE_RECOVERY_PER_NODE, "node '" + busy.node() + "' is being recovered from "
+                    + busy.holder(), Optional.empty(), now);
         } else if (verdict instanceof Verdict.Wait wait) {
-            LOG.debug("deferred {}: {}", key, wait.reason());
+            held(recovery, wait.guard(), wait.reason(), Optional.of(wait.until()), now);
         }
         return Planned.NOTHING;
+    }
+
+    /** A guard holds the recovery back: told once when the hold begins, and again if another guard takes over. */
+    private void held(ActiveRecovery recovery, String guard, String reason, Optional<Instant> until, Instant now) {
+        if (guard.equals(recovery.heldBy())) {
+            LOG.debug("deferred {}: {}", recovery.key(), reason);
+            return;
+        }
+        recovery.heldBy(guard);
+        sink.emit(new RecoveryEvent.RecoveryDeferred(now, recovery.failure(), guard, reason, until));
+        LOG.info("{} held back by {}{}: {}", recovery.key(), guard, until.map(u -> " until " + u).orElse(""),
+                reason);
     }
 
     /**

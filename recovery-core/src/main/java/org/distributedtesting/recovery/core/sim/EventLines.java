@@ -50,6 +50,10 @@ public final class EventLines {
                 RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
                 yield "escalated " + e.failure().key() + ", quarantined []: " + e.reason();
             }
+            case RECOVERY_DEFERRED -> {
+                RecoveryEvent.RecoveryDeferred e = (RecoveryEvent.RecoveryDeferred) event;
+                yield "deferred " + e.failure().key() + " by " + e.guard() + ": " + e.reason();
+            }
             case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
             // one per cycle, which would drown the rest; the others are in the journal
             case RECOVERY_PREEMPTED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;

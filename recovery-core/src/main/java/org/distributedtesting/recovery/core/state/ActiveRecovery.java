@@ -26,6 +26,7 @@ public final class ActiveRecovery {
     private Instant verifyDeadline;
     private boolean planned;
     private Instant deferredSince;
+    private String heldBy;
     private final Set<String> backups = new HashSet<>();
     private final Set<NodeId> disrupted = new HashSet<>();
     private final Set<NodeId> settling = new HashSet<>();
@@ -110,6 +111,16 @@ public final class ActiveRecovery {
     /** Guards hold the recovery back since {@code since}, or, with null, no longer. */
     public void deferredSince(Instant since) {
         deferredSince = since;
+    }
+
+    /** The guard holding the recovery back since a previous cycle, or null. */
+    public String heldBy() {
+        return heldBy;
+    }
+
+    /** The guard now holding the recovery back, or null once none does. */
+    public void heldBy(String guard) {
+        heldBy = guard;
     }
 
     /** Whether a dry run planned its rung (nothing more will be done). */

@@ -14,10 +14,10 @@ import org.distributedtesting.recovery.core.RecoveryEngine;
 import org.distributedtesting.recovery.core.journal.InMemoryJournal;
 
 /** Wires an engine to a fake cluster on virtual time, and remembers what happened. */
-final class EngineHarness implements AutoCloseable {
+public final class EngineHarness implements AutoCloseable {
 
     /** Options that make tests short: one-second steps everywhere. */
-    static final RecoveryOptions FAST = RecoveryOptions.builder()
+    public static final RecoveryOptions FAST = RecoveryOptions.builder()
             .confirmations(3)
             .verifyTimeout(Duration.ofSeconds(5))
             .verifyInterval(Duration.ofSeconds(1))
@@ -27,13 +27,13 @@ final class EngineHarness implements AutoCloseable {
             .restartCooldown(Duration.ofSeconds(60))
             .build();
 
-    final FakeCluster cluster;
-    final MutableClock clock = MutableClock.atEpoch();
-    final InMemoryJournal journal = new InMemoryJournal();
-    final List<RecoveryEvent> events = new ArrayList<>();
-    final RecoveryEngine engine;
+    public final FakeCluster cluster;
+    public final MutableClock clock = MutableClock.atEpoch();
+    public final InMemoryJournal journal = new InMemoryJournal();
+    public final List<RecoveryEvent> events = new ArrayList<>();
+    public final RecoveryEngine engine;
 
-    EngineHarness(int nodes, RecoveryOptions options, RecoveryStrategy... strategies) {
+    public EngineHarness(int nodes, RecoveryOptions options, RecoveryStrategy... strategies) {
         cluster = new FakeCluster(nodes);
         engine = RecoveryEngine.builder()
                 .nodes(cluster.specs)
@@ -51,14 +51,14 @@ final class EngineHarness implements AutoCloseable {
     }
 
     /** Runs one cycle, then lets {@code step} pass. */
-    CycleReport cycle(Duration step) {
+    public CycleReport cycle(Duration step) {
         CycleReport report = engine.runCycle();
         clock.advance(step);
         return report;
     }
 
     /** Runs {@code n} cycles one second apart. */
-    CycleReport cycles(int n) {
+    public CycleReport cycles(int n) {
         CycleReport last = null;
         for (int i = 0; i < n; i++) {
             last = cycle(Duration.ofSeconds(1));
@@ -66,20 +66,20 @@ final class EngineHarness implements AutoCloseable {
         return last;
     }
 
-    List<String> actions() {
+    public List<String> actions() {
         return journal.records().stream().map(JournalRecord::action).toList();
     }
 
-    List<JournalRecord> records(String action) {
+    public List<JournalRecord> records(String action) {
         return journal.records(action);
     }
 
-    <T extends RecoveryEvent> List<T> events(Class<T> type) {
+    public <T extends RecoveryEvent> List<T> events(Class<T> type) {
         return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** A rung that restarts the failure's first node. */
-    static RungResult restartFirst(org.distributedtesting.recovery.Failure f,
+    public static RungResult restartFirst(org.distributedtesting.recovery.Failure f,
                                    org.distributedtesting.recovery.RecoveryContext c) {
         var result = c.perform(new Action.Restart(f.nodes().get(0)), f.summary());
         return result.done() ? RungResult.acted(result.detail()) : RungResult.failed(result.detail());

@@ -22,9 +22,9 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
  * A tiny in-memory cluster for engine tests: each node is up or down, answers with a status, and records the
  * actions it received. What an action does is up to the test ({@link #onAction}). Thread-safe by synchronization.
  */
-final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervisor {
+public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervisor {
 
-    final List<NodeSpec> specs = new ArrayList<>();
+    public final List<NodeSpec> specs = new ArrayList<>();
     private final Map<NodeId, Boolean> up = new LinkedHashMap<>();
     private final Map<NodeId, Boolean> alive = new LinkedHashMap<>();
     private final Map<NodeId, Boolean> voter = new LinkedHashMap<>();
@@ -32,7 +32,7 @@ final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervisor {
     private Function<Action, ActionResult> onAction = a -> ActionResult.Done.of("ok");
     private long pid = 1000;
 
-    FakeCluster(int size) {
+    public FakeCluster(int size) {
         for (int i = 1; i <= size; i++) {
             NodeSpec spec = NodeSpec.of("node-" + i, "127.0.0.1", 9000 + i, Path.of("/tmp/node-" + i));
             specs.add(spec);
@@ -42,40 +42,40 @@ final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervisor {
         }
     }
 
-    static NodeId id(int i) {
+    public static NodeId id(int i) {
         return NodeId.of("node-" + i);
     }
 
     /** The node stops answering and its process is dead. */
-    synchronized void crash(int i) {
+    public synchronized void crash(int i) {
         up.put(id(i), false);
         alive.put(id(i), false);
     }
 
     /** The node stops answering; its process stays alive (cut off, or hung). */
-    synchronized void cutOff(int i) {
+    public synchronized void cutOff(int i) {
         up.put(id(i), false);
     }
 
     /** The node answers again. */
-    synchronized void heal(int i) {
+    public synchronized void heal(int i) {
         up.put(id(i), true);
         alive.put(id(i), true);
     }
 
-    synchronized void voter(int i, boolean value) {
+    public synchronized void voter(int i, boolean value) {
         voter.put(id(i), value);
     }
 
-    synchronized void onAction(Function<Action, ActionResult> handler) {
+    public synchronized void onAction(Function<Action, ActionResult> handler) {
         onAction = handler;
     }
 
-    synchronized List<Action> actions() {
+    public synchronized List<Action> actions() {
         return List.copyOf(actions);
     }
 
-    synchronized boolean isUp(NodeId node) {
+    public synchronized boolean isUp(NodeId node) {
         return up.get(node);
     }
 

@@ -8,23 +8,23 @@ import java.time.ZoneOffset;
 import org.distributedtesting.recovery.core.Sleeper;
 
 /** A clock tests move by hand; its sleeper advances it instead of waiting. Thread-safe. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    static MutableClock atEpoch() {
+    public static MutableClock atEpoch() {
         return new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    synchronized void advance(Duration duration) {
+    public synchronized void advance(Duration duration) {
         now = now.plus(duration);
     }
 
-    Sleeper sleeper() {
+    public Sleeper sleeper() {
         return this::advance;
     }
 

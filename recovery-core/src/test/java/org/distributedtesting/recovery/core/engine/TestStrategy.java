@@ -19,18 +19,19 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * A strategy for engine tests: reports every unreachable node as a failure of its type, and runs rungs the test
  * supplies.
  */
-class TestStrategy extends LadderStrategy {
+public class TestStrategy extends LadderStrategy {
 
     private final boolean immediate;
 
-    TestStrategy(String name, FailureType type, boolean immediate,
+    public TestStrategy(String name, FailureType type, boolean immediate,
                  List<Map.Entry<String, BiFunction<Failure, RecoveryContext, RungResult>>> rungs) {
         super(name, type, Settings.EMPTY);
         this.immediate = immediate;
         rungs.forEach(r -> rung(r.getKey(), r.getValue()::apply));
     }
 
-    static TestStrategy of(FailureType type, String rung, BiFunction<Failure, RecoveryContext, RungResult> body) {
+    public static TestStrategy of(FailureType type, String rung,
+                                  BiFunction<Failure, RecoveryContext, RungResult> body) {
         return new TestStrategy(type.name(), type, false, List.of(Map.entry(rung, body)));
     }
 

@@ -144,6 +144,11 @@ final class Timeline implements RecoveryListener {
                 RecoveryEvent.ActionBudgetExhausted e = (RecoveryEvent.ActionBudgetExhausted) event;
                 yield "ESCALATED  " + e.failure().key() + ": " + e.reason();
             }
+            case RECOVERY_DEFERRED -> {
+                RecoveryEvent.RecoveryDeferred e = (RecoveryEvent.RecoveryDeferred) event;
+                yield "DEFERRED   " + e.failure().key() + " by " + e.guard()
+                        + e.until().map(u -> " until " + time.at().apply(u).strip()).orElse("") + ": " + e.reason();
+            }
             // also after a rung acted whose verification was cut short (preempted): the journal says which
             case FAILURE_CLEARED -> "CLEARED    " + ((RecoveryEvent.FailureCleared) event).failure().key()
                     + " no longer detected";
