@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
@@ -89,9 +90,24 @@ public abstract class RecoveryStrategyContract {
         return cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
     }
 
-    /** Produces the strategy's failure on {@code target}; by default the simulator's typical fault of its type. */
+    /**
+     * Produces the strategy's failure on {@code target}; by default the simulator's typical fault of its type. A
+     * state divergence is a node applying wrong results on purpose, so the invariant checker is told to expect it
+     * from that node until the recovery is verified.
+     */
     protected InjectedFault inject(SimulatedCluster cluster, NodeId target) {
+        if (strategy().type().equals(FailureType.STATE_DIVERGENCE)) {
+            cluster.invariants().exemptNode(target, "wrong results injected on purpose until recovered");
+        }
         return cluster.faults().inject(strategy().type(), target);
+    }
+
+    /**
+     * When the injected fault heals by itself, for a fault no action can end (a partition heals when the network
+     * does); by default it never heals, and the strategy must end it.
+     */
+    protected Optional<Duration> healAfter() {
+        return Optional.empty();
     }
 
     /** Engine options for the tests; defaults. */
@@ -175,7 +191,8 @@ public abstract class RecoveryStrategyContract {
             SimulatedCluster cluster = cluster(seed);
             try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options())) {
                 NodeId target = target(cluster);
-                inject(cluster, target);
+                InjectedFault fault = inject(cluster, target);
+                long healAt = healAfter().map(h -> cluster.clock().millis() + h.toMillis()).orElse(Long.MAX_VALUE);
                 int cycles = 0;
                 while (recovery.events(RecoveryEvent.FailureConfirmed.class).stream()
                         .noneMatch(e -> e.failure().type().equals(strategy().type()))) {
@@ -188,7 +205,14 @@ public abstract class RecoveryStrategyContract {
                         .noneMatch(e -> e.failure().type().equals(strategy().type()))) {
                     assertThat(cluster.clock().millis()).as("time to recover, seed %d\n%s", seed,
                             SimReport.of(cluster, List.of(recovery), 80)).isLessThan(end);
+                    if (cluster.clock().millis() >= healAt) {
+                        fault.heal();
+                        healAt = Long.MAX_VALUE;
+                    }
                     cycleWithWrites(cluster, recovery);
+                }
+                if (strategy().type().equals(FailureType.STATE_DIVERGENCE)) {
+                    cluster.invariants().clearExemption(target);
                 }
                 cluster.advance(Duration.ofSeconds(5));
                 cluster.invariants().checkAcknowledgedWrites();
