@@ -16,12 +16,14 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Operation;
+import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.Severity;
 
 /**
  * The detector of {@link DeadlockStrategy}: reachable nodes whose term is not behind the highest and that show any
  * of {@code old_operations}, {@code apply_stalled} or {@code queue_growing} over the last {@code stall_cycles}
- * cycles. Unreachable nodes are the partition detector's.
+ * cycles, and reachable nodes that have answered without a consensus role for {@code max_not_serving}
+ * ({@code not_serving}, whatever their term). Unreachable nodes are the partition detector's.
  *
  * <p>Immutable and thread-safe.
  */
@@ -29,10 +31,12 @@ final class DeadlockDetector implements FailureDetector {
 
     private final Duration maxOperationAge;
     private final int stallCycles;
+    private final Duration maxNotServing;
 
     DeadlockDetector(DeadlockSettings settings) {
         this.maxOperationAge = settings.maxOperationAge();
         this.stallCycles = settings.stallCycles();
+        this.maxNotServing = settings.maxNotServing();
     }
 
     @Override
@@ -43,12 +47,19 @@ final class DeadlockDetector implements FailureDetector {
                 .mapToLong(NodeStatus::term).max().orElse(-1);
         List<Failure> failures = new ArrayList<>();
         for (NodeObservation observation : snapshot.observations().values()) {
-            if (!(observation instanceof NodeObservation.Reachable reachable)
-                    || reachable.status().term() < highestTerm) {
+            if (!(observation instanceof NodeObservation.Reachable reachable)) {
                 continue;
             }
             NodeId node = reachable.node();
             NodeStatus status = reachable.status();
+            Duration notServing = notServingFor(snapshot, history, node);
+            if (notServing.compareTo(maxNotServing) >= 0) {
+                failures.add(notServing(node, status, notServing));
+                continue;
+            }
+            if (status.term() < highestTerm) {
+                continue;
+            }
             List<String> old = oldOperations(status, snapshot.takenAt()).stream().map(Operation::id).toList();
             boolean stalled = applyStalled(window, node);
             boolean queueGrowing = queueGrowing(window, node);
@@ -97,6 +108,39 @@ final class DeadlockDetector implements FailureDetector {
                 + maxOperationAge.toSeconds() + " s") + ")";
         return Failure.of(FailureType.DEADLOCK, List.of(node), status.isLeader() ? Severity.HIGH : Severity.MEDIUM,
                 summary, evidence);
+    }
+
+    /**
+     * How long the node has answered without a consensus role: from the oldest snapshot of the run of snapshots,
+     * ending with this one, in which it answered with role unknown; zero when it serves now.
+     */
+    private static Duration notServingFor(ClusterSnapshot snapshot, ClusterHistory history, NodeId node) {
+        NodeStatus now = statusAt(snapshot, node);
+        if (now == null || now.role() != Role.UNKNOWN) {
+            return Duration.ZERO;
+        }
+        Instant since = snapshot.takenAt();
+        List<ClusterSnapshot> earlier = history.snapshots();
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            NodeStatus then = statusAt(earlier.get(i), node);
+            if (then == null || then.role() != Role.UNKNOWN) {
+                break;
+            }
+            since = earlier.get(i).takenAt();
+        }
+        return Duration.between(since, snapshot.takenAt());
+    }
+
+    private Failure notServing(NodeId node, NodeStatus status, Duration notServing) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("signals", List.of(DeadlockStrategy.NOT_SERVING));
+        evidence.put("not_serving_s", notServing.toSeconds());
+        evidence.put("max_not_serving_s", maxNotServing.toSeconds());
+        evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
+        evidence.put("term", status.term());
+        String summary = "'" + node + "' answers but has served no consensus role (role unknown) for "
+                + notServing.toSeconds() + " s";
+        return Failure.of(FailureType.DEADLOCK, List.of(node), Severity.MEDIUM, summary, evidence);
     }
 
     /** Applied index unchanged over the whole window while the commit index moved past it. */

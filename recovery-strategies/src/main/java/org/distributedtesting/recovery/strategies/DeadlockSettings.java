@@ -10,8 +10,9 @@ import org.distributedtesting.recovery.Settings;
  *
  * @param maxOperationAge operations in flight longer than this are blocked
  * @param stallCycles     cycles without apply progress (or with a growing queue) that make a stall
+ * @param maxNotServing   how long a node may answer without serving its consensus role
  */
-record DeadlockSettings(Duration maxOperationAge, int stallCycles) {
+record DeadlockSettings(Duration maxOperationAge, int stallCycles, Duration maxNotServing) {
 
     /**
      * Reads and validates the settings, each with its default.
@@ -22,6 +23,7 @@ record DeadlockSettings(Duration maxOperationAge, int stallCycles) {
         SettingsReader reader = new SettingsReader(DeadlockStrategy.NAME, settings);
         Duration maxOperationAge = reader.positive("max_operation_age", DeadlockStrategy.DEFAULT_MAX_OPERATION_AGE);
         int stallCycles = reader.cycles("stall_cycles", DeadlockStrategy.DEFAULT_STALL_CYCLES);
-        return new DeadlockSettings(maxOperationAge, stallCycles);
+        Duration maxNotServing = reader.positive("max_not_serving", DeadlockStrategy.DEFAULT_MAX_NOT_SERVING);
+        return new DeadlockSettings(maxOperationAge, stallCycles, maxNotServing);
     }
 }

@@ -25,15 +25,19 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *   <li>{@code apply_stalled}: the applied index has not moved for {@code stall_cycles} cycles while the node's
  *       commit index advanced (its apply loop is stuck);</li>
  *   <li>{@code queue_growing}: the request queue grew in every one of the last {@code stall_cycles} cycles while
- *       nothing was applied.</li>
+ *       nothing was applied;</li>
+ *   <li>{@code not_serving}: the node has answered its probes for {@code max_not_serving} without a consensus role
+ *       (role unknown: its Raft server is not running, though its protocol server is).</li>
  * </ul>
- * A node whose term is behind the cluster's highest is left to the leadership strategies. "TCP accepts but
+ * A node whose term is behind the cluster's highest is left to the leadership strategies (unless it does not serve
+ * at all: then its term means nothing). "TCP accepts but
  * requests time out" looks, from the monitor, like a node that is unreachable with its process alive: that is the
  * partition strategy's signal, so this strategy does not look at unreachable nodes at all.
  *
  * <p>Ladder, least invasive first: {@code cancel_blocked_operations} (cancel the operations older than the limit;
  * skipped when there are none) &rarr; {@code restart_stuck_component} (the host's {@code restart_stuck_component}
- * action, which restarts the apply loop without a restart of the node) &rarr; {@code restart_node} (journaled as
+ * action, which restarts the apply loop without a restart of the node; skipped for a node that does not serve at
+ * all, whose stuck component is the whole consensus module) &rarr; {@code restart_node} (journaled as
  * {@code restart_deadlocked_node}). Rung records are journaled as {@code recover_deadlock}. Verified when the node
  * answers, has no operation older than the limit and has applied at least up to the commit index it had when the
  * deadlock was detected.
@@ -47,6 +51,7 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * <ul>
  *   <li>{@code max_operation_age} (seconds, default 30): see {@link #DEFAULT_MAX_OPERATION_AGE}.</li>
  *   <li>{@code stall_cycles} (default {@value #DEFAULT_STALL_CYCLES}): see {@link #DEFAULT_STALL_CYCLES}.</li>
+ *   <li>{@code max_not_serving} (seconds, default 60): see {@link #DEFAULT_MAX_NOT_SERVING}.</li>
  * </ul>
  *
  * <p>Thread-safe and stateless; subclass it and override one rung to change it.
@@ -79,6 +84,16 @@ public class DeadlockStrategy extends LadderStrategy {
      * close.
      */
     public static final int DEFAULT_STALL_CYCLES = 5;
+
+    /**
+     * 60 s: how long a node may answer without a consensus role. A coordinator replays its log and joins within
+     * seconds (a restarted Ratis node here: about 5 s), and a large snapshot install within tens of seconds; a node
+     * still without a role after a minute has a Raft server that is not coming up, which only a restart can mend.
+     */
+    public static final Duration DEFAULT_MAX_NOT_SERVING = Duration.ofSeconds(60);
+
+    /** The signal of a node that answers without a consensus role. */
+    public static final String NOT_SERVING = "not_serving";
 
     private final DeadlockSettings tuning;
     private final DeadlockDetector detector;
@@ -141,8 +156,15 @@ public class DeadlockStrategy extends LadderStrategy {
                 : RungResult.acted(String.join("; ", done));
     }
 
-    /** Rung 1: asks the host to restart the stuck component (the apply loop) without restarting the node. */
+    /**
+     * Rung 1: asks the host to restart the stuck component (the apply loop) without restarting the node; skipped when
+     * the node does not serve at all.
+     */
     protected RungResult restartStuckComponent(Failure failure, RecoveryContext context) {
+        if (List.of(NOT_SERVING).equals(failure.evidence().get("signals"))) {
+            return RungResult.skipped("the node does not serve its consensus role at all: a component restart cannot"
+                    + " bring the whole Raft server back");
+        }
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             Object signals = failure.evidence().getOrDefault("signals", List.of());
@@ -178,10 +200,13 @@ public class DeadlockStrategy extends LadderStrategy {
     @Override
     public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
         long committedThen = failure.evidence().get("commit_index") instanceof Number n ? n.longValue() : -1;
+        boolean notServing = failure.evidence().get("signals") instanceof List<?> signals
+                && signals.contains(NOT_SERVING);
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
             if (status == null || !detector.oldOperations(status, now.takenAt()).isEmpty()
-                    || status.appliedIndex() < committedThen) {
+                    || (!notServing && status.appliedIndex() < committedThen)
+                    || (notServing && !NodeSignals.isMember(status))) {
                 return false;
             }
         }
@@ -196,5 +221,10 @@ public class DeadlockStrategy extends LadderStrategy {
     /** Cycles without apply progress (or with a growing queue) that make a stall. */
     public int stallCycles() {
         return tuning.stallCycles();
+    }
+
+    /** How long a node may answer without a consensus role. */
+    public Duration maxNotServing() {
+        return tuning.maxNotServing();
     }
 }

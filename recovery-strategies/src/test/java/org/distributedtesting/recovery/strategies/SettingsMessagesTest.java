@@ -26,6 +26,7 @@ class SettingsMessagesTest {
             term_divergence,     growth_window_cycles
             deadlock,            max_operation_age
             deadlock,            stall_cycles
+            deadlock,            max_not_serving
             resource_exhaustion, disk_threshold
             resource_exhaustion, memory_threshold
             resource_exhaustion, file_threshold

@@ -6,6 +6,11 @@ package org.distributedtesting.recovery.core.sim;
  * <p>Not thread-safe; the simulation's lock guards it.
  */
 final class NodeFaults {
+    /**
+     * The node's consensus module is not running while its process and protocol server are: it answers with role
+     * unknown and takes no part in elections or replication until restarted.
+     */
+    boolean notServing;
     /** The apply loop is stuck (a deadlock): committed entries are not applied. */
     boolean applyStuck;
     /** When the apply loop got stuck, or -1. */

@@ -70,6 +70,7 @@ final class RaftNode {
         startedAt = sim.now();
         faults.applyStuck = false;
         faults.applyStuckSince = -1;
+        faults.notServing = false;
         faults.stuckOperations = 0;
         faults.stuckOperationsSince = -1;
         resources.restarted(sim.now());
@@ -128,7 +129,7 @@ final class RaftNode {
     }
 
     private void onElectionTimeout() {
-        if (role == Role.LEADER) {
+        if (role == Role.LEADER || faults.notServing) {
             return;
         }
         if (paused()) {
@@ -203,7 +204,7 @@ final class RaftNode {
     // ---- messages ----------------------------------------------------------------------------------------------
 
     void receive(Message m) {
-        if (!serving()) {
+        if (!serving() || faults.notServing) {
             return;
         }
         if (paused()) {

@@ -294,6 +294,25 @@ public final class SimFaults {
         }
     }
 
+    /**
+     * The node's consensus module stops while its process and protocol server go on: it answers with role unknown and
+     * takes no part in elections or replication. A restart brings it back. Heal: it serves again.
+     */
+    public InjectedFault notServing(NodeId node) {
+        synchronized (cluster) {
+            RaftNode n = sim().node(node);
+            n.faults.notServing = true;
+            n.becomeFollower(n.term, -1);
+            return fault(FailureType.DEADLOCK, List.of(node), "consensus module stopped; answers with role unknown",
+                    () -> {
+                        if (n.faults.notServing) {
+                            n.faults.notServing = false;
+                            n.resetElectionTimer();
+                        }
+                    });
+        }
+    }
+
     /** {@code count} operations on the node never finish. Heal: they finish. */
     public InjectedFault stuckOperations(NodeId node, int count) {
         synchronized (cluster) {

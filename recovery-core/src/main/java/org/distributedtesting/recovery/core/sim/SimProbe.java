@@ -61,7 +61,7 @@ final class SimProbe implements NodeProbe {
                     && sim.network.connected(p, node.index));
         }
         return NodeStatus.builder()
-                .role(node.role)
+                .role(node.faults.notServing ? Role.UNKNOWN : node.role)
                 .term(node.term)
                 .leader(node.leader < 0 ? null : sim.nodes.get(node.leader).id)
                 .commitIndex(node.commitIndex)
