@@ -306,6 +306,23 @@ public sealed interface Action {
         }
     }
 
+    /**
+     * Runs the node's own integrity checks of its log and database on its data while its process does not run (a
+     * process that fails to start on damaged data cannot say so itself). The result's data holds {@code log} and
+     * {@code database}, each {@code {"status": "ok"|"failed"|"unknown", "detail": "..."}}.
+     */
+    record CheckData(NodeId node) implements Action {
+        /** @throws NullPointerException if {@code node} is null */
+        public CheckData {
+            Objects.requireNonNull(node, "node");
+        }
+
+        @Override
+        public ActionKind kind() {
+            return ActionKind.CHECK_DATA;
+        }
+    }
+
     /** Changes a node's voting membership: demote to non-voter or promote back to voter. */
     record SetVoter(NodeId node, boolean voter) implements Action {
         /** @throws NullPointerException if {@code node} is null */

@@ -39,6 +39,8 @@ public enum ActionKind {
     PROMOTE("promote_to_voter", Action.Impact.NONE, "demote_to_non_voter"),
     /** {@link Action.RaiseTerm}. */
     RAISE_TERM("raise_term", Action.Impact.NONE, "none: terms never go down, and a higher term is always Raft-safe"),
+    /** {@link Action.CheckData}. */
+    CHECK_DATA("check_data", Action.Impact.NONE, "none: the data is only read"),
     /** {@link Action.Custom}: its name and impact are the action's own. */
     CUSTOM("custom", Action.Impact.NONE, "see the host documentation of the action");
 
@@ -74,9 +76,9 @@ public enum ActionKind {
 
     /**
      * Whether it acts on the node's persistent data, which a node's own repair tool does while the node is stopped:
-     * move aside, restore, reset.
+     * move aside, restore, reset, and the integrity check of data whose node does not run.
      */
     public boolean onData() {
-        return this == MOVE_ASIDE || this == RESTORE || this == RESET;
+        return this == MOVE_ASIDE || this == RESTORE || this == RESET || this == CHECK_DATA;
     }
 }

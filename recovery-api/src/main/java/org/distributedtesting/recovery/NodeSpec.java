@@ -3,6 +3,7 @@ package org.distributedtesting.recovery;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the configuration says about one node: where it listens, where its data lives, how to reach it another
@@ -19,9 +20,11 @@ import java.util.Objects;
  *                             by this library
  * @param maintenanceCommand   command line of the node's repair tool, run while the node is stopped to move aside,
  *                             restore or reset its data; empty when the node's data is repaired some other way
+ * @param pidFile              the pid file of a node whose process another tool started (systemd's
+ *                             {@code PIDFile=}, a script's), through which a supervisor adopts it; empty when none
  */
 public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
-                       List<String> startCommand, List<String> maintenanceCommand) {
+                       List<String> startCommand, List<String> maintenanceCommand, Optional<Path> pidFile) {
 
     /**
      * @throws NullPointerException if any argument is null
@@ -40,6 +43,18 @@ public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<Stri
         alternativeAddresses = List.copyOf(alternativeAddresses);
         startCommand = List.copyOf(startCommand);
         maintenanceCommand = List.copyOf(maintenanceCommand);
+        Objects.requireNonNull(pidFile, "pidFile");
+    }
+
+    /**
+     * A node without a pid file of another tool.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1..65535
+     */
+    public NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
+                    List<String> startCommand, List<String> maintenanceCommand) {
+        this(id, host, port, dataDir, alternativeAddresses, startCommand, maintenanceCommand, Optional.empty());
     }
 
     /**

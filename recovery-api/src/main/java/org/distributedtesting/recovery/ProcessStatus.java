@@ -6,7 +6,9 @@ import java.util.OptionalLong;
 
 /**
  * What a process supervisor knows about a node's process. Tells a crashed node (process dead) apart from a node
- * that is alive but cannot be reached (a partition).
+ * that is alive but cannot be reached (a partition), and, for a process that ended by itself, what the node's own
+ * integrity checks said of its data afterwards (a node that fails to start on a damaged log or database cannot say
+ * so in a status answer).
  *
  * <p>Immutable and thread-safe.
  *
@@ -14,8 +16,11 @@ import java.util.OptionalLong;
  * @param pid      the operating-system process id when known
  * @param exitCode the exit code when the process has ended and it is known
  * @param detail   a short human-readable explanation (for the journal)
+ * @param log      the node's own check of its log, run on its data after the process ended; unknown when not run
+ * @param database the node's own check of its database, likewise
  */
-public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exitCode, String detail) {
+public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exitCode, String detail,
+                            IntegrityCheck log, IntegrityCheck database) {
 
     /** Whether a node's process runs, as far as its supervisor knows. */
     public enum Liveness {
@@ -33,6 +38,31 @@ public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exi
         Objects.requireNonNull(pid, "pid");
         Objects.requireNonNull(exitCode, "exitCode");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(database, "database");
+    }
+
+    /**
+     * A status without checks of the node's data.
+     *
+     * @throws NullPointerException if any argument is null
+     */
+    public ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exitCode, String detail) {
+        this(liveness, pid, exitCode, detail, IntegrityCheck.UNKNOWN, IntegrityCheck.UNKNOWN);
+    }
+
+    /** The same status with what the node's own checks said of its data after the process ended. */
+    public ProcessStatus withDataChecks(IntegrityCheck logCheck, IntegrityCheck databaseCheck) {
+        return new ProcessStatus(liveness, pid, exitCode, detail, logCheck, databaseCheck);
+    }
+
+    /**
+     * Whether the process ended by itself (an exit code other than 137, SIGKILL, and 143, SIGTERM): it did not
+     * start, or failed while running, rather than being killed.
+     */
+    public boolean endedByItself() {
+        return isDead() && exitCode.isPresent() && exitCode.getAsInt() != EXIT_KILLED
+                && exitCode.getAsInt() != EXIT_TERMINATED;
     }
 
     /** A running process. */
@@ -55,6 +85,12 @@ public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exi
     public static ProcessStatus unknown() {
         return new ProcessStatus(Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(), "not supervised");
     }
+
+    /** The exit code of a process killed by SIGKILL (128 + 9). */
+    public static final int EXIT_KILLED = 137;
+
+    /** The exit code of a process stopped by SIGTERM (128 + 15). */
+    public static final int EXIT_TERMINATED = 143;
 
     /** Whether the supervisor reports the process dead. */
     public boolean isDead() {

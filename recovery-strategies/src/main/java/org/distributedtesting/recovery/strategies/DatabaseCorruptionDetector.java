@@ -26,6 +26,11 @@ final class DatabaseCorruptionDetector implements FailureDetector {
     public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         List<Failure> failures = new ArrayList<>();
         for (NodeObservation observation : snapshot.observations().values()) {
+            if (observation instanceof NodeObservation.Unreachable down
+                    && NodeSignals.failsToStartOnCorruptDatabase(down, history)) {
+                failures.add(failsToStart(down, history));
+                continue;
+            }
             NodeStatus status = observation.reported().orElse(null);
             if (status == null || !status.database().failed()) {
                 continue;
@@ -44,5 +49,21 @@ final class DatabaseCorruptionDetector implements FailureDetector {
                     evidence));
         }
         return failures;
+    }
+
+    private static Failure failsToStart(NodeObservation.Unreachable down, ClusterHistory history) {
+        String damage = NodeSignals.damageDetail(down, history, down.process().database(), NodeStatus::database);
+        boolean offline = down.process().database().failed();
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("signal", "fails_to_start");
+        evidence.put("reachable", false);
+        evidence.put("probe_error", down.reason());
+        evidence.put("process", down.process().detail());
+        down.process().exitCode().ifPresent(code -> evidence.put("exit_code", code));
+        evidence.put(offline ? "offline_database_check" : "last_database_check", damage);
+        return Failure.of(FailureType.DATABASE_CORRUPTION, List.of(down.node()), Severity.HIGH,
+                "'" + down.node() + "' does not start (" + down.process().detail() + ") and its database "
+                        + (offline ? "fails its check on the stopped data: " : "last failed its check: ") + damage,
+                evidence);
     }
 }

@@ -52,16 +52,18 @@ final class LogCorruptionDetector implements FailureDetector {
     }
 
     private static Failure failsToStart(NodeObservation.Unreachable down, ClusterHistory history) {
-        NodeStatus last = NodeSignals.lastReachable(down.node(), history).orElseThrow();
+        String damage = NodeSignals.damageDetail(down, history, down.process().log(), NodeStatus::log);
+        boolean offline = down.process().log().failed();
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("signal", "fails_to_start");
         evidence.put("reachable", false);
         evidence.put("probe_error", down.reason());
         evidence.put("process", down.process().detail());
         down.process().exitCode().ifPresent(code -> evidence.put("exit_code", code));
-        evidence.put("last_log_check", last.log().detail());
+        evidence.put(offline ? "offline_log_check" : "last_log_check", damage);
         return Failure.of(FailureType.LOG_CORRUPTION, List.of(down.node()), Severity.HIGH,
-                "'" + down.node() + "' does not start (" + down.process().detail() + ") and its log last failed its "
-                        + "check: " + last.log().detail(), evidence);
+                "'" + down.node() + "' does not start (" + down.process().detail() + ") and its log "
+                        + (offline ? "fails its check on the stopped data: " : "last failed its check: ") + damage,
+                evidence);
     }
 }

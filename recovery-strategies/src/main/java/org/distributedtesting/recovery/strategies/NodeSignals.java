@@ -3,8 +3,10 @@ package org.distributedtesting.recovery.strategies;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
+import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
@@ -41,19 +43,50 @@ final class NodeSignals {
     }
 
     /**
-     * Whether an unreachable node's process ended by itself with an error (an exit code other than 0, 137 and
-     * 143) and the node's last answer in the history had a failed log check: it does not start on its log.
+     * Whether an unreachable node does not start on its log: its process is dead and the node's own check of its
+     * stopped data found the log damaged, or its process ended by itself with an error (an exit code other than 0,
+     * 137 and 143) and its last answer in the history had a failed log check.
      */
     static boolean failsToStartOnCorruptLog(NodeObservation observation, ClusterHistory history) {
+        return failsToStartOn(observation, history, observation.process().log(), NodeStatus::log);
+    }
+
+    /** As {@link #failsToStartOnCorruptLog}, for the node's database. */
+    static boolean failsToStartOnCorruptDatabase(NodeObservation observation, ClusterHistory history) {
+        return failsToStartOn(observation, history, observation.process().database(), NodeStatus::database);
+    }
+
+    /** Whether an unreachable node does not start on damaged data, by either of the two ways to tell. */
+    static boolean failsToStartOnDamagedData(NodeObservation observation, ClusterHistory history) {
+        return failsToStartOnCorruptLog(observation, history) || failsToStartOnCorruptDatabase(observation, history);
+    }
+
+    private static boolean failsToStartOn(NodeObservation observation, ClusterHistory history, IntegrityCheck offline,
+                                          Function<NodeStatus, IntegrityCheck> lastAnswer) {
         if (observation.reachable() || !observation.process().isDead()) {
             return false;
+        }
+        if (offline.failed()) {
+            return true;
         }
         OptionalInt exit = observation.process().exitCode();
         if (exit.isEmpty() || exit.getAsInt() == 0 || exit.getAsInt() == EXIT_KILLED
                 || exit.getAsInt() == EXIT_TERMINATED) {
             return false;
         }
-        return lastReachable(observation.node(), history).map(s -> s.log().failed()).orElse(false);
+        return lastReachable(observation.node(), history).map(s -> lastAnswer.apply(s).failed()).orElse(false);
+    }
+
+    /**
+     * What is known of the damaged data of a node that does not start on it: the node's own check of the stopped
+     * data when it ran, else the last answer's check.
+     */
+    static String damageDetail(NodeObservation observation, ClusterHistory history, IntegrityCheck offline,
+                               Function<NodeStatus, IntegrityCheck> lastAnswer) {
+        if (offline.failed()) {
+            return offline.detail();
+        }
+        return lastReachable(observation.node(), history).map(s -> lastAnswer.apply(s).detail()).orElse("unknown");
     }
 
     /** Whether the node serves as a member: it follows, leads, or learns as a non-voter. */

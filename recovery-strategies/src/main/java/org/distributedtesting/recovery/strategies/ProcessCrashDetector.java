@@ -28,7 +28,7 @@ final class ProcessCrashDetector implements FailureDetector {
         boolean quorumAtRisk = snapshot.reachable().size() < snapshot.quorum();
         for (NodeObservation observation : snapshot.observations().values()) {
             if (observation instanceof NodeObservation.Unreachable down && down.process().isDead()
-                    && !NodeSignals.failsToStartOnCorruptLog(down, history)) {
+                    && !NodeSignals.failsToStartOnDamagedData(down, history)) {
                 ProcessStatus process = down.process();
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("reachable", false);

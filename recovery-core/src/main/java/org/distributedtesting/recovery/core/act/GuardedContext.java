@@ -168,7 +168,7 @@ final class GuardedContext implements RecoveryContext {
             case RESTORE -> ((Action.Restore) action).artifact();
             case RESET -> ((Action.Reset) action).artifact();
             case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
-                 CLEANUP_RESOURCES, TRIGGER_SYNC, MOVE_ASIDE, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> null;
+                 CLEANUP_RESOURCES, TRIGGER_SYNC, MOVE_ASIDE, CHECK_DATA, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> null;
         };
     }
 
@@ -195,6 +195,9 @@ final class GuardedContext implements RecoveryContext {
             }
             if (action.impact() != Action.Impact.NONE) {
                 recovery.markSettling(action.node());
+            }
+            if (action.kind() == ActionKind.START || action.kind() == ActionKind.RESTART) {
+                recovery.markStarted(action.node());
             }
             if (action.kind() == ActionKind.MOVE_ASIDE) {
                 Action.MoveAside moveAside = (Action.MoveAside) action;

@@ -77,6 +77,7 @@ public final class LadderRunner {
         while (true) {
             int rung = recovery.rung();
             String name = recovery.rungName(rung);
+            recovery.rungBegins();
             GuardedContext context = new GuardedContext(state, guards, control, probes, sink, recovery, snapshot,
                     history, rung, attempt);
             RungResult result;

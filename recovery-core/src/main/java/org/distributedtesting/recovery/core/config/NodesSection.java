@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,8 @@ final class NodesSection {
     static final String KEY = "nodes";
 
     private static final List<String> NODE_KEYS =
-            List.of("id", "host", "port", "data_dir", "alternative_addresses", "command", "maintenance_command");
+            List.of("id", "host", "port", "data_dir", "alternative_addresses", "command", "maintenance_command",
+                    "pid_file");
 
     /** Anything that looks like a placeholder, so that a misspelt one is an error rather than passed on. */
     private static final Pattern PLACEHOLDER_LIKE = Pattern.compile("\\{([A-Za-z][A-Za-z_-]*)}");
@@ -91,7 +93,10 @@ final class NodesSection {
         List<String> maintenance = ConfigReader.optional(object, "maintenance_command")
                 .map(v -> maintenanceCommand(reader, v, ConfigReader.child(path, "maintenance_command")))
                 .orElse(List.of());
-        return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command, maintenance);
+        String pidFilePath = ConfigReader.child(path, "pid_file");
+        Optional<Path> pidFile = ConfigReader.optional(object, "pid_file").map(v -> PathResolver.resolve(reader,
+                baseDir, reader.nonBlankString(v, pidFilePath), pidFilePath));
+        return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command, maintenance, pidFile);
     }
 
     /** Each entry must be {@code host:port}; the last colon separates the port, so {@code [::1]:80} works. */

@@ -120,7 +120,7 @@ public final class Guards {
             }
         }
         if (attempts >= options.maxRestartAttempts()) {
-            return new Verdict.Escalate(quarantine.attemptsSpent());
+            return new Verdict.Escalate(quarantine.attemptsSpent(recovery));
         }
         if (next != null && now.isBefore(next) && !failure.immediate()) {
             return new Verdict.Wait(BACKOFF, "attempt " + (attempts + 1) + " waits out the backoff after attempt "

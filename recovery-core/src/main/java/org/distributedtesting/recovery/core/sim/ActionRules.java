@@ -60,7 +60,7 @@ final class ActionRules {
             case RESTORE -> consumeBackup(action, ((Action.Restore) action).artifact());
             case RESET -> consumeBackup(action, ((Action.Reset) action).artifact());
             case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
-                 CLEANUP_RESOURCES, TRIGGER_SYNC, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> {
+                 CLEANUP_RESOURCES, TRIGGER_SYNC, CHECK_DATA, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> {
                 // no data of the node is replaced: nothing to back up
             }
         }

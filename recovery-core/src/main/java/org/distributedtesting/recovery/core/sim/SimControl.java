@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.Role;
 
@@ -94,8 +95,22 @@ final class SimControl implements NodeControl {
                 yield ActionResult.Done.of("demoted to non-voter");
             }
             case RAISE_TERM -> raiseTerm(node, (Action.RaiseTerm) action);
+            case CHECK_DATA -> checkData(node);
             case CUSTOM -> custom(sim, node, (Action.Custom) action);
         };
+    }
+
+    /** The node's own checks of its log and database, as its repair tool runs them on the stopped data. */
+    static ActionResult checkData(RaftNode node) {
+        IntegrityCheck log = node.log.check();
+        IntegrityCheck database = node.db.check();
+        return new ActionResult.Done("log " + log.status().name().toLowerCase(java.util.Locale.ROOT) + ", database "
+                + database.status().name().toLowerCase(java.util.Locale.ROOT), Map.of("log", verdict(log),
+                "database", verdict(database)));
+    }
+
+    private static Map<String, Object> verdict(IntegrityCheck check) {
+        return Map.of("status", check.status().name().toLowerCase(java.util.Locale.ROOT), "detail", check.detail());
     }
 
     private static ActionResult raiseTerm(RaftNode node, Action.RaiseTerm raise) {

@@ -8,8 +8,9 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
 /**
  * Starts and stops simulated nodes' processes. Process ids are made up but stable: the node's number times 1000
  * plus its start count. A crash loop makes a started node die again shortly; a node whose process fails to start
- * (on a corrupt log) ends at once with exit code 1, and its status says so until it runs again. A node that refuses
- * recovery actions neither starts nor stops.
+ * (on a log or database that fails its check) ends at once with exit code 1, and its status says so until it runs
+ * again, with what the node's own checks say of its stopped data (as the daemon's maintenance command would find).
+ * A node that refuses recovery actions neither starts nor stops.
  *
  * <p>Thread-safe: holds the cluster's lock.
  */
@@ -32,7 +33,8 @@ final class SimSupervisor implements ProcessSupervisor {
             if (node.alive) {
                 return ProcessStatus.alive(pid(node));
             }
-            return ProcessStatus.exited(pid(node), node.faults.failsToStart ? 1 : node.exitCode);
+            ProcessStatus status = ProcessStatus.exited(pid(node), node.faults.failsToStart ? 1 : node.exitCode);
+            return status.endedByItself() ? status.withDataChecks(node.log.check(), node.db.check()) : status;
         }
     }
 
@@ -50,11 +52,11 @@ final class SimSupervisor implements ProcessSupervisor {
                 return ProcessStatus.exited(pid(node), 1);
             }
             node.start();
-            if (node.faults.failsToStart || !node.log.check().status().equals(
-                    org.distributedtesting.recovery.IntegrityCheck.Status.OK)) {
+            if (node.faults.failsToStart || node.log.check().failed() || node.db.check().failed()) {
                 node.crash();
                 node.exitCode = 1;
-                sim.trace(node.id + " failed to start: " + node.log.check().detail());
+                sim.trace(node.id + " failed to start: log " + node.log.check().detail() + ", database "
+                        + node.db.check().detail());
                 return ProcessStatus.exited(pid(node), 1);
             }
             if (node.faults.crashLoopsLeft > 0) {

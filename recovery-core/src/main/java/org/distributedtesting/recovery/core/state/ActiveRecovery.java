@@ -30,6 +30,7 @@ public final class ActiveRecovery {
     private final Set<String> backups = new HashSet<>();
     private final Set<NodeId> disrupted = new HashSet<>();
     private final Set<NodeId> settling = new HashSet<>();
+    private final Set<NodeId> startedByRung = new HashSet<>();
 
     ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
         this.key = failure.key();
@@ -164,6 +165,21 @@ public final class ActiveRecovery {
     /** The nodes this recovery's actions disturbed (started, stopped, restarted, demoted, data replaced). */
     public Set<NodeId> settling() {
         return Collections.unmodifiableSet(settling);
+    }
+
+    /** The rung now running started the node's process (a start or a restart that was carried out). */
+    public void markStarted(NodeId node) {
+        startedByRung.add(node);
+    }
+
+    /** The nodes whose process the last rung started. */
+    public Set<NodeId> startedByRung() {
+        return Collections.unmodifiableSet(startedByRung);
+    }
+
+    /** A new rung begins: nothing it did is known yet. */
+    public void rungBegins() {
+        startedByRung.clear();
     }
 
     /** The recovery's disruption is over (its nodes were released). */

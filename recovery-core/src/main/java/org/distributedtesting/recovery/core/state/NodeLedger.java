@@ -45,10 +45,11 @@ public final class NodeLedger {
         return healthySince == null ? Duration.ZERO : Duration.between(healthySince, now);
     }
 
-    /** Attempts of one failure type and when the last one started. */
+    /** Attempts of one failure type, when the last one started, and why the last failed one did. */
     private static final class Attempts {
         int count;
         Instant last;
+        String lastFailure;
     }
 
     /** Records one recovery attempt for a failure of {@code type}. */
@@ -56,6 +57,17 @@ public final class NodeLedger {
         Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
         a.count++;
         a.last = now;
+    }
+
+    /** A rung of a recovery of a failure of {@code type} did not recover it, for {@code why}. */
+    public void failed(FailureType type, String why) {
+        attempts.computeIfAbsent(type, t -> new Attempts()).lastFailure = why;
+    }
+
+    /** Why the last failed attempt for a failure of {@code type} failed, or null. */
+    public String lastFailure(FailureType type) {
+        Attempts a = attempts.get(type);
+        return a == null ? null : a.lastFailure;
     }
 
     /** Forgets past attempts and their backoff. */

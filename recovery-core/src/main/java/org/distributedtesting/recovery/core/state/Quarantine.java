@@ -42,10 +42,12 @@ public final class Quarantine {
         this.options = state.options();
     }
 
-    /** The reason given when a node's attempts are spent. */
-    public String attemptsSpent() {
+    /** The reason given when a recovery's nodes have spent their attempts: the count, and why the last one failed. */
+    public String attemptsSpent(ActiveRecovery recovery) {
+        String last = recovery.nodes().stream().map(n -> state.ledger(n).lastFailure(recovery.failure().type()))
+                .filter(Objects::nonNull).findFirst().map(why -> "; the last attempt: " + why).orElse("");
         return "max_restart_attempts (" + options.maxRestartAttempts() + ") reached within restart_cooldown ("
-                + options.restartCooldown().toSeconds() + " s)";
+                + options.restartCooldown().toSeconds() + " s)" + last;
     }
 
     /** The most attempts any of the recovery's nodes has made for its failure type. */
@@ -62,7 +64,7 @@ public final class Quarantine {
      */
     public Optional<Failure> escalateIfAttemptsSpent(ActiveRecovery recovery, Instant now) {
         if (attempts(recovery) >= options.maxRestartAttempts()) {
-            return Optional.of(escalate(recovery, attemptsSpent(), now));
+            return Optional.of(escalate(recovery, attemptsSpent(recovery), now));
         }
         return Optional.empty();
     }

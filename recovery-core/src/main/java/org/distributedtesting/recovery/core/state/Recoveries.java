@@ -96,6 +96,7 @@ public final class Recoveries {
      * released, and the next attempt runs the next rung.
      */
     public void failRung(ActiveRecovery recovery, String rung, String reason, Instant now) {
+        recovery.nodes().forEach(n -> state.ledger(n).failed(recovery.failure().type(), rung + ": " + reason));
         sink.emit(new RecoveryEvent.RungFailed(now, recovery.failure(), rung, reason));
         LOG.warn("rung '{}' did not recover {}: {}", rung, recovery.key(), reason);
         recovery.verificationEnded();

@@ -32,7 +32,11 @@ import org.slf4j.LoggerFactory;
  * output and error are appended to {@value #LOG_FILE} there, after a header line with the time and the command,
  * and its pid is written to {@value #PID_FILE}. A node this supervisor did not start, whose pid file names a live
  * process (started by an earlier run of the daemon), is adopted: reported alive and stopped on request, although
- * its exit code cannot be known.
+ * its exit code cannot be known; so is a node started by another tool whose pid file the node's spec names
+ * ({@link NodeSpec#pidFile()}, config {@code pid_file}). A node with no such process is dead only when nothing
+ * suggests that something else runs it (no process of the node's program names its data directory, and nothing
+ * accepts connections on its port here); otherwise its liveness is unknown, and {@link #start} refuses to start a
+ * second copy on its data directory.
  *
  * <p>{@link #close()} leaves the processes running, so that restarting the daemon does not take the cluster down;
  * a supervisor made by {@link #stoppingOnClose(Duration)} stops them.
@@ -46,6 +50,9 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
 
     /** File in the node's data directory that holds the process id. */
     public static final String PID_FILE = PidFile.NAME;
+
+    /** How each header line this supervisor writes to {@value #LOG_FILE} before a start begins. */
+    static final String HEADER = "--- started by coordinator-recovery at ";
 
     /** How long processes get to end after SIGKILL before {@link #stop} gives up. */
     public static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
@@ -108,8 +115,10 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
 
     /**
      * Alive with the pid while the process runs; after it ended, its exit code (128 + signal for a process killed
-     * by a signal, so 137 after SIGKILL). A node never started here is adopted when its pid file names a live
-     * process; otherwise it is dead ("not started"), or unknown when the node has no start command.
+     * by a signal, so 137 after SIGKILL), and for a process that ended by itself the last lines of its output. A
+     * node never started here is adopted when its pid file, or the pid file of the tool that started it, names a
+     * live process; otherwise it is dead ("not started") when nothing suggests that something else runs it, and
+     * unknown when something may, or when the node has no start command.
      */
     @Override
     public ProcessStatus status(NodeSpec node) {
@@ -129,9 +138,14 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         if (!node.supervised()) {
             return ProcessStatus.unknown();
         }
+        Optional<String> foreign = ForeignProcess.signs(node, Optional.empty());
+        if (foreign.isPresent()) {
+            return new ProcessStatus(ProcessStatus.Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(),
+                    "not started by this supervisor, but " + foreign.get());
+        }
         OptionalLong last;
         try {
-            last = new PidFile(node.dataDir().toAbsolutePath().normalize()).read();
+            last = PidFile.inDataDir(node.dataDir().toAbsolutePath().normalize()).read();
         } catch (IOException e) {
             last = OptionalLong.empty(); // only the message loses the pid: the process is not running either way
         }
@@ -161,10 +175,18 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
                 throw new IllegalStateException("node '" + node.id() + "' has no \"command\" in the config, so it "
                         + "cannot be started; add its start command to the node's entry");
             }
-            Optional<SupervisedProcess> running = currentOrFail(node).filter(SupervisedProcess::isAlive);
+            Optional<SupervisedProcess> current = currentOrFail(node);
+            Optional<SupervisedProcess> running = current.filter(SupervisedProcess::isAlive);
             if (running.isPresent()) {
                 LOG.debug("Node '{}' already runs as pid {}; not starting it again", node.id(), running.get().pid());
                 return running.get().status();
+            }
+            Optional<String> foreign = ForeignProcess.signs(node, current.map(SupervisedProcess::pid));
+            if (foreign.isPresent()) {
+                throw new SupervisionException(node.id(), "not starting node '" + node.id() + "': "
+                        + foreign.get() + ", so a copy this supervisor did not start may still run it, and a second"
+                        + " copy must never run on one data directory; stop that process, or name its pid file in"
+                        + " the node's \"pid_file\" so that it is adopted");
             }
             return launch(node, slot);
         }
@@ -239,12 +261,12 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         Path dataDir = node.dataDir().toAbsolutePath().normalize();
         List<String> command = CommandLine.of(node, dataDir);
         String rendered = CommandLine.render(command);
-        PidFile pidFile = new PidFile(dataDir);
+        PidFile pidFile = PidFile.inDataDir(dataDir);
         Process process;
         try {
             Files.createDirectories(dataDir);
             Path log = dataDir.resolve(LOG_FILE);
-            Files.writeString(log, "--- started by coordinator-recovery at " + clock.instant() + ": " + rendered
+            Files.writeString(log, HEADER + clock.instant() + ": " + rendered
                             + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
@@ -258,7 +280,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         }
         // Nobody writes to the process's input: give it end-of-file rather than a pipe that never delivers.
         closeInput(node.id(), process);
-        SupervisedProcess started = SupervisedProcess.started(process, pidFile);
+        SupervisedProcess started = SupervisedProcess.started(process, pidFile, dataDir.resolve(LOG_FILE));
         // Set before the pid file is written, so status() adopting from that file finds this process instead.
         slot.process.set(started);
         try {
@@ -304,15 +326,22 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         }
     }
 
-    /** The process tracked for the node, or one adopted from its pid file when none is tracked. */
+    /**
+     * The process tracked for the node, or one adopted when none is tracked: from the pid file this supervisor
+     * writes, or from the pid file of the tool that started the node.
+     */
     private Optional<SupervisedProcess> current(NodeSpec node) throws IOException {
         Slot slot = slot(node.id());
         SupervisedProcess tracked = slot.process.get();
         if (tracked != null) {
             return Optional.of(tracked);
         }
-        PidFile pidFile = new PidFile(node.dataDir().toAbsolutePath().normalize());
+        PidFile pidFile = PidFile.inDataDir(node.dataDir().toAbsolutePath().normalize());
         Optional<ProcessHandle> live = pidFile.liveProcess();
+        if (live.isEmpty() && node.pidFile().isPresent()) {
+            pidFile = PidFile.at(node.pidFile().get());
+            live = pidFile.liveProcess();
+        }
         if (live.isEmpty()) {
             return Optional.empty();
         }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code node.pid} file in a node's data directory: written atomically after a start, read to adopt a process
- * that an earlier supervisor started.
+ * A node's pid file: the {@code node.pid} file in its data directory, written atomically after a start and read to
+ * adopt a process that an earlier supervisor started, or the pid file of another tool that started the node.
  *
  * <p>Immutable; concurrent writers of one file are serialized by the supervisor's per-node lock.
  */
@@ -34,8 +34,18 @@ final class PidFile {
 
     private final Path path;
 
-    PidFile(Path dataDir) {
-        this.path = dataDir.resolve(NAME);
+    private PidFile(Path path) {
+        this.path = path;
+    }
+
+    /** The {@value #NAME} file in a node's data directory, which this supervisor writes. */
+    static PidFile inDataDir(Path dataDir) {
+        return new PidFile(dataDir.resolve(NAME));
+    }
+
+    /** The pid file at {@code file}: one another tool writes for a node it started. */
+    static PidFile at(Path file) {
+        return new PidFile(file.toAbsolutePath().normalize());
     }
 
     Path path() {

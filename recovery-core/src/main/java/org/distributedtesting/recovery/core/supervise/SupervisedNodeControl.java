@@ -64,7 +64,7 @@ public final class SupervisedNodeControl implements NodeControl {
             }
             case RESTART -> restart(spec(action.node()));
             case STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS, CLEANUP_RESOURCES, TRIGGER_SYNC,
-                 MOVE_ASIDE, RESTORE, RESET, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> delegate.execute(action);
+                 MOVE_ASIDE, RESTORE, RESET, CHECK_DATA, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> delegate.execute(action);
         };
     }
 

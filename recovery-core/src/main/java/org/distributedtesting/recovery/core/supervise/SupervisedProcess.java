@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.core.supervise;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.distributedtesting.recovery.ProcessStatus;
  * and whose exit code it keeps) or a process it adopted from a pid file (only a {@link ProcessHandle}: its exit
  * code is lost when it ends).
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe: the status of an ended process is computed once and kept in a volatile field.
  */
 final class SupervisedProcess {
 
@@ -27,19 +28,24 @@ final class SupervisedProcess {
     private final ProcessHandle handle;
     private final Optional<Process> child;
     private final PidFile pidFile;
+    private final Optional<Path> output;
+    /** The status once the process has ended, which cannot change again; null while it runs. */
+    private volatile ProcessStatus ended;
 
-    private SupervisedProcess(ProcessHandle handle, Optional<Process> child, PidFile pidFile) {
+    private SupervisedProcess(ProcessHandle handle, Optional<Process> child, PidFile pidFile, Optional<Path> output) {
         this.handle = Objects.requireNonNull(handle, "handle");
         this.child = Objects.requireNonNull(child, "child");
         this.pidFile = Objects.requireNonNull(pidFile, "pidFile");
+        this.output = Objects.requireNonNull(output, "output");
     }
 
-    static SupervisedProcess started(Process process, PidFile pidFile) {
-        return new SupervisedProcess(process.toHandle(), Optional.of(process), pidFile);
+    /** A child this supervisor started, its output appended to {@code output}. */
+    static SupervisedProcess started(Process process, PidFile pidFile, Path output) {
+        return new SupervisedProcess(process.toHandle(), Optional.of(process), pidFile, Optional.of(output));
     }
 
     static SupervisedProcess adopted(ProcessHandle handle, PidFile pidFile) {
-        return new SupervisedProcess(handle, Optional.empty(), pidFile);
+        return new SupervisedProcess(handle, Optional.empty(), pidFile, Optional.empty());
     }
 
     long pid() {
@@ -58,12 +64,29 @@ final class SupervisedProcess {
         return child.map(Process::isAlive).orElseGet(() -> ProcessLiveness.isRunning(handle));
     }
 
+    /**
+     * Alive while it runs; once ended, the exit code of a child, and for a child that ended by itself (it failed to
+     * start, or failed while running) the last lines of its output, so that the journal says why.
+     */
     ProcessStatus status() {
         if (isAlive()) {
             return ProcessStatus.alive(pid());
         }
-        return child.map(process -> ProcessStatus.exited(pid(), process.exitValue()))
+        ProcessStatus known = ended;
+        if (known != null) {
+            return known;
+        }
+        ProcessStatus status = child.map(process -> ProcessStatus.exited(pid(), process.exitValue()))
                 .orElseGet(() -> ProcessStatus.dead("adopted process " + pid() + " ended"));
+        if (status.endedByItself()) {
+            Optional<String> tail = output.flatMap(log -> OutputTail.of(log, LocalProcessSupervisor.HEADER));
+            if (tail.isPresent()) {
+                status = new ProcessStatus(status.liveness(), status.pid(), status.exitCode(),
+                        status.detail() + "; its output ends: " + tail.get());
+            }
+        }
+        ended = status;
+        return status;
     }
 
     /** The process and its descendants that run now, root first. */

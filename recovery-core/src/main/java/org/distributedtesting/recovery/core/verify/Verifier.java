@@ -5,11 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.core.report.EventSink;
@@ -79,6 +81,18 @@ public final class Verifier {
             if (!recovery.awaitingVerification()) {
                 continue;
             }
+            Optional<String> endedAgain = endedAfterItsStart(recovery, snapshot);
+            if (endedAgain.isPresent()) {
+                // a start that did not hold fails its rung now, not when verify_timeout runs out; the failure is
+                // no cleared one, and is detected afresh
+                recoveries.failRung(recovery, recovery.actedRung(), endedAgain.get(), now);
+                Optional<Failure> gaveUp = quarantine.escalateIfAttemptsSpent(recovery, now);
+                gaveUp.ifPresent(escalated::add);
+                if (gaveUp.isEmpty() && !tracks.test(recovery.key())) {
+                    recoveries.end(recovery);
+                }
+                continue;
+            }
             if (resolved(recovery, snapshot, history)) {
                 verified(recovery, now);
                 verified.add(recovery.failure());
@@ -91,6 +105,18 @@ public final class Verifier {
             }
         }
         return new Verified(verified, escalated);
+    }
+
+    /** A node whose process the rung started that is down again, its process ended: what ended it, if one is. */
+    private static Optional<String> endedAfterItsStart(ActiveRecovery recovery, ClusterSnapshot snapshot) {
+        for (NodeId node : recovery.startedByRung()) {
+            NodeObservation observation = snapshot.observation(node);
+            if (!observation.reachable() && observation.process().isDead()) {
+                return Optional.of("'" + node + "' was started, and its process ended again: "
+                        + observation.process().detail());
+            }
+        }
+        return Optional.empty();
     }
 
     private boolean resolved(ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history) {

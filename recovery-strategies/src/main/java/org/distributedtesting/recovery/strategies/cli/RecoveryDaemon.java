@@ -25,6 +25,8 @@ import org.distributedtesting.recovery.core.http.client.NodeRoutes;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
+import org.distributedtesting.recovery.core.supervise.OfflineChecks;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -199,8 +201,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         NodeRoutes routes = new NodeRoutes();
         HttpNodeProbe probe = HttpNodeProbe.builder().token(token).routes(routes).build();
         HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).routes(routes).build();
-        LocalProcessSupervisor supervisor = supervised ? new LocalProcessSupervisor() : null;
-        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl(cfg, control))
+        NodeControl nodeControl = nodeControl(cfg, control);
+        ProcessSupervisor supervisor = supervised ? supervisor(nodeControl) : null;
+        var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl)
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
         if (supervisor != null) {
             builder.supervisor(supervisor);
@@ -252,6 +255,16 @@ public final class RecoveryDaemon implements Callable<Integer> {
         }
         return new MaintenanceCommandControl(cfg.nodes(), protocol, cfg.options().maintenanceTimeout(),
                 () -> cfg.controlToken(System.getenv()), Clock.systemUTC());
+    }
+
+    /**
+     * The local supervisor, and for nodes with a maintenance command the check of a stopped node's data when its
+     * process ended by itself (it may not start on a damaged log or database).
+     */
+    static ProcessSupervisor supervisor(NodeControl nodeControl) {
+        LocalProcessSupervisor local = new LocalProcessSupervisor();
+        return nodeControl instanceof MaintenanceCommandControl maintenance ? new OfflineChecks(local, maintenance)
+                : local;
     }
 
     private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {

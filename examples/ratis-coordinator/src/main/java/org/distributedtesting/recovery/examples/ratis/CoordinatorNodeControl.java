@@ -83,6 +83,8 @@ public final class CoordinatorNodeControl implements NodeControl {
             case RAISE_TERM -> new ActionResult.Failed("Apache Ratis has no operation that sets a term: a node takes a"
                     + " higher term (" + ((Action.RaiseTerm) action).term() + ") only from a leader's or candidate's"
                     + " message, so a lagging node catches up on the leader's next heartbeat once it hears it");
+            case CHECK_DATA -> new ActionResult.Failed("'" + node.id() + "' is running: check_data is for the data of a"
+                    + " stopped node (its maintenance command); a running node reports its checks in its status");
             case CUSTOM -> custom.execute((Action.Custom) action);
             case CANCEL_OPERATIONS -> cancel((Action.CancelOperations) action);
             case TRIGGER_SYNC -> sync((Action.TriggerSync) action);
@@ -112,7 +114,8 @@ public final class CoordinatorNodeControl implements NodeControl {
                     ((Action.SetElectionsPaused) action).paused());
             case CLEANUP_RESOURCES -> new Cleanup(node).run(division.get());
             case DEMOTE, PROMOTE -> setVoter(division.get(), ((Action.SetVoter) action).voter());
-            case START, STOP, RESTART, MOVE_ASIDE, RESTORE, RESET, RAISE_TERM, CUSTOM, CANCEL_OPERATIONS, TRIGGER_SYNC ->
+            case START, STOP, RESTART, MOVE_ASIDE, RESTORE, RESET, CHECK_DATA, RAISE_TERM, CUSTOM, CANCEL_OPERATIONS,
+                 TRIGGER_SYNC ->
                     new ActionResult.Failed("action '" + action.name() + "' does not need the Raft server");
         };
     }

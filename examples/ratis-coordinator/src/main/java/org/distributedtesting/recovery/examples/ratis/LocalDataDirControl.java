@@ -95,6 +95,7 @@ public final class LocalDataDirControl implements NodeControl {
                 case MOVE_ASIDE -> moveAside(dir, ((Action.MoveAside) action).artifact());
                 case RESTORE -> restore(dir, (Action.Restore) action);
                 case RESET -> reset(dir, ((Action.Reset) action).artifact());
+                case CHECK_DATA -> check(dir);
                 case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
                      CLEANUP_RESOURCES, TRIGGER_SYNC, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM ->
                         new ActionResult.Failed("action '" + action.name() + "' is not on the node's data");
@@ -148,6 +149,24 @@ public final class LocalDataDirControl implements NodeControl {
         } finally {
             Files.deleteIfExists(incoming);
         }
+    }
+
+    /** The node's own startup checks of its database and Raft log, run on the stopped node's data. */
+    private static ActionResult check(DataDir dir) {
+        IntegrityCheck database = DatabaseCheck.check(dir.databaseFile());
+        IntegrityCheck log = LogCheck.scan(dir.raftDir(), RatisConfig.MAX_ENTRY_SIZE, LogCheck.OFFLINE).verdict();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("log", verdict(log));
+        data.put("database", verdict(database));
+        return new ActionResult.Done("log " + word(log) + ", database " + word(database), data);
+    }
+
+    private static Map<String, Object> verdict(IntegrityCheck check) {
+        return Map.of("status", word(check), "detail", check.detail());
+    }
+
+    private static String word(IntegrityCheck check) {
+        return check.status().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private ActionResult reset(DataDir dir, Artifact artifact) throws IOException {

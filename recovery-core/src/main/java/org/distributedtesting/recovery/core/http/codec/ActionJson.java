@@ -54,11 +54,12 @@ public final class ActionJson {
     static final String VOTER = "/api/control/voter";
     static final String RAISE_TERM = "/api/control/raise_term";
     static final String CUSTOM = "/api/control/custom";
+    static final String CHECK = "/api/control/check";
     static final String SHUTDOWN = "/api/control/shutdown";
 
     /** Every control path answered by {@code POST}, each mapping to one kind of {@link Action}. */
     public static final List<String> PATHS = List.of(CANCEL_OPERATIONS, CLEANUP_RESOURCES, TRIGGER_SYNC, STEP_DOWN,
-            ELECTIONS, MOVE_ASIDE, RESTORE, RESET, VOTER, RAISE_TERM, CUSTOM, SHUTDOWN);
+            ELECTIONS, MOVE_ASIDE, RESTORE, RESET, VOTER, RAISE_TERM, CUSTOM, SHUTDOWN, CHECK);
 
     private static final String[] ARTIFACTS = {"database", "log", "snapshots"};
     private static final String[] IMPACTS = {"none", "restoring", "disruptive", "destructive"};
@@ -131,6 +132,7 @@ public final class ActionJson {
                 body.put("term", ((Action.RaiseTerm) action).term());
                 yield RAISE_TERM;
             }
+            case CHECK_DATA -> CHECK;
             case CUSTOM -> {
                 Action.Custom custom = (Action.Custom) action;
                 body.put("name", custom.name());
@@ -166,6 +168,7 @@ public final class ActionJson {
             case MOVE_ASIDE -> new Action.MoveAside(node, artifact(body));
             case RESTORE -> new Action.Restore(node, artifact(body), nodeId(body, "from"));
             case RESET -> new Action.Reset(node, artifact(body));
+            case CHECK -> new Action.CheckData(node);
             case VOTER -> new Action.SetVoter(node, bool(required(body, "voter", "voter"), "voter"));
             case RAISE_TERM -> new Action.RaiseTerm(node, integer(required(body, "term", "term"), "term", 0));
             case CUSTOM -> new Action.Custom(node, nonBlank(required(body, "name", "name"), "name"),

@@ -51,6 +51,7 @@ class ActionJsonTest {
                 Arguments.of(new Action.SetVoter(NODE, true), ActionJson.VOTER),
                 Arguments.of(new Action.RaiseTerm(NODE, 12), ActionJson.RAISE_TERM),
                 Arguments.of(new Action.RaiseTerm(NODE, 0), ActionJson.RAISE_TERM),
+                Arguments.of(new Action.CheckData(NODE), ActionJson.CHECK),
                 Arguments.of(new Action.Custom(NODE, "restart_stuck_component", Action.Impact.NONE, Map.of()),
                         ActionJson.CUSTOM),
                 Arguments.of(new Action.Custom(NODE, "take_snapshot", Action.Impact.DISRUPTIVE,

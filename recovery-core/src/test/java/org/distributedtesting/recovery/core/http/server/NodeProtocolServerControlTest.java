@@ -78,6 +78,7 @@ class NodeProtocolServerControlTest {
                 Arguments.of("/api/control/reset", "{\"artifact\":\"log\"}", new Action.Reset(NODE, Artifact.LOG)),
                 Arguments.of("/api/control/voter", "{\"voter\":false}", new Action.SetVoter(NODE, false)),
                 Arguments.of("/api/control/raise_term", "{\"term\":12}", new Action.RaiseTerm(NODE, 12)),
+                Arguments.of("/api/control/check", "{}", new Action.CheckData(NODE)),
                 Arguments.of("/api/control/custom",
                         "{\"name\":\"restart_stuck_component\",\"impact\":\"none\",\"parameters\":{}}",
                         new Action.Custom(NODE, "restart_stuck_component", Action.Impact.NONE, Map.of())),
