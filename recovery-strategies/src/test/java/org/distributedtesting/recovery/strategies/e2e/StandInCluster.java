@@ -24,6 +24,7 @@ final class StandInCluster implements AutoCloseable {
     final Path dir;
     final List<NodeSpec> nodes = new ArrayList<>();
     private final LocalProcessSupervisor supervisor = new LocalProcessSupervisor();
+    private final List<Process> outside = new ArrayList<>();
 
     /** A cluster whose node {@code hangingNode} (1-based; -1 for none) accepts connections and never answers. */
     StandInCluster(Path dir, int size, int hangingNode) throws IOException {
@@ -39,7 +40,8 @@ final class StandInCluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int i = 1; i <= size; i++) {
             List<String> command = new ArrayList<>(List.of(java, "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp",
-                    classpath, StandInNode.class.getName(), "--id", "{id}", "--port", "{port}"));
+                    classpath, StandInNode.class.getName(), "--id", "{id}", "--port", "{port}", "--data",
+                    "{data_dir}"));
             if (i == 1) {
                 command.add("--leader");
             }
@@ -60,6 +62,10 @@ final class StandInCluster implements AutoCloseable {
     /** Starts every node and waits until the answering ones answer. */
     void start() {
         nodes.forEach(supervisor::start);
+        awaitAnswers();
+    }
+
+    private void awaitAnswers() {
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
             for (NodeSpec node : nodes) {
                 if (node.startCommand().contains("--hostile")) {
@@ -70,6 +76,48 @@ final class StandInCluster implements AutoCloseable {
                         .until(() -> probe.probe(node, Duration.ofSeconds(1)) != null);
             }
         }
+    }
+
+    /**
+     * Starts every node as another tool would (a script, systemd): a plain child process, with no pid file the
+     * daemon knows, and waits until each answers.
+     */
+    void startOutside() throws IOException {
+        for (NodeSpec node : nodes) {
+            List<String> command = node.startCommand().stream().map(a -> a.replace("{id}", node.id().value())
+                    .replace("{port}", Integer.toString(node.port()))
+                    .replace("{data_dir}", node.dataDir().toString())).toList();
+            outside.add(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(node.dataDir().resolve("outside.log").toFile()).start());
+        }
+        awaitAnswers();
+    }
+
+    /** The process of node {@code i} that {@link #startOutside()} started. */
+    Process outside(int i) {
+        return outside.get(i - 1);
+    }
+
+    /** Pauses node {@code i}'s process (SIGSTOP): it runs, holds its port, and answers nothing. */
+    void pause(long pid) throws IOException, InterruptedException {
+        signal("-STOP", pid);
+    }
+
+    /** Lets a paused process go on (SIGCONT). */
+    void resume(long pid) throws IOException, InterruptedException {
+        signal("-CONT", pid);
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + pid + " exited with " + kill.exitValue());
+        }
+    }
+
+    /** Makes every later start of node {@code i} fail at once with exit code 2, printing {@code why}. */
+    void refuseToStart(int i, String why) throws IOException {
+        Files.writeString(node(i).dataDir().resolve(StandInNode.REFUSE_TO_START), why);
     }
 
     NodeSpec node(int i) {
@@ -115,6 +163,10 @@ final class StandInCluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (Process process : outside) {
+            process.destroyForcibly(); // SIGKILL ends a paused process too
+            process.waitFor();
+        }
         // a fresh supervisor adopts whatever the pid files name, including nodes the daemon restarted
         try (LocalProcessSupervisor adopting = new LocalProcessSupervisor()) {
             for (NodeSpec node : nodes) {

@@ -21,8 +21,10 @@ import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
  * A stand-in coordinator node for end-to-end tests: a separate JVM that serves the node protocol through core's
  * {@link NodeProtocolServer} on 127.0.0.1 like a healthy member of a 3-node cluster (node-1 leads). With
  * {@code --hostile MODE} it plays a node that breaks the protocol on every path instead ({@link Hostility});
- * {@code --hang} is {@code --hostile hang}. Usage:
- * {@code StandInNode --id node-2 --port 7002 [--leader] [--hostile hang|garbage|huge|trickle]}.
+ * {@code --hang} is {@code --hostile hang}. With {@code --data DIR} it plays a node that does not start while
+ * {@code DIR/}{@value #REFUSE_TO_START} exists: it prints the file's content on stderr and exits with code 2, as a
+ * coordinator whose database does not open does. Usage:
+ * {@code StandInNode --id node-2 --port 7002 [--data DIR] [--leader] [--hostile hang|garbage|huge|trickle]}.
  */
 public final class StandInNode {
 
@@ -44,6 +46,9 @@ public final class StandInNode {
 
     private static final long HUNDRED_MEGABYTES = 100L * 1024 * 1024;
 
+    /** The file in the data directory that makes the stand-in fail at its start. */
+    static final String REFUSE_TO_START = "refuse-to-start";
+
     private StandInNode() {
     }
 
@@ -51,16 +56,22 @@ public final class StandInNode {
         String id = null;
         int port = -1;
         boolean leader = false;
+        java.nio.file.Path data = null;
         Hostility hostility = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--id" -> id = args[++i];
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--leader" -> leader = true;
+                case "--data" -> data = java.nio.file.Path.of(args[++i]);
                 case "--hang" -> hostility = Hostility.HANG;
                 case "--hostile" -> hostility = Hostility.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
+        }
+        if (data != null && java.nio.file.Files.exists(data.resolve(REFUSE_TO_START))) {
+            System.err.println(java.nio.file.Files.readString(data.resolve(REFUSE_TO_START)).strip());
+            System.exit(2);
         }
         if (hostility != null) {
             serveHostile(port, hostility);
