@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorNode implements AutoCloseable {
 
+    /** The exit code of a node started with {@code --exit-on-damaged-storage} whose data fails its check. */
+    public static final int EXIT_DAMAGED_STORAGE = 3;
+
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNode.class);
 
     private final NodeOptions options;
@@ -186,7 +189,8 @@ public final class CoordinatorNode implements AutoCloseable {
 
     /**
      * Runs a node until the process is stopped or the node is told to stop: exit code 2 for a bad command line or an
-     * unreadable token file, 1 when the data directory is in use.
+     * unreadable token file, 1 when the data directory is in use, {@value #EXIT_DAMAGED_STORAGE} with
+     * {@code --exit-on-damaged-storage} when the database or the log fails its check at start.
      */
     public static void main(String[] args) throws IOException, InterruptedException {
         NodeOptions options;
@@ -207,6 +211,15 @@ public final class CoordinatorNode implements AutoCloseable {
         } catch (IllegalStateException e) {
             System.err.println("cannot start '" + options.id() + "': " + e.getMessage());
             System.exit(1);
+            return;
+        }
+        Optional<IntegrityCheck> damage = node.startupLogVerdict().or(node::startupDatabaseVerdict);
+        if (options.exitOnDamagedStorage() && damage.isPresent()) {
+            System.err.println("'" + options.id() + "' does not start on damaged storage: database "
+                    + node.startupDatabaseVerdict().map(IntegrityCheck::detail).orElse("ok") + "; log "
+                    + node.startupLogVerdict().map(IntegrityCheck::detail).orElse("ok"));
+            node.close();
+            System.exit(EXIT_DAMAGED_STORAGE);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::close, "coordinator-shutdown"));

@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * <p>Command line: {@code --id ID --data-dir DIR --raft-port PORT --http-port PORT --peers
  * id=127.0.0.1:port,... [--fault-hooks] [--token-file FILE] [--disk-quota BYTES] [--snapshot-threshold ENTRIES]
- * [--segment-size BYTES] [--pre-vote true|false] [--election-timeout-max MILLIS]}. {@code --peers} names every
+ * [--segment-size BYTES] [--pre-vote true|false] [--election-timeout-max MILLIS] [--exit-on-damaged-storage]}.
+ * {@code --peers} names every
  * member of the group, this node too. A peer's host may be a name (as {@code node-2.ratis}) that this node's JVM
  * resolves, for example through its own {@code -Djdk.net.hosts.file}: every node then has the same configuration
  * while its links to the others can each go their own way (through a fault-injecting proxy in the tests).
@@ -36,10 +37,13 @@ import java.util.Optional;
  *                          follower that hears no leader campaigns within it, and a leader that hears no majority
  *                          for that long steps down; longer only to reproduce a cut-off leader that goes on
  *                          believing it leads
+ * @param exitOnDamagedStorage whether the node exits (code {@value CoordinatorNode#EXIT_DAMAGED_STORAGE}) when its
+ *                          database or Raft log fails its check at start, as etcd does on a corrupt WAL, rather than
+ *                          serve its protocol and report the failed checks in its status
  */
 public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, List<Peer> peers, boolean faultHooks,
                           Optional<Path> tokenFile, long diskQuota, long snapshotThreshold, long segmentSize,
-                          boolean preVote, Duration electionTimeoutMax) {
+                          boolean preVote, Duration electionTimeoutMax, boolean exitOnDamagedStorage) {
 
     /** The disk quota when none is given: 1 GiB. */
     public static final long DEFAULT_DISK_QUOTA = 1L << 30;
@@ -59,7 +63,7 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
     private static final String USAGE = "usage: CoordinatorNode --id ID --data-dir DIR --raft-port PORT"
             + " --http-port PORT --peers id=127.0.0.1:port,... [--fault-hooks] [--token-file FILE]"
             + " [--disk-quota BYTES] [--snapshot-threshold ENTRIES] [--segment-size BYTES] [--pre-vote true|false]"
-            + " [--election-timeout-max MILLIS]";
+            + " [--election-timeout-max MILLIS] [--exit-on-damaged-storage]";
 
     /**
      * @throws IllegalArgumentException if a value is out of range, or this node is not among the peers with its
@@ -116,6 +120,7 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
         long segmentSize = DEFAULT_SEGMENT_SIZE;
         boolean preVote = true;
         Duration timeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
+        boolean exitOnDamage = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -133,6 +138,7 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                     case "--pre-vote" -> preVote = bool(value(args, ++i, arg), arg);
                     case "--election-timeout-max" -> timeoutMax = Duration.ofMillis(Long.parseLong(
                             value(args, ++i, arg)));
+                    case "--exit-on-damaged-storage" -> exitOnDamage = true;
                     default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
                 }
             }
@@ -141,7 +147,7 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                         + " required");
             }
             return new NodeOptions(id, dataDir, raftPort, httpPort, peers, faultHooks, Optional.ofNullable(tokenFile),
-                    diskQuota, snapshotThreshold, segmentSize, preVote, timeoutMax);
+                    diskQuota, snapshotThreshold, segmentSize, preVote, timeoutMax, exitOnDamage);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("not a number: " + e.getMessage() + "\n" + USAGE, e);
         } catch (IllegalArgumentException e) {
@@ -159,6 +165,9 @@ public record NodeOptions(String id, Path dataDir, int raftPort, int httpPort, L
                 String.valueOf(electionTimeoutMax.toMillis())));
         if (faultHooks) {
             args.add("--fault-hooks");
+        }
+        if (exitOnDamagedStorage) {
+            args.add("--exit-on-damaged-storage");
         }
         tokenFile.ifPresent(f -> args.addAll(List.of("--token-file", f.toString())));
         return args;

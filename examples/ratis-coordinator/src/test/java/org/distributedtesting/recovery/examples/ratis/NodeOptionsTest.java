@@ -53,6 +53,18 @@ class NodeOptionsTest {
     }
 
     @Test
+    void aNodeServesWithDamagedStorageUnlessToldToExit() {
+        NodeOptions serving = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", PEERS);
+        NodeOptions exiting = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
+                "--http-port", "0", "--peers", PEERS, "--exit-on-damaged-storage");
+
+        assertThat(serving.exitOnDamagedStorage()).isFalse();
+        assertThat(exiting.exitOnDamagedStorage()).isTrue();
+        assertThat(NodeOptions.parse(exiting.toArgs().toArray(String[]::new))).isEqualTo(exiting);
+    }
+
+    @Test
     void faultHooksAreOffUnlessAskedFor() {
         NodeOptions options = NodeOptions.parse("--id", "n1", "--data-dir", "d", "--raft-port", "9001",
                 "--http-port", "0", "--peers", PEERS);
