@@ -103,11 +103,13 @@ final class TermDivergenceDetector implements FailureDetector {
 
     private Failure termSpread(List<NodeId> nodes, ClusterSnapshot snapshot) {
         Map<String, Object> evidence = evidence(KIND_TERM_SPREAD, snapshot);
+        evidence.put("majority_term", TermReadings.majorityTerm(snapshot));
         evidence.put("spread", TermReadings.spread(snapshot));
         evidence.put("max_term_spread", maxTermSpread);
         evidence.put("lagging_cycles", stabilizationCycles + 1);
         return Failure.of(FailureType.TERM_DIVERGENCE, nodes, Severity.MEDIUM, NodeNames.quoted(nodes)
-                + " stayed below term " + TermReadings.maxTerm(snapshot) + " for " + (stabilizationCycles + 1)
+                + " stayed below term " + TermReadings.majorityTerm(snapshot) + ", which a majority of the voters hold,"
+                + " for " + (stabilizationCycles + 1)
                 + " cycles in a row; terms " + TermReadings.termsEvidence(snapshot), evidence);
     }
 
@@ -130,10 +132,15 @@ final class TermDivergenceDetector implements FailureDetector {
 
     /** See {@link TermDivergenceStrategy#isResolved}. */
     boolean resolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
-        long max = TermReadings.maxTerm(now);
-        boolean settledLeader = TermReadings.voterTerms(now).values().stream()
-                .anyMatch(s -> s.isLeader() && s.term() >= max - maxTermSpread);
-        if (TermReadings.spread(now) > maxTermSpread || !settledLeader) {
+        long target = TermReadings.majorityTerm(now);
+        if (target < 0) {
+            return false;
+        }
+        Map<NodeId, NodeStatus> voters = TermReadings.voterTerms(now);
+        boolean settledLeader = voters.values().stream()
+                .anyMatch(s -> s.isLeader() && s.term() >= target - maxTermSpread);
+        boolean lagging = voters.values().stream().anyMatch(s -> target - s.term() > maxTermSpread);
+        if (lagging || !settledLeader) {
             return false;
         }
         for (NodeId node : TermReadings.voterTerms(now).keySet()) {

@@ -8,7 +8,7 @@ import org.distributedtesting.recovery.Settings;
  * <p>Immutable and thread-safe.
  *
  * @param stabilizationCycles cycles beyond the current one a lag must last
- * @param maxTermSpread       terms a voter may lag behind the highest one beyond stabilization
+ * @param maxTermSpread       terms a voter may lag behind the majority's term beyond stabilization
  * @param maxTermGrowth       terms a node's own elections may add within the growth window
  * @param growthWindowCycles  cycles over which term growth is measured
  */

@@ -32,8 +32,11 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *       engine raised, is not campaigning. While a node campaigns, the term spread it causes is not reported
  *       separately: raising terms toward a climbing term would only drag the cluster along.</li>
  *   <li>{@value #KIND_TERM_SPREAD}: reachable voters that have stayed more than {@code max_term_spread} terms below
- *       the highest reachable voter term in the current snapshot and in each of the {@code stabilization_cycles}
- *       before it. An election makes terms differ for about 100 ms, so it never lasts that long.</li>
+ *       the majority's term in the current snapshot and in each of the {@code stabilization_cycles} before it. The
+ *       majority's term is the highest term that at least a quorum of the voters hold (or exceed); a term only a
+ *       minority reports (a node cut off while it campaigned, a broken node) is never a target, so the healthy
+ *       majority is never raised on one node's say-so. An election makes terms differ for about 100 ms, so it never
+ *       lasts that long.</li>
  *   <li>{@value #KIND_ELECTIONS_PAUSED}: a node whose elections are paused (by this strategy) although its term
  *       agrees with the others' again and a majority including it reaches each other: it must take part in
  *       elections again.</li>
@@ -47,7 +50,7 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *   <li>{@code pause_disruptive_node}: pauses the elections of a node campaigning in a loop, so that it cannot
  *       depose the leader when it reconnects (it still votes and follows a leader) until it is healthy again.
  *       Never pauses so many voters that fewer than a majority could still campaign.</li>
- *   <li>{@code raise_lagging_terms}: raises each lagging node to the highest term (always Raft-safe; a raised
+ *   <li>{@code raise_lagging_terms}: raises each lagging node to the majority's term (always Raft-safe; a raised
  *       leader steps down and the cluster elects again above every term).</li>
  *   <li>{@code rerun_election}: the leader steps down in favour of an up-to-date voter at the highest term, which
  *       campaigns at once above every term; for lagging nodes that cannot be raised directly. The last rung: it
@@ -58,11 +61,12 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * term stand still, and the spread it left is then raised away as a finding of its own.
  *
  * <p>Every rung's record is journaled as {@value #RUNG_ACTION}; the actions as {@code pause_elections},
- * {@code resume_elections}, {@code raise_term} and {@code step_down_leader}. Verified when the reachable voters'
- * terms agree (within {@code max_term_spread}) under a leader of that term, no node campaigns in a loop, and, for
- * paused elections, the node campaigns again. A node that is cut off from its peers cannot agree with an election
- * it did not see, so a campaign loop on such a node is verified once it reconnects, or, if it never does, once the
- * climb past the verify timeout has raised it to the others' term.
+ * {@code resume_elections}, {@code raise_term} and {@code step_down_leader}. Verified when no reachable voter lags
+ * the majority's term (by more than {@code max_term_spread}), a voter leads at that term, no node campaigns in a
+ * loop, and, for paused elections, the node campaigns again. A campaign loop on a node cut off from its peers is
+ * therefore verified once its elections are paused and the majority has a leader: the node keeps its high term,
+ * stays paused while its peers cannot reach it (the partition is the partition strategy's to recover), and when it
+ * reconnects its term costs one election, after which every term agrees and its elections are resumed.
  *
  * <p>Settings ({@code strategies.term_divergence} in the config file):
  * <ul>
@@ -90,7 +94,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
     public static final String KIND = "kind";
     /** Finding: a node campaigns in a loop. */
     public static final String KIND_CAMPAIGN_LOOP = "campaign_loop";
-    /** Finding: voters stay below the highest term. */
+    /** Finding: voters stay below the term a majority of the voters hold. */
     public static final String KIND_TERM_SPREAD = "term_spread";
     /** Finding: a node's elections are paused although it is healthy again. */
     public static final String KIND_ELECTIONS_PAUSED = "elections_paused";
@@ -104,7 +108,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
     public static final int DEFAULT_STABILIZATION_CYCLES = 5;
 
     /**
-     * Terms a voter may lag behind the highest one beyond stabilization: 0. Once an election has settled every
+     * Terms a voter may lag behind the majority's term beyond stabilization: 0. Once an election has settled every
      * voter that hears the leader holds its term; any lasting difference is divergence.
      */
     public static final long DEFAULT_MAX_TERM_SPREAD = 0;
@@ -208,7 +212,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
     }
 
     /**
-     * Rung 2: raises each affected node below the highest reachable voter term to that term; only for
+     * Rung 2: raises each affected node below the term a majority of the voters hold to that term; only for
      * {@value #KIND_TERM_SPREAD}. Each node's term is probed again first: a raise is never sent to a node already
      * at or above the target.
      *
@@ -220,7 +224,10 @@ public class TermDivergenceStrategy extends LadderStrategy {
                     ? "a node still campaigns: raising terms toward a climbing term would drag the cluster along"
                     : "no node lags: the finding is " + kind(failure));
         }
-        long target = TermReadings.maxTerm(context.snapshot());
+        long target = TermReadings.majorityTerm(context.snapshot());
+        if (target < 0) {
+            return RungResult.skipped("fewer than a majority of the voters report a term: no term to raise to");
+        }
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             NodeObservation fresh = context.probe(node);
@@ -234,7 +241,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
                 continue;
             }
             ActionResult result = context.perform(new Action.RaiseTerm(node, target),
-                    "term " + term + " lags the highest term " + target + " of the reachable voters");
+                    "term " + term + " lags term " + target + ", which a majority of the voters hold");
             if (!result.succeeded()) {
                 return RungResult.failed("raise_term on '" + node + "' " + result.detail());
             }
@@ -275,7 +282,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
         }
         NodeId from = leader.get().getKey();
         ActionResult result = context.perform(new Action.StepDown(from, successor),
-                "re-run the election above term " + TermReadings.maxTerm(context.snapshot()) + " from '"
+                "re-run the election above term " + TermReadings.majorityTerm(context.snapshot()) + " from '"
                         + successor.get() + "', so that " + NodeNames.quoted(failure.nodes()) + " take the new term");
         if (!result.succeeded()) {
             return RungResult.failed("step_down_leader on '" + from + "' " + result.detail());
@@ -297,9 +304,9 @@ public class TermDivergenceStrategy extends LadderStrategy {
     }
 
     /**
-     * Resolved when the reachable voters' terms agree within {@code max_term_spread} and a reachable voter leads at
-     * that term (the election a raise causes has settled), no node campaigns in a loop and, for paused elections,
-     * none of the affected nodes is paused any more. Judged on the current snapshot, not on how long the agreement
+     * Resolved when no reachable voter lags the majority's term by more than {@code max_term_spread} and a
+     * reachable voter leads at that term (the election a raise causes has settled), no node campaigns in a loop and,
+     * for paused elections, none of the affected nodes is paused any more. Judged on the current snapshot, not on how long the agreement
      * has lasted.
      */
     @Override
@@ -312,7 +319,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
         return tuning.stabilizationCycles();
     }
 
-    /** Terms a voter may lag behind the highest one beyond stabilization. */
+    /** Terms a voter may lag behind the majority's term beyond stabilization. */
     public long maxTermSpread() {
         return tuning.maxTermSpread();
     }

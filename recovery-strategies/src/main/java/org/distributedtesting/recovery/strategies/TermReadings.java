@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,19 @@ final class TermReadings {
     /** The highest term among the reachable voters, or -1. */
     static long maxTerm(ClusterSnapshot snapshot) {
         return snapshot.highestTerm();
+    }
+
+    /**
+     * The highest term that a majority of the voters vouch for: at least a quorum of them (counted over every voter,
+     * reachable or not) report that term or a higher one; -1 when fewer than a quorum report a term. A term that only
+     * a minority reports is never a target: one node cut off while it campaigned, or one broken node, can make its
+     * own term anything, and what one node says can make it the patient, never the model.
+     */
+    static long majorityTerm(ClusterSnapshot snapshot) {
+        List<Long> terms = voterTerms(snapshot).values().stream().map(NodeStatus::term)
+                .sorted(Comparator.reverseOrder()).toList();
+        int quorum = snapshot.quorum();
+        return terms.size() < quorum ? -1 : terms.get(quorum - 1);
     }
 
     /** Highest minus lowest term among the reachable voters, 0 with fewer than two. */
@@ -101,8 +115,8 @@ final class TermReadings {
     }
 
     /**
-     * Whether {@code node} has been more than {@code maxSpread} terms below the highest reachable voter term in the
-     * current snapshot and in each of the {@code cycles} before it.
+     * Whether {@code node} has been more than {@code maxSpread} terms below the {@linkplain #majorityTerm majority's
+     * term} in the current snapshot and in each of the {@code cycles} before it.
      */
     static boolean laggedFor(NodeId node, ClusterSnapshot now, ClusterHistory history, int cycles, long maxSpread) {
         for (int ago = 0; ago <= cycles; ago++) {
@@ -111,7 +125,8 @@ final class TermReadings {
                 return false;
             }
             NodeStatus status = voterTerm(snapshot, node).orElse(null);
-            if (status == null || maxTerm(snapshot) - status.term() <= maxSpread) {
+            long target = majorityTerm(snapshot);
+            if (status == null || target < 0 || target - status.term() <= maxSpread) {
                 return false;
             }
         }

@@ -54,6 +54,7 @@ class TermDivergenceStrategyTest {
             assertThat(f.key()).isEqualTo("term_divergence:node-3");
             assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
             assertThat(f.evidence()).containsEntry("kind", "term_spread").containsEntry("max_term", 5L)
+                    .containsEntry("majority_term", 5L)
                     .containsEntry("spread", 1L).containsEntry("lagging_cycles", 6)
                     .containsEntry("terms", Map.of("node-1", 5L, "node-2", 5L, "node-3", 4L));
         });
@@ -222,21 +223,44 @@ class TermDivergenceStrategyTest {
     }
 
     @Test
-    void raisesOnlyNodesWhoseFreshTermIsStillBelowTheHighest() {
-        Timeline t = timeline(6, c -> new NodeStatus[] {node(1, 4, 9).build(), node(2, 4, 9).build(),
-                node(3, 4, 4).leader(null).build(), node(4, 4, 5).leader(null).build()});
+    void raisesOnlyNodesWhoseFreshTermIsStillBelowTheMajoritysTerm() {
+        Timeline t = timeline(6, c -> new NodeStatus[] {node(1, 5, 9).build(), node(2, 5, 9).build(),
+                node(3, 5, 9).build(), node(4, 5, 4).leader(null).build(), node(5, 5, 5).leader(null).build()});
         Failure spread = detect(t).get(0);
-        NodeStatus movedOn = node(4, 4, 12).build();
+        NodeStatus movedOn = node(5, 5, 12).build();
         RecordingContext context = RecordingContext.of(spread, t.now()).history(t.history()).probing(
-                new NodeObservation.Reachable(id(4), t.now().takenAt(), Duration.ofMillis(1), movedOn,
-                        ProcessStatus.alive(4)));
+                new NodeObservation.Reachable(id(5), t.now().takenAt(), Duration.ofMillis(1), movedOn,
+                        ProcessStatus.alive(5)));
 
         RungResult result = strategy.attempt(2, spread, context);
 
-        assertThat(spread.nodes()).containsExactly(id(3), id(4));
+        assertThat(spread.nodes()).containsExactly(id(4), id(5));
         assertThat(result).isInstanceOf(RungResult.Acted.class);
-        assertThat(context.performed()).as("node-4 is at 12 now: a raise to 9 would lower it")
-                .containsExactly(new Action.RaiseTerm(id(3), 9));
+        assertThat(context.performed()).as("node-5 is at 12 now: a raise to 9 would lower it")
+                .containsExactly(new Action.RaiseTerm(id(4), 9));
+    }
+
+    @Test
+    void aTermOnlyAMinorityHoldsIsNeverATargetSoTheMajorityIsNotLagging() {
+        // one node of three came back from a cut-off at a high term; a majority is below it
+        Timeline oneHigh = timeline(8, c -> new NodeStatus[] {node(1, 3, 2).build(), node(2, 3, 2).build(),
+                node(3, 3, 11).role(Role.FOLLOWER).leader(null).build()});
+        // two of five report absurd terms, one of them the largest there is
+        Timeline twoHigh = timeline(8, c -> new NodeStatus[] {node(1, 5, 2).build(), node(2, 5, 2).build(),
+                node(3, 5, 2).build(), node(4, 5, 40).leader(null).build(),
+                node(5, 5, Long.MAX_VALUE).leader(null).build()});
+
+        assertThat(detect(oneHigh)).as("3 nodes, one ahead").isEmpty();
+        assertThat(detect(twoHigh)).as("5 nodes, two ahead").isEmpty();
+    }
+
+    @Test
+    void withFewerThanAMajorityReportingNoNodeLags() {
+        // node-3 and node-4 of five do not answer: two terms cannot vouch for anything
+        Timeline t = timeline(8, c -> new NodeStatus[] {node(1, 5, 7).build(), node(2, 5, 3).leader(null).build(),
+                null, null, null});
+
+        assertThat(detect(t)).isEmpty();
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.distributedtesting.recovery.core.journal.RecoveryJournal;
  * One end-to-end run on a simulated cluster: elect a leader, write continuously, inject faults over time, let
  * faults of the kind that heal by themselves (partitions, a cut-off leader, a campaigning node, a slow link) heal
  * after {@link Builder#healAfter}, run the engine once per virtual second, and stop when every fault is recovered
- * and the cluster has stayed healthy, or at the deadline. Then check the invariants and every acknowledged write.
+ * and the cluster has stayed healthy with every node's term unchanged (no election going on) for 3 cycles, or at the
+ * deadline. Then check the invariants and every acknowledged write.
  *
  * <pre>{@code
  * ScenarioResult result = Scenario.builder().nodes(5).seed(7).inject(FailureType.PROCESS_CRASH)
@@ -140,6 +141,7 @@ public final class Scenario {
             }
             pending.sort(java.util.Comparator.comparingLong(p -> p.offsetMillis));
             int healthyCycles = 0;
+            List<Long> terms = terms();
             while (now() < end) {
                 writeFor(CYCLE_MILLIS);
                 while (!pending.isEmpty() && now() >= start + pending.get(0).offsetMillis) {
@@ -148,7 +150,10 @@ public final class Scenario {
                 healDue();
                 CycleReport report = engine.runCycle();
                 healthy = report.healthy();
-                healthyCycles = healthy ? healthyCycles + 1 : 0;
+                // an election still going on (terms moving) is not the end, though no failure shows during it
+                List<Long> before = terms;
+                terms = terms();
+                healthyCycles = healthy && terms.equals(before) ? healthyCycles + 1 : 0;
                 if (pending.isEmpty() && now() >= start && healthyCycles >= HEALTHY_CYCLES_TO_END
                         && tracked.stream().allMatch(t -> t.settled() || t.healedUnseen())) {
                     break;
@@ -158,6 +163,11 @@ public final class Scenario {
             healthy = engine.runCycle().healthy() && healthy;
         }
         return result(journal, healthy);
+    }
+
+    /** Each node's term, and -1 for a node that is down. */
+    private List<Long> terms() {
+        return cluster.views().stream().map(v -> v.alive() ? v.term() : -1L).toList();
     }
 
     private long now() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.distributedtesting.recovery.FailureType;
@@ -55,13 +56,12 @@ class SimulatedTermDivergenceTest {
         // more than 5 own elections at two a second, after the first timeout of up to 2 s, then 2 more cycles
         assertThat(loop.timeToDetect().orElseThrow()).isBetween(3_000L, 9_000L);
         List<String> actions = actions(result.journal());
-        assertThat(actions).containsSubsequence("failure_detected", "pause_elections", "raise_term",
-                "recovery_verified", "resume_elections", "recovery_verified");
+        assertThat(actions).containsSubsequence("failure_detected", "pause_elections", "recovery_verified",
+                "resume_elections", "recovery_verified");
         assertThat(actions).contains(TermDivergenceStrategy.RUNG_ACTION)
+                .as("the majority is never raised to the term one cut-off node reached: one election at the"
+                        + " reconnection settles it").doesNotContain("raise_term")
                 .doesNotContain("stop_node", "restart_node", "start_node", "step_down_leader");
-        assertThat(result.journal()).filteredOn(r -> r.action().equals("raise_term"))
-                .as("no raise was at or below the node's term").isNotEmpty()
-                .allSatisfy(r -> assertThat(r.details().get("detail").toString()).startsWith("term raised to"));
         Set<Long> terms = new java.util.HashSet<>();
         for (NodeSpec spec : scenario.cluster().nodeSpecs()) {
             NodeStatus status = scenario.cluster().probe().probe(spec, Duration.ofSeconds(2));
@@ -73,8 +73,7 @@ class SimulatedTermDivergenceTest {
 
     @ParameterizedTest
     @CsvSource({"3,1", "5,2"})
-    void aCampaignerThatStaysCutOffStaysPausedAndIsRaisedToTheOthersTermAfterTheVerifyTimeout(int nodes, long seed)
-            throws Exception {
+    void aCampaignerThatStaysCutOffStaysPausedAndTheMajorityKeepsItsTerm(int nodes, long seed) throws Exception {
         Scenario scenario = Scenario.builder().nodes(nodes).seed(seed).inject(FailureType.TERM_DIVERGENCE)
                 .permanent(true).maxDuration(Duration.ofMinutes(5)).strategies(builtIns()).build();
 
@@ -84,11 +83,19 @@ class SimulatedTermDivergenceTest {
         FaultOutcome loop = result.faults().get(0);
         assertThat(loop.recovered()).as(trace).isTrue();
         assertThat(result.violations()).isEmpty();
-        assertThat(loop.rungs()).containsSubsequence("pause_disruptive_node", "raise_lagging_terms");
-        assertThat(actions(result.journal())).containsSubsequence("pause_elections", "recovery_rung_failed",
-                "raise_term", "recovery_verified")
-                .doesNotContain("resume_elections", "stop_node", "restart_node", "start_node", "demote_to_non_voter");
+        assertThat(loop.rungs()).endsWith("pause_disruptive_node");
+        assertThat(actions(result.journal())).containsSubsequence("pause_elections", "recovery_verified")
+                .doesNotContain("raise_term", "resume_elections", "stop_node", "restart_node", "start_node",
+                        "demote_to_non_voter");
         NodeId cutOff = loop.nodes().get(0);
+        Map<NodeId, Long> terms = new java.util.HashMap<>();
+        for (NodeSpec spec : scenario.cluster().nodeSpecs()) {
+            terms.put(spec.id(), scenario.cluster().probe().probe(spec, Duration.ofSeconds(2)).term());
+        }
+        long majorityTerm = terms.entrySet().stream().filter(e -> !e.getKey().equals(cutOff))
+                .mapToLong(Map.Entry::getValue).max().orElseThrow();
+        assertThat(terms.get(cutOff)).as("the cut-off node's term, which no other node was raised to: %s", terms)
+                .isGreaterThan(majorityTerm);
         // the cut-off itself is a permanent partition: waited out, then escalated instead of looping
         assertThat(result.journal()).filteredOn(r -> r.action().equals("recovery_escalated")).as(trace)
                 .singleElement().satisfies(r -> assertThat(r.details())
