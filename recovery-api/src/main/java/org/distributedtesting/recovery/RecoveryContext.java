@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * What the engine gives a strategy while it runs one rung: the failure, the cluster as last seen, the policy,
@@ -44,6 +45,22 @@ public interface RecoveryContext {
      * @param reason why, in one line, for the journal
      */
     ActionResult perform(Action action, String reason);
+
+    /**
+     * What the engine's guards would say of {@code action} now, without performing or journaling it: empty when
+     * they would let it through. A rung that changes a node in several steps (stop, move aside, reset, start) asks
+     * before its first step about the steps that could be refused, so that it never stops a node only to be
+     * refused half-way. When a guard that means "not now" (the quorum budget, the committed-replica budget, a node
+     * busy with another recovery, the global action budget) would refuse, and the rung then fails without having
+     * acted, the engine holds the recovery back and tries it again later without counting an attempt.
+     *
+     * <p>The default admits everything: a context that has no guards (a test double) refuses nothing.
+     *
+     * @param action the action the rung is about to ask for
+     */
+    default Optional<ActionResult.Refused> refusal(Action action) {
+        return Optional.empty();
+    }
 
     /**
      * Probes one node now, through the engine's probe with its deadline; never throws.

@@ -100,7 +100,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             OfflineRepair repair = new OfflineRepair(context, node, "database integrity check failed: "
                     + failure.evidence().getOrDefault("database_check", "corrupt"));
-            if (!repair.stop()) {
+            if (!repair.stopFor(new Action.MoveAside(node, Action.Artifact.DATABASE))) {
                 return repair.abort("stop");
             }
             if (!repair.step(new Action.MoveAside(node, Action.Artifact.DATABASE))) {
@@ -135,7 +135,8 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
         for (NodeId node : failure.nodes()) {
             OfflineRepair repair = new OfflineRepair(context, node, "database still corrupt: full state sync from "
                     + "the leader");
-            if (!repair.stop()) {
+            if (!repair.stopFor(new Action.Reset(node, Action.Artifact.DATABASE),
+                    new Action.Reset(node, Action.Artifact.LOG))) {
                 return repair.abort("stop");
             }
             if (!repair.moveAsideAndReset(Action.Artifact.DATABASE)) {

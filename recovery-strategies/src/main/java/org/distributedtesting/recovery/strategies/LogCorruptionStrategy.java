@@ -98,7 +98,7 @@ public class LogCorruptionStrategy extends LadderStrategy {
             OfflineRepair repair = new OfflineRepair(context, node, reason + " ("
                     + failure.evidence().getOrDefault("log_check", failure.evidence().getOrDefault("last_log_check",
                     "corrupt")) + ")");
-            if (!repair.stop()) {
+            if (!repair.stopFor(new Action.Reset(node, Action.Artifact.LOG))) {
                 return repair.abort("stop");
             }
             if (!repair.moveAsideAndReset(Action.Artifact.LOG)) {

@@ -25,6 +25,7 @@ final class OfflineRepair {
     private final String reason;
     private final List<String> done = new ArrayList<>();
     private boolean stopped;
+    private Action refusedAhead;
     private ActionResult last;
 
     OfflineRepair(RecoveryContext context, NodeId node, String reason) {
@@ -33,8 +34,20 @@ final class OfflineRepair {
         this.reason = Objects.requireNonNull(reason, "reason");
     }
 
-    /** Stops the node's process; false when that failed or a guard refused it. */
-    boolean stop() {
+    /**
+     * Stops the node's process for the steps to come, after asking the engine's guards about each of them first
+     * ({@link RecoveryContext#refusal}): a repair that a guard would refuse half-way stops nothing. False when a guard
+     * would refuse a step (the refusal is then the {@linkplain #last last result}), or the stop failed or was refused.
+     */
+    boolean stopFor(Action... steps) {
+        for (Action planned : steps) {
+            Optional<ActionResult.Refused> refused = context.refusal(planned);
+            if (refused.isPresent()) {
+                last = refused.get();
+                refusedAhead = planned;
+                return false;
+            }
+        }
         stopped = step(new Action.Stop(node));
         return stopped;
     }
@@ -93,9 +106,13 @@ final class OfflineRepair {
 
     /**
      * Gives up after a failed step: starts the node again if this repair stopped it, and reports the step that
-     * failed.
+     * failed, or the step a guard would have refused before anything was stopped.
      */
     RungResult abort(String what) {
+        if (refusedAhead != null) {
+            return RungResult.failed(refusedAhead.name() + " on '" + node + "' would be " + describe(last)
+                    + "; nothing was stopped");
+        }
         String failure = what + " on '" + node + "' " + describe(last);
         if (stopped) {
             ActionResult restart = context.perform(new Action.Start(node), "rollback after a failed repair: "

@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
-import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -134,35 +133,31 @@ public class StateDivergenceStrategy extends LadderStrategy {
                         .thenComparing(Comparator.reverseOrder()));
     }
 
-    /** Stops, backs up, restores and starts one node; returns why it failed, or null. */
+    /**
+     * Stops, backs up, restores and starts one node; returns why it failed, or null. The guards are asked about every
+     * step before the node is stopped; a step that fails after the stop starts the node again on what it has, so that
+     * a voter is not left down by a recovery that did not work.
+     */
     private static String replace(NodeId node, NodeId source, boolean resetLog, String reason,
                                   RecoveryContext context) {
-        ActionResult stop = context.perform(new Action.Stop(node), reason);
-        if (!stop.succeeded()) {
-            return "stop_node on '" + node + "' " + stop.detail();
-        }
         List<Action> steps = new ArrayList<>(List.of(new Action.MoveAside(node, Action.Artifact.DATABASE),
                 new Action.Restore(node, Action.Artifact.DATABASE, source)));
         if (resetLog) {
             steps.add(new Action.MoveAside(node, Action.Artifact.LOG));
             steps.add(new Action.Reset(node, Action.Artifact.LOG));
         }
-        String failed = null;
+        OfflineRepair repair = new OfflineRepair(context, node, reason);
+        if (!repair.stopFor(steps.toArray(Action[]::new))) {
+            return repair.abort("stop_node").detail();
+        }
         for (Action step : steps) {
-            ActionResult result = context.perform(step, reason);
-            if (!result.succeeded()) {
-                failed = step.name() + " on '" + node + "' " + result.detail();
-                break;
+            if (!repair.step(step)) {
+                return repair.abort(step.name()).detail();
             }
         }
-        // start the node even after a failed step: a voter is not left down by a recovery that did not work
-        ActionResult start = context.perform(new Action.Start(node), failed == null ? reason
-                : "bring the node back after " + failed);
-        if (failed != null) {
-            return failed;
-        }
-        if (!start.succeeded()) {
-            return "start_node on '" + node + "' " + start.detail();
+        RungResult started = repair.start();
+        if (!(started instanceof RungResult.Acted)) {
+            return started.detail();
         }
         OfflineRepair.stepDownLeader(context, node);
         return null;

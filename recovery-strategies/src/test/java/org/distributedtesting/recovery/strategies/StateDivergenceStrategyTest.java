@@ -179,7 +179,8 @@ class StateDivergenceStrategyTest {
         RungResult result = strategy.attempt(0, failure, context);
 
         assertThat(result).isInstanceOf(RungResult.Failed.class);
-        assertThat(result.detail()).contains("restore_database on 'node-3' copy interrupted");
+        assertThat(result.detail()).contains("restore_database on 'node-3' failed: copy interrupted")
+                .contains("started it again on its old data");
         assertThat(context.performed()).last().isEqualTo(new Action.Start(id(3)));
     }
 

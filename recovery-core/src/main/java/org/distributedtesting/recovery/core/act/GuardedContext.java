@@ -103,9 +103,10 @@ final class GuardedContext implements RecoveryContext {
     }
 
     /**
-     * Whether the rung was held back by a guard that says "not now" (the quorum budget, a node busy with another
-     * recovery, the global action budget) before it could change anything: such a rung is retried later, without
-     * counting an attempt or climbing the ladder.
+     * Whether the rung was held back by a guard that says "not now" (the quorum budget, the committed-replica
+     * budget, a node busy with another recovery, the global action budget), on an action it asked for or asked
+     * about ({@link #refusal}), before it could change anything: such a rung is retried later, without counting an
+     * attempt or climbing the ladder.
      */
     boolean deferredByGuard() {
         return waitRefusals > 0 && actionsDone == 0;
@@ -117,10 +118,22 @@ final class GuardedContext implements RecoveryContext {
     }
 
     @Override
+    public Optional<ActionResult.Refused> refusal(Action action) {
+        Objects.requireNonNull(action, "action");
+        Optional<ActionResult.Refused> refused = guards.beforeAction(action, recovery, snapshot, history,
+                state.clock().instant()).refused();
+        if (refused.isPresent() && Guards.WAIT_GUARDS.contains(refused.get().guard())) {
+            waitRefusals++;
+        }
+        return refused;
+    }
+
+    @Override
     public ActionResult perform(Action action, String reason) {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(reason, "reason");
-        Guards.Admission admission = guards.beforeAction(action, recovery, snapshot, state.clock().instant());
+        Guards.Admission admission = guards.beforeAction(action, recovery, snapshot, history,
+                state.clock().instant());
         ActionResult result = admission.refused().orElse(null);
         Optional<String> backup = Optional.empty();
         if (result == null && needsBackup(action)) {

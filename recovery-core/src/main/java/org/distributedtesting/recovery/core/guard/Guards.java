@@ -9,10 +9,12 @@ import java.util.Set;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.core.state.ActiveRecovery;
 import org.distributedtesting.recovery.core.state.EngineState;
@@ -24,8 +26,8 @@ import org.distributedtesting.recovery.core.state.Recoveries;
  * Every safety guard of the engine, in one place, asked at two moments: before a recovery runs its next rung
  * ({@link #beforeRung}: quarantine, a node busy with another recovery, cooldown, the attempt budget, backoff, the
  * global action budget) and before each action a rung asks for ({@link #beforeAction}: an unknown or quarantined
- * node, a node busy with another recovery, {@code auto_restart}, a suspect source, the global action budget, the
- * quorum budget). The checks both moments share are the same methods.
+ * node, a node busy with another recovery, {@code auto_restart}, a suspect source, the committed-replica budget, the
+ * global action budget, the quorum budget). The checks both moments share are the same methods.
  *
  * <p>Not thread-safe; the engine's cycle lock guards it.
  */
@@ -39,9 +41,12 @@ public final class Guards {
     public static final String ONE_RECOVERY_PER_NODE = "one_recovery_per_node";
     /** The guard that caps actions across the cluster. */
     public static final String ACTION_BUDGET = "action_budget";
+    /** The guard that keeps every committed entry on a majority of intact voters. */
+    public static final String COMMITTED_REPLICAS = "committed_replicas";
 
     /** Action guards that mean "not now" rather than "this rung cannot work": waiting, not climbing, is the answer. */
-    public static final Set<String> WAIT_GUARDS = Set.of("quorum_budget", ONE_RECOVERY_PER_NODE, ACTION_BUDGET);
+    public static final Set<String> WAIT_GUARDS = Set.of("quorum_budget", ONE_RECOVERY_PER_NODE, ACTION_BUDGET,
+            COMMITTED_REPLICAS);
 
     private final EngineState state;
     private final Recoveries recoveries;
@@ -141,8 +146,12 @@ public final class Guards {
     public record Admission(Optional<ActionResult.Refused> refused, Optional<String> quorumEffect) {
     }
 
-    /** The guards on one action a rung of {@code recovery} asks for, with the cluster as {@code snapshot} saw it. */
-    public Admission beforeAction(Action action, ActiveRecovery recovery, ClusterSnapshot snapshot, Instant now) {
+    /**
+     * The guards on one action a rung of {@code recovery} asks for, with the cluster as {@code snapshot} saw it and
+     * {@code history} before it.
+     */
+    public Admission beforeAction(Action action, ActiveRecovery recovery, ClusterSnapshot snapshot,
+                                  ClusterHistory history, Instant now) {
         NodeId node = action.node();
         if (!state.knows(node)) {
             return refuse("unknown_node", "node '" + node + "' is not in this cluster");
@@ -160,6 +169,10 @@ public final class Guards {
         Optional<String> suspect = action.source().flatMap(source -> suspectSource(action, source, snapshot));
         if (suspect.isPresent()) {
             return refuse("suspect_source", suspect.get());
+        }
+        Optional<String> unsafe = committedReplicas(action, snapshot, history);
+        if (unsafe.isPresent()) {
+            return refuse(COMMITTED_REPLICAS, unsafe.get());
         }
         if (budgetSpent(now)) {
             return refuse(ACTION_BUDGET, "the cluster-wide budget of " + options.actionBudget() + " actions per "
@@ -186,6 +199,52 @@ public final class Guards {
             return Optional.of("source '" + source + "' is itself affected by a failure");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The committed-replica budget: an action that discards a voter's log (moves it or its snapshots aside, resets or
+     * replaces them) is refused while fewer than a majority of the other voters are known to hold every committed
+     * entry. A voter with an empty log votes for any candidate, so with the entries left on fewer than a majority, a
+     * majority without them could elect a leader that lacks them, and committed writes would be lost. A voter holds
+     * them when it answered, no unverified recovery disturbed it, and its log reaches the highest commit index any
+     * voter reported a cycle ago (entries committed within the last cycle are still on their way to followers that
+     * keep up). Waiting is the answer: once the voters that are down, cut off or behind are back and caught up, the
+     * repair goes on.
+     */
+    private Optional<String> committedReplicas(Action action, ClusterSnapshot snapshot, ClusterHistory history) {
+        NodeId node = action.node();
+        if (!discardsLog(action) || !snapshot.voters().contains(node)) {
+            return Optional.empty();
+        }
+        ClusterSnapshot before = history.ago(1).orElse(snapshot);
+        long committed = before.voters().stream().map(before::status).flatMap(Optional::stream)
+                .mapToLong(NodeStatus::commitIndex).max().orElse(-1);
+        Set<NodeId> disturbed = recoveries.disruptedVoters();
+        List<NodeId> holders = snapshot.voters().stream()
+                .filter(v -> !v.equals(node) && !disturbed.contains(v))
+                .filter(v -> snapshot.status(v).map(s -> s.lastLogIndex() >= committed).orElse(false))
+                .toList();
+        int majority = snapshot.quorum();
+        if (committed >= 0 && holders.size() >= majority) {
+            return Optional.empty();
+        }
+        return Optional.of(action.name() + " on '" + node + "' would leave " + holders.size() + " of "
+                + snapshot.voters().size() + " voters known to hold every entry committed up to index " + committed
+                + (holders.isEmpty() ? "" : " " + holders) + "; a majority needs " + majority
+                + ": a majority without those entries could elect a leader that lacks them; waiting for the other"
+                + " voters to be back and caught up");
+    }
+
+    /** Whether the action discards the node's log: moves aside, resets or replaces its log or its snapshots. */
+    private static boolean discardsLog(Action action) {
+        Action.Artifact artifact = switch (action.kind()) {
+            case MOVE_ASIDE -> ((Action.MoveAside) action).artifact();
+            case RESET -> ((Action.Reset) action).artifact();
+            case RESTORE -> ((Action.Restore) action).artifact();
+            case START, STOP, RESTART, STEP_DOWN, PAUSE_ELECTIONS, RESUME_ELECTIONS, CANCEL_OPERATIONS,
+                 CLEANUP_RESOURCES, TRIGGER_SYNC, CHECK_DATA, DEMOTE, PROMOTE, RAISE_TERM, CUSTOM -> null;
+        };
+        return artifact == Action.Artifact.LOG || artifact == Action.Artifact.SNAPSHOTS;
     }
 
     /**

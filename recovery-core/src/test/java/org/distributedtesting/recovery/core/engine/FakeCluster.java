@@ -28,6 +28,7 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
     private final Map<NodeId, Boolean> up = new LinkedHashMap<>();
     private final Map<NodeId, Boolean> alive = new LinkedHashMap<>();
     private final Map<NodeId, Boolean> voter = new LinkedHashMap<>();
+    private final Map<NodeId, Long> logEnd = new LinkedHashMap<>();
     private final List<Action> actions = new ArrayList<>();
     private Function<Action, ActionResult> onAction = a -> ActionResult.Done.of("ok");
     private long pid = 1000;
@@ -63,6 +64,11 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
         alive.put(id(i), true);
     }
 
+    /** The node's log ends at {@code index} (every node reports commit index 10; 10 by default). */
+    public synchronized void logEnd(int i, long index) {
+        logEnd.put(id(i), index);
+    }
+
     public synchronized void voter(int i, boolean value) {
         voter.put(id(i), value);
     }
@@ -86,7 +92,8 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
         }
         boolean leader = node.id().equals(id(1));
         return NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1).leader(id(1))
-                .commitIndex(10).appliedIndex(10).lastLogIndex(10).voter(voter.get(node.id())).build();
+                .commitIndex(10).appliedIndex(10).lastLogIndex(logEnd.getOrDefault(node.id(), 10L))
+                .voter(voter.get(node.id())).build();
     }
 
     @Override

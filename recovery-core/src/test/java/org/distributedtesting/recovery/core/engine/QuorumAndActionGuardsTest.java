@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
@@ -86,6 +87,65 @@ class QuorumAndActionGuardsTest {
             assertThat(results.get(0)).isInstanceOf(ActionResult.Done.class);
             assertThat(results.get(1)).isInstanceOf(ActionResult.Refused.class);
             assertThat(results.get(2)).isInstanceOf(ActionResult.Refused.class);
+        }
+    }
+
+    @Test
+    void refusesToDiscardAVotersLogWhileFewerThanAMajorityOfTheOthersHoldEveryCommittedEntry() {
+        List<ActionResult> results = new ArrayList<>();
+        try (EngineHarness h = new EngineHarness(5, EngineHarness.FAST, TestStrategy.of(FailureType.LOG_CORRUPTION,
+                "reset", performing(results, new Action.Reset(FakeCluster.id(3), Action.Artifact.LOG))))) {
+            // given node-3 down and node-4 and node-5 behind the commit index (back from a cut-off, say)
+            h.cluster.crash(3);
+            h.cluster.logEnd(4, 4);
+            h.cluster.logEnd(5, 6);
+            h.cycles(3);
+            // then only node-1 and node-2 hold every committed entry: wiping node-3 could let a majority without
+            // them elect a leader that lacks them
+            assertThat(results).first().isInstanceOfSatisfying(ActionResult.Refused.class, r -> {
+                assertThat(r.guard()).isEqualTo("committed_replicas");
+                assertThat(r.detail()).contains("would leave 2 of 5 voters known to hold every entry committed up"
+                        + " to index 10 [node-1, node-2]; a majority needs 3");
+            });
+            assertThat(h.cluster.actions()).as("not even the backup").isEmpty();
+
+            // when node-4 has caught up
+            h.cluster.logEnd(4, 10);
+            results.clear();
+            h.cycles(20);
+            // then the log is discarded (moved aside first)
+            assertThat(results).first().isInstanceOf(ActionResult.Done.class);
+            assertThat(h.cluster.actions()).containsExactly(
+                    new Action.MoveAside(FakeCluster.id(3), Action.Artifact.LOG),
+                    new Action.Reset(FakeCluster.id(3), Action.Artifact.LOG));
+        }
+    }
+
+    @Test
+    void aRungThatAsksFirstAndIsHeldBackWaitsWithoutActingOrSpendingAnAttempt() {
+        List<Optional<ActionResult.Refused>> answers = new ArrayList<>();
+        Action reset = new Action.Reset(FakeCluster.id(3), Action.Artifact.LOG);
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST, TestStrategy.of(FailureType.LOG_CORRUPTION,
+                "reset", (f, c) -> {
+                    Optional<ActionResult.Refused> refused = c.refusal(reset);
+                    answers.add(refused);
+                    if (refused.isPresent()) {
+                        return RungResult.failed("would be refused: " + refused.get().detail());
+                    }
+                    return c.perform(reset, "test").succeeded() ? RungResult.acted("reset") : RungResult.failed("no");
+                }))) {
+            // given node-3 down and node-2 behind: only node-1 holds the committed entries
+            h.cluster.crash(3);
+            h.cluster.logEnd(2, 9);
+            h.cycles(10);
+            // then each try asked, was told "not now", and waited: no action, no journaled action, no attempt
+            assertThat(answers).isNotEmpty().allSatisfy(a -> assertThat(a).get()
+                    .extracting(ActionResult.Refused::guard).isEqualTo("committed_replicas"));
+            assertThat(h.cluster.actions()).isEmpty();
+            assertThat(h.records("reset_log")).isEmpty();
+            assertThat(h.records("recovery_rung_failed")).isEmpty();
+            assertThat(h.records("recovery_attempted")).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.details()).containsEntry("outcome", "deferred"));
         }
     }
 
