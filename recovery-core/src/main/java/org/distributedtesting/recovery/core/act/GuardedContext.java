@@ -45,7 +45,8 @@ final class GuardedContext implements RecoveryContext {
     private final ClusterHistory history;
     private final int rung;
     private final int attempt;
-    private int actionsDone;
+    /** Actions carried out whose impact is not {@code NONE}: they changed a node's process or data. */
+    private int changesDone;
     private int waitRefusals;
 
     GuardedContext(EngineState state, Guards guards, NodeControl control, ProbeRunner probes, EventSink sink,
@@ -105,11 +106,11 @@ final class GuardedContext implements RecoveryContext {
     /**
      * Whether the rung was held back by a guard that says "not now" (the quorum budget, the committed-replica
      * budget, a node busy with another recovery, the global action budget), on an action it asked for or asked
-     * about ({@link #refusal}), before it could change anything: such a rung is retried later, without counting an
-     * attempt or climbing the ladder.
+     * about ({@link #refusal}), before it changed a node's process or data (a harmless action such as a step-down
+     * may have run): such a rung is retried later, without counting an attempt or climbing the ladder.
      */
     boolean deferredByGuard() {
-        return waitRefusals > 0 && actionsDone == 0;
+        return waitRefusals > 0 && changesDone == 0;
     }
 
     @Override
@@ -201,7 +202,9 @@ final class GuardedContext implements RecoveryContext {
             LOG.warn("action {} on '{}' failed", action.name(), action.node(), e);
             result = new ActionResult.Failed(ProbeRunner.describe(e));
         }
-        actionsDone++;
+        if (action.impact() != Action.Impact.NONE) {
+            changesDone++;
+        }
         if (result.done()) {
             if (action.impact() == Action.Impact.DISRUPTIVE || action.impact() == Action.Impact.DESTRUCTIVE) {
                 recovery.markDisrupted(action.node());

@@ -17,7 +17,10 @@ import org.distributedtesting.recovery.NodeId;
  * @param injectedAt  when
  * @param detectedAt  when the engine confirmed a failure of this type on these nodes
  * @param recoveredAt when the engine verified the recovery (or, for a fault that heals by itself, when the failure
- *                    cleared after healing, or when it healed while no failure of it was open)
+ *                    cleared after healing, or when it healed while no failure of it was open; or, for a fault none of
+ *                    whose failures was open then, when the engine verified the recovery of another failure on its
+ *                    nodes, the cluster ending healthy: a deadlock ended by the restart that repaired the node's
+ *                    database)
  * @param rungs       the rungs that ran for it, in order
  * @param escalated   whether the engine gave up and quarantined
  */

@@ -61,6 +61,12 @@ public final class Scenario {
         /** The failures of this fault the engine has confirmed and not yet verified, cleared or escalated. */
         final Set<String> open = new HashSet<>();
         boolean escalated;
+        /**
+         * When a recovery of another failure on its nodes was verified while none of its own failures was open (a
+         * deadlock ended by the restart that repaired the node's database; a crash handed over to the log ladder
+         * because the node could not start on its log), or -1.
+         */
+        long coveredAt = -1;
 
         Tracked(InjectedFault fault, long healAt) {
             this.fault = fault;
@@ -84,6 +90,11 @@ public final class Scenario {
 
         boolean settled() {
             return recoveredAt >= 0 || escalated;
+        }
+
+        /** Ended by the recovery of another failure on its nodes, with none of its own failures open since. */
+        boolean covered() {
+            return coveredAt >= 0 && open.isEmpty() && recoveredAt < 0 && !escalated;
         }
 
         FaultOutcome outcome() {
@@ -155,7 +166,7 @@ public final class Scenario {
                 terms = terms();
                 healthyCycles = healthy && terms.equals(before) ? healthyCycles + 1 : 0;
                 if (pending.isEmpty() && now() >= start && healthyCycles >= HEALTHY_CYCLES_TO_END
-                        && tracked.stream().allMatch(t -> t.settled() || t.healedUnseen())) {
+                        && tracked.stream().allMatch(t -> t.settled() || t.healedUnseen() || t.covered())) {
                     break;
                 }
             }
@@ -224,6 +235,7 @@ public final class Scenario {
         for (Tracked t : tracked) {
             if (event instanceof RecoveryEvent.FailureConfirmed e && t.matches(e.failure())) {
                 t.open.add(e.failure().key());
+                t.coveredAt = -1;
                 if (t.detectedAt < 0) {
                     t.detectedAt = at;
                 }
@@ -236,6 +248,10 @@ public final class Scenario {
                 if (t.fault.type().equals(FailureType.STATE_DIVERGENCE)) {
                     t.fault.nodes().forEach(cluster.invariants()::clearExemption);
                 }
+            } else if (event instanceof RecoveryEvent.RecoveryVerified e && t.recoveredAt < 0 && t.open.isEmpty()
+                    && t.coveredAt < 0 && at >= t.fault.injectedAt()
+                    && e.failure().nodes().containsAll(t.fault.nodes())) {
+                t.coveredAt = at;
             } else if (event instanceof RecoveryEvent.ActionTaken e && e.result().done()
                     && t.fault.nodes().contains(e.action().node())) {
                 t.actedOn = true;
@@ -261,6 +277,8 @@ public final class Scenario {
                 // it healed while no failure of it was open: before the engine had to act, or after the engine's
                 // failure had cleared on its own
                 t.recoveredAt = t.healedAtMillis;
+            } else if (t.covered() && healthy) {
+                t.recoveredAt = t.coveredAt;
             }
         }
         List<String> trace = new ArrayList<>(cluster.trace());
