@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.NodeId;
@@ -57,6 +58,39 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
         Optional<String> authoritative = counts.entrySet().stream().filter(e -> e.getValue() >= quorum)
                 .map(Map.Entry::getKey).findFirst();
         return Optional.of(new ChecksumVotes(subject, index, own.get().value(), votes, quorum, authoritative));
+    }
+
+    /**
+     * The votes that judge {@code subject} now: those at its current index when a majority decides there; otherwise
+     * the latest decisive votes in the history if they found it diverged, taken while its process was the one running
+     * now (the same pid, and the supervisor knows it). A wrong state stays until a repair replaces it, and a repair stops and starts the
+     * process; so a node a majority found diverged stays diverged while the voters that could judge its current
+     * index are cut off, down or behind. Without that memory, a diverged node that became leader when one voter of
+     * three was cut off would be judged by no majority, its failure would clear, and it would send its state to the
+     * returning voter in a snapshot. Empty when the subject reports no checksum.
+     */
+    static Optional<ChecksumVotes> verdict(NodeId subject, ClusterSnapshot now, ClusterHistory history) {
+        Optional<ChecksumVotes> current = of(subject, now, history);
+        if (current.isEmpty() || current.get().authoritative().isPresent()) {
+            return current;
+        }
+        OptionalLong pid = now.observation(subject).process().pid();
+        if (pid.isEmpty()) {
+            return current;
+        }
+        List<ClusterSnapshot> earlier = history.snapshots();
+        for (int i = earlier.size() - 1; i >= 0; i--) {
+            ClusterSnapshot then = earlier.get(i);
+            if (!pid.equals(then.observation(subject).process().pid())) {
+                break;
+            }
+            Optional<ChecksumVotes> votes = of(subject, then, new ClusterHistory(earlier.subList(0, i)));
+            if (votes.isPresent() && votes.get().authoritative().isPresent()) {
+                // a node that agreed then is judged on what it reports now
+                return votes.get().diverged() ? votes : current;
+            }
+        }
+        return current;
     }
 
     private static Optional<String> reportAt(NodeId voter, long index, ClusterSnapshot now, ClusterHistory history) {

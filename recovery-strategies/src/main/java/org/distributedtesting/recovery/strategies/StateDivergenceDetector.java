@@ -12,11 +12,14 @@ import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureDetector;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Severity;
+import org.distributedtesting.recovery.StateChecksum;
 
 /**
  * The detector of {@link StateDivergenceStrategy}: each reachable node's current checksum against the voters'
- * {@link ChecksumVotes} at the same index. A node a majority disagrees with diverged; checksums that differ with no
+ * {@link ChecksumVotes} at the same index. A node a majority disagrees with diverged, and stays diverged while no
+ * majority can judge its current index and its process has not restarted ({@link ChecksumVotes#verdict}); checksums that differ with no
  * majority, once no missing vote could still make one, leave no safe authority. No threshold: a deterministic state
  * machine has exactly one right checksum per index.
  *
@@ -29,12 +32,12 @@ final class StateDivergenceDetector implements FailureDetector {
         List<Failure> failures = new ArrayList<>();
         Set<Set<NodeId>> undecided = new LinkedHashSet<>();
         for (NodeId node : snapshot.reachable()) {
-            ChecksumVotes votes = ChecksumVotes.of(node, snapshot, history).orElse(null);
+            ChecksumVotes votes = ChecksumVotes.verdict(node, snapshot, history).orElse(null);
             if (votes == null) {
                 continue;
             }
             if (votes.diverged()) {
-                failures.add(diverged(votes));
+                failures.add(diverged(votes, snapshot));
             } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
                     && !votes.majorityStillPossible(snapshot) && undecided.add(votes.byVoter().keySet())) {
                 failures.add(noAuthority(votes));
@@ -43,15 +46,24 @@ final class StateDivergenceDetector implements FailureDetector {
         return failures;
     }
 
-    private static Failure diverged(ChecksumVotes votes) {
+    private static Failure diverged(ChecksumVotes votes, ClusterSnapshot snapshot) {
         List<NodeId> majority = votes.majority();
         Map<String, Object> evidence = evidence(votes);
         evidence.put("authoritative_checksum", votes.authoritative().orElseThrow());
         evidence.put("majority", NodeNames.values(majority));
+        long current = snapshot.status(votes.subject()).flatMap(NodeStatus::stateChecksum).map(StateChecksum::index)
+                .orElse(votes.index());
+        String since = "";
+        if (current != votes.index()) {
+            evidence.put("current_index", current);
+            since = "; no majority can judge its current index " + current + " yet (voters cut off, down or behind),"
+                    + " and its process has not restarted since";
+        }
         return Failure.of(FailureType.STATE_DIVERGENCE, List.of(votes.subject()), Severity.HIGH, "'"
-                + votes.subject() + "' has checksum " + votes.value() + " at applied index " + votes.index() + ", but "
-                + majority.size() + " voters (" + NodeNames.quoted(majority) + ") agree on "
-                + votes.authoritative().orElseThrow() + " there", evidence);
+                + votes.subject() + "' " + (since.isEmpty() ? "has" : "had") + " checksum " + votes.value()
+                + " at applied index " + votes.index() + ", but " + majority.size() + " voters ("
+                + NodeNames.quoted(majority) + ") agree on " + votes.authoritative().orElseThrow() + " there" + since,
+                evidence);
     }
 
     private static Failure noAuthority(ChecksumVotes votes) {

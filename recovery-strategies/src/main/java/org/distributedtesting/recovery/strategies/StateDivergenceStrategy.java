@@ -31,8 +31,13 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  * the index without ever being probed at it is a missing vote, not a dissenting one: while it could still make a
  * majority, nothing is reported at that index.
  *
- * <p>Ladder (each rung's record is journaled as {@value #RUNG_ACTION}); the source is a reachable voter of the
- * majority, the leader if it is one of them, else the one with the highest applied index:
+ * <p>A node a majority found diverged stays diverged while no majority can judge its current index (voters cut off,
+ * down or behind) and its process has not restarted: the wrong state is still there, only fewer nodes see it.
+ *
+ * <p>Ladder (each rung's record is journaled as {@value #RUNG_ACTION}); each rung first has a diverged node that
+ * leads step down in favour of a node of the majority (a leader sends its state to lagging followers in snapshots),
+ * even when the repair itself must wait; the source is a reachable voter of the majority that the engine does not
+ * refuse as suspect, the leader if it is one of them, else the one with the highest applied index:
  * <ol>
  *   <li>{@code transfer_state}: stop the node, move its database aside, restore the database from the source,
  *       start it, and step the leader down.</li>
@@ -57,6 +62,9 @@ public class StateDivergenceStrategy extends LadderStrategy {
 
     /** The journal action of every rung's record, the seed's name. */
     public static final String RUNG_ACTION = "recover_state_divergence";
+
+    /** The engine's guard against copying from a node some failure names. */
+    private static final String SUSPECT_SOURCE = "suspect_source";
 
     private final StateDivergenceDetector detector = new StateDivergenceDetector();
 
@@ -102,18 +110,23 @@ public class StateDivergenceStrategy extends LadderStrategy {
     private RungResult replaceState(Failure failure, RecoveryContext context, boolean resetLog) {
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
-            ChecksumVotes votes = ChecksumVotes.of(node, context.snapshot(), context.history()).orElse(null);
+            ChecksumVotes votes = ChecksumVotes.verdict(node, context.snapshot(), context.history()).orElse(null);
             if (votes == null || votes.authoritative().isEmpty()) {
                 return RungResult.skipped("no checksum at '" + node + "''s applied index has a majority of the "
                         + "voters: no safe source to copy from");
             }
-            Optional<NodeId> source = source(votes.majority(), failure, context.snapshot());
+            String reason = "checksum " + votes.value() + " at index " + votes.index() + " differs from "
+                    + votes.authoritative().get() + ", which " + NodeNames.quoted(votes.majority()) + " agree on";
+            List<NodeId> candidates = sources(votes.majority(), failure, context.snapshot());
+            stepDownIfLeading(node, candidates, reason, context);
+            // the engine also refuses a source some other failure names: try the next one of the majority
+            Optional<NodeId> source = candidates.stream().filter(c -> context.refusal(
+                    new Action.Restore(node, Action.Artifact.DATABASE, c)).map(r -> !SUSPECT_SOURCE.equals(r.guard()))
+                    .orElse(true)).findFirst();
             if (source.isEmpty()) {
                 return RungResult.failed("no node of the majority " + NodeNames.quoted(votes.majority())
                         + " is reachable and unaffected to copy from");
             }
-            String reason = "checksum " + votes.value() + " at index " + votes.index() + " differs from "
-                    + votes.authoritative().get() + ", which " + NodeNames.quoted(votes.majority()) + " agree on";
             String failed = replace(node, source.get(), resetLog, reason, context);
             if (failed != null) {
                 return RungResult.failed(failed);
@@ -124,13 +137,34 @@ public class StateDivergenceStrategy extends LadderStrategy {
         return RungResult.acted(String.join("; ", done));
     }
 
-    /** The majority node to copy from: reachable and unaffected, the leader if it is one, else the furthest. */
-    private static Optional<NodeId> source(List<NodeId> majority, Failure failure, ClusterSnapshot snapshot) {
+    /**
+     * The majority nodes to copy from, best first: reachable and unaffected, the leader if it is one, then the
+     * furthest.
+     */
+    private static List<NodeId> sources(List<NodeId> majority, Failure failure, ClusterSnapshot snapshot) {
         return majority.stream()
                 .filter(n -> !failure.affects(n) && snapshot.observation(n).reachable())
-                .max(Comparator.comparing((NodeId n) -> snapshot.status(n).map(NodeStatus::isLeader).orElse(false))
+                .sorted(Comparator.comparing((NodeId n) -> snapshot.status(n).map(NodeStatus::isLeader).orElse(false))
                         .thenComparingLong(n -> snapshot.status(n).map(NodeStatus::appliedIndex).orElse(-1L))
-                        .thenComparing(Comparator.reverseOrder()));
+                        .thenComparing(Comparator.reverseOrder()).reversed())
+                .toList();
+    }
+
+    /**
+     * A diverged node that leads hands leadership to a node of the majority first, whether or not the repair can go
+     * on now: a leader sends its own state to any follower that fell behind its log, in a snapshot, and would spread
+     * its wrong state to it (seen on the simulator: a diverged node elected while a voter of three was cut off sent
+     * its state to that voter when it came back, and the two then outvoted the one node still right).
+     */
+    private static void stepDownIfLeading(NodeId node, List<NodeId> majority, String reason,
+                                          RecoveryContext context) {
+        if (!context.snapshot().status(node).map(NodeStatus::isLeader).orElse(false)) {
+            return;
+        }
+        Optional<NodeId> successor = majority.stream()
+                .filter(n -> context.snapshot().status(n).map(st -> !st.electionsPaused()).orElse(false)).findFirst();
+        context.perform(new Action.StepDown(node, successor), "the leader computes wrong results (" + reason
+                + "): it must not send its state to followers in snapshots");
     }
 
     /**
