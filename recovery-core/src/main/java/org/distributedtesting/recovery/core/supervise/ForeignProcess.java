@@ -1,34 +1,39 @@
 package org.distributedtesting.recovery.core.supervise;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.distributedtesting.recovery.NodeSpec;
 
 /**
  * Signs that a process the supervisor neither started nor adopted may be running a node: a process that runs the
- * node's program with the node's data directory among its arguments, or something accepting connections on the
- * node's port on this host. A node started by another tool (a script, systemd) leaves no pid file the supervisor
- * knows; without these signs, a paused or hung copy would look dead, and starting a second copy on one data
- * directory is the worst thing a recovery tool can do. The connection attempt is harmless to the node (it is closed
- * at once), unlike binding its port to find out whether it is free, which could make a node that is starting fail.
+ * node's program with the node's data directory among its arguments, or a process that holds a file open in the
+ * node's data directory or works in it (read from {@code /proc} on Linux; processes of other users, whose entries
+ * cannot be read, are not seen). A node started by another tool (a script, systemd) leaves no pid file the
+ * supervisor knows; without these signs, a paused or hung copy would look dead, and starting a second copy on one
+ * data directory is the worst thing a recovery tool can do.
  *
- * <p>Stateless and thread-safe.
+ * <p>The node's configured address is no sign: it is where the daemon reaches the node, which may be a proxy, a
+ * port forward or a load balancer that accepts connections while the node behind it is down; a supervisor that took
+ * it for a live copy would never start the node again. The maintenance commands this JVM runs in the data directory
+ * (and their children) are not foreign while they run ({@link #helperStarted}).
+ *
+ * <p>Thread-safe.
  */
 final class ForeignProcess {
 
-    /** How long a connection attempt to the node's port may take before the port counts as possibly in use. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(300);
+    private static final Path PROC = Path.of("/proc");
+
+    /** Processes this JVM runs on a stopped node's data directory (maintenance commands), by pid. */
+    private static final Set<Long> HELPERS = ConcurrentHashMap.newKeySet();
 
     private ForeignProcess() {
     }
@@ -40,24 +45,43 @@ final class ForeignProcess {
      * @param exclude a process to leave out (the supervisor's own process of the node, when it has one)
      */
     static Optional<String> signs(NodeSpec node, Optional<Long> exclude) {
-        Optional<String> process = processWithDataDir(node, exclude);
+        Set<Long> own = new HashSet<>();
+        own.add(ProcessHandle.current().pid());
+        exclude.ifPresent(own::add);
+        for (long helper : HELPERS) {
+            own.add(helper);
+            ProcessHandle.of(helper).ifPresent(h -> h.descendants().forEach(d -> own.add(d.pid())));
+        }
+        Optional<String> process = processWithDataDir(node, own);
         if (process.isPresent()) {
             return process;
         }
-        return portInUse(node);
+        return processUsingDataDir(node, own);
+    }
+
+    /**
+     * Marks {@code process} as one this JVM runs on a stopped node's data directory, until {@link #helperEnded}: it
+     * and its children are no sign of a foreign copy of the node.
+     */
+    static void helperStarted(Process process) {
+        HELPERS.add(process.pid());
+    }
+
+    /** Ends what {@link #helperStarted} began; whatever of the helper's children still runs is foreign again. */
+    static void helperEnded(Process process) {
+        HELPERS.remove(process.pid());
     }
 
     /** A running process of the node's program whose arguments name the node's data directory. */
-    private static Optional<String> processWithDataDir(NodeSpec node, Optional<Long> exclude) {
+    private static Optional<String> processWithDataDir(NodeSpec node, Set<Long> own) {
         if (node.startCommand().isEmpty()) {
             return Optional.empty();
         }
         String program = baseName(node.startCommand().get(0));
         Set<String> names = programNames(node.startCommand().get(0));
         String dataDir = node.dataDir().toAbsolutePath().normalize().toString();
-        long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self && exclude.map(e -> e != p.pid()).orElse(true))
+                .filter(p -> !own.contains(p.pid()))
                 .filter(ProcessLiveness::isRunning)
                 .filter(p -> p.info().command().map(ForeignProcess::baseName).filter(names::contains).isPresent())
                 .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
@@ -67,27 +91,55 @@ final class ForeignProcess {
                         + " in its arguments");
     }
 
-    /** The node's port on this host accepts connections, or does not answer within the timeout. */
-    private static Optional<String> portInUse(NodeSpec node) {
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(node.host());
-            if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()
-                    && NetworkInterface.getByInetAddress(address) == null) {
-                return Optional.empty(); // another host's port says nothing about a process here
-            }
-        } catch (IOException e) {
+    /**
+     * A running process whose working directory is in the node's data directory, or that holds a file there open
+     * (a database, a log segment, a lock file), whatever its program and arguments.
+     */
+    private static Optional<String> processUsingDataDir(NodeSpec node, Set<Long> own) {
+        if (!Files.isDirectory(PROC) || !Files.isDirectory(node.dataDir())) {
             return Optional.empty();
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, node.port()), (int) CONNECT_TIMEOUT.toMillis());
-            return Optional.of("something accepts connections on " + node.address());
-        } catch (SocketTimeoutException e) {
-            return Optional.of("a connection to " + node.address() + " neither succeeds nor is refused within "
-                    + CONNECT_TIMEOUT.toMillis() + " ms");
+        Set<Path> roots = new HashSet<>();
+        Path dataDir = node.dataDir().toAbsolutePath().normalize();
+        roots.add(dataDir);
+        try {
+            roots.add(dataDir.toRealPath());
         } catch (IOException e) {
-            return Optional.empty(); // refused: nothing listens
+            // the absolute path is all there is to compare with
         }
+        return ProcessHandle.allProcesses()
+                .filter(p -> !own.contains(p.pid()))
+                .filter(ProcessLiveness::isRunning)
+                .map(p -> usage(p.pid(), roots).map(what -> "process " + p.pid() + " " + what))
+                .flatMap(Optional::stream)
+                .findFirst();
+    }
+
+    /** What ties process {@code pid} to one of {@code roots}: its working directory or an open file there. */
+    private static Optional<String> usage(long pid, Set<Path> roots) {
+        Path proc = PROC.resolve(Long.toString(pid));
+        Optional<Path> cwd = link(proc.resolve("cwd"));
+        if (cwd.filter(c -> within(c, roots)).isPresent()) {
+            return Optional.of("works in the data directory " + cwd.get());
+        }
+        try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+            return fds.map(ForeignProcess::link).flatMap(Optional::stream).filter(f -> within(f, roots))
+                    .findFirst().map(f -> "holds " + f + " open");
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return Optional.empty(); // another user's process, or one that just ended: nothing can be seen
+        }
+    }
+
+    private static Optional<Path> link(Path path) {
+        try {
+            return Optional.of(Files.readSymbolicLink(path));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return Optional.empty(); // closed meanwhile, or not readable: says nothing
+        }
+    }
+
+    private static boolean within(Path path, Set<Path> roots) {
+        return path.isAbsolute() && roots.stream().anyMatch(path::startsWith);
     }
 
     /**

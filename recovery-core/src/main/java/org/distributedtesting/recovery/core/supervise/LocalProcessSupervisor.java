@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * process (started by an earlier run of the daemon), is adopted: reported alive and stopped on request, although
  * its exit code cannot be known; so is a node started by another tool whose pid file the node's spec names
  * ({@link NodeSpec#pidFile()}, config {@code pid_file}). A node with no such process is dead only when nothing
- * suggests that something else runs it (no process of the node's program names its data directory, and nothing
- * accepts connections on its port here); otherwise its liveness is unknown, and {@link #start} refuses to start a
- * second copy on its data directory.
+ * suggests that something else runs it (no process of the node's program names its data directory, and no process
+ * works in it or holds a file there open); otherwise its liveness is unknown, and {@link #start} refuses to start a
+ * second copy on its data directory. The node's port is no sign: a proxy in front of the node accepts connections
+ * while the node is down.
  *
  * <p>{@link #close()} leaves the processes running, so that restarting the daemon does not take the cluster down;
  * a supervisor made by {@link #stoppingOnClose(Duration)} stops them.

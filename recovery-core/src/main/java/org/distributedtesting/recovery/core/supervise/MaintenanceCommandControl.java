@@ -140,6 +140,7 @@ public final class MaintenanceCommandControl implements NodeControl {
             builder.environment().remove(TOKEN_ENV);
             secret.ifPresent(t -> builder.environment().put(TOKEN_ENV, t));
             process = builder.start();
+            ForeignProcess.helperStarted(process);
         } catch (IOException e) {
             deleteQuietly(output);
             return new ActionResult.Failed("could not start " + what + " (" + rendered + "): " + e.getMessage());
@@ -158,6 +159,7 @@ public final class MaintenanceCommandControl implements NodeControl {
             kill(process);
             throw e;
         } finally {
+            ForeignProcess.helperEnded(process);
             deleteQuietly(output);
         }
     }

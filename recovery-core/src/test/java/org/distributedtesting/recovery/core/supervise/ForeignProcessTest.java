@@ -44,17 +44,39 @@ class ForeignProcessTest extends LocalProcessTestSupport {
     }
 
     @Test
-    void somethingListeningOnTheNodesPortMakesItsLivenessUnknownEvenWhenItAnswersNothing() throws IOException {
-        // Given a port taken by a process that accepts nothing (as a paused node does: the kernel still queues)
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            NodeSpec node = new NodeSpec(NodeId.of("n2"), "127.0.0.1", taken.getLocalPort(), tempDir.resolve("n2"),
+    void aProcessHoldingAFileOpenInTheDataDirectoryMakesItsLivenessUnknownWhateverItsArguments() throws Exception {
+        // Given a process of another program, started elsewhere, that holds the node's database open (its arguments
+        // do not name the data directory: it found it through its own config file)
+        NodeSpec node = shNode("n2", "sleep 600");
+        Files.createDirectories(node.dataDir());
+        Path db = node.dataDir().resolve("state.db");
+        Files.writeString(db, "rows");
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "exec 3<\"$DB\"; exec sleep 600")
+                .directory(tempDir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true);
+        builder.environment().put("DB", db.toString()); // no argument names the path
+        Process foreign = builder.start();
+        killAfterTest(foreign.pid());
+
+        // Then the node's liveness is unknown, the file is named, and it is not started on top of it
+        await().atMost(WAIT).untilAsserted(() -> assertThat(supervisor.status(node).detail())
+                .contains("process", "holds " + db.toRealPath() + " open"));
+        assertThat(supervisor.status(node).liveness()).isEqualTo(ProcessStatus.Liveness.UNKNOWN);
+        assertThatThrownBy(() -> supervisor.start(node)).isInstanceOf(SupervisionException.class)
+                .hasMessageContaining("not starting node 'n2'");
+    }
+
+    @Test
+    void aProxyAcceptingConnectionsOnTheNodesAddressDoesNotStopTheNodeFromStarting() throws IOException {
+        // Given the address the daemon reaches the node through is a proxy's (or a port forward's), which accepts
+        // connections while the node behind it is down
+        try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            NodeSpec node = new NodeSpec(NodeId.of("n6"), "127.0.0.1", proxy.getLocalPort(), tempDir.resolve("n6"),
                     List.of(), sh("sleep 600"));
 
-            // Then the node's liveness is unknown, and it is not started on top of it
-            ProcessStatus status = supervisor.status(node);
-            assertThat(status.liveness()).isEqualTo(ProcessStatus.Liveness.UNKNOWN);
-            assertThat(status.detail()).contains("accepts connections on 127.0.0.1:" + taken.getLocalPort());
-            assertThatThrownBy(() -> supervisor.start(node)).isInstanceOf(SupervisionException.class);
+            // Then the node is dead, and starts
+            assertThat(supervisor.status(node).isDead()).isTrue();
+            assertThat(start(node)).isPositive();
         }
     }
 
