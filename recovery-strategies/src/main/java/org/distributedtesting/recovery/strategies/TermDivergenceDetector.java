@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_CAMPAIGN_LOOP;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_ELECTIONS_PAUSED;
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_IMPLAUSIBLE_TERM;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_TERM_SPREAD;
 
 import java.util.ArrayList;
@@ -30,8 +31,10 @@ final class TermDivergenceDetector implements FailureDetector {
     private final long maxTermSpread;
     private final long maxTermGrowth;
     private final int growthWindowCycles;
+    private final long maxTermAhead;
 
     TermDivergenceDetector(TermDivergenceSettings settings) {
+        this.maxTermAhead = settings.maxTermAhead();
         this.stabilizationCycles = settings.stabilizationCycles();
         this.maxTermSpread = settings.maxTermSpread();
         this.maxTermGrowth = settings.maxTermGrowth();
@@ -41,6 +44,13 @@ final class TermDivergenceDetector implements FailureDetector {
     @Override
     public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         Map<NodeId, NodeStatus> voters = TermReadings.voterTerms(snapshot);
+        long majorityTerm = TermReadings.majorityTerm(snapshot);
+        List<NodeId> implausible = majorityTerm < 0 ? List.of() : voters.entrySet().stream()
+                .filter(e -> e.getValue().term() - majorityTerm > maxTermAhead)
+                .map(Map.Entry::getKey).toList();
+        if (!implausible.isEmpty()) {
+            return List.of(implausibleTerm(implausible, majorityTerm, snapshot));
+        }
         Map<String, Object> growth = new LinkedHashMap<>();
         List<NodeId> campaigning = new ArrayList<>();
         for (NodeId node : voters.keySet()) {
@@ -111,6 +121,17 @@ final class TermDivergenceDetector implements FailureDetector {
                 + " stayed below term " + TermReadings.majorityTerm(snapshot) + ", which a majority of the voters hold,"
                 + " for " + (stabilizationCycles + 1)
                 + " cycles in a row; terms " + TermReadings.termsEvidence(snapshot), evidence);
+    }
+
+    private Failure implausibleTerm(List<NodeId> nodes, long majorityTerm, ClusterSnapshot snapshot) {
+        Map<String, Object> evidence = evidence(KIND_IMPLAUSIBLE_TERM, snapshot);
+        evidence.put("majority_term", majorityTerm);
+        evidence.put("max_term_ahead", maxTermAhead);
+        return Failure.of(FailureType.TERM_DIVERGENCE, nodes, Severity.HIGH, NodeNames.quoted(nodes) + " report"
+                + (nodes.size() == 1 ? "s" : "") + " a term more than " + maxTermAhead + " above the majority's term "
+                + majorityTerm + " (terms " + TermReadings.termsEvidence(snapshot) + "), which no run of elections"
+                + " explains: a broken node or a broken report; its term is never a target, and an operator must"
+                + " look at it", evidence);
     }
 
     private Failure pausedWhileHealthy(List<NodeId> nodes, ClusterSnapshot snapshot) {

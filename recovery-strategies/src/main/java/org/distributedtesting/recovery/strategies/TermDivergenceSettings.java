@@ -11,9 +11,10 @@ import org.distributedtesting.recovery.Settings;
  * @param maxTermSpread       terms a voter may lag behind the majority's term beyond stabilization
  * @param maxTermGrowth       terms a node's own elections may add within the growth window
  * @param growthWindowCycles  cycles over which term growth is measured
+ * @param maxTermAhead        terms a voter may be above the majority's term before its term is implausible
  */
 record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long maxTermGrowth,
-                              int growthWindowCycles) {
+                              int growthWindowCycles, long maxTermAhead) {
 
     /**
      * Reads and validates the settings, each with its default.
@@ -29,6 +30,8 @@ record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long 
         long maxTermGrowth = reader.positive("max_term_growth", TermDivergenceStrategy.DEFAULT_MAX_TERM_GROWTH);
         int growthWindowCycles = reader.cycles("growth_window_cycles",
                 TermDivergenceStrategy.DEFAULT_GROWTH_WINDOW_CYCLES, 1);
-        return new TermDivergenceSettings(stabilizationCycles, maxTermSpread, maxTermGrowth, growthWindowCycles);
+        long maxTermAhead = reader.positive("max_term_ahead", TermDivergenceStrategy.DEFAULT_MAX_TERM_AHEAD);
+        return new TermDivergenceSettings(stabilizationCycles, maxTermSpread, maxTermGrowth, growthWindowCycles,
+                maxTermAhead);
     }
 }

@@ -40,6 +40,11 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *   <li>{@value #KIND_ELECTIONS_PAUSED}: a node whose elections are paused (by this strategy) although its term
  *       agrees with the others' again and a majority including it reaches each other: it must take part in
  *       elections again.</li>
+ *   <li>{@value #KIND_IMPLAUSIBLE_TERM}: a reachable voter whose term is more than {@code max_term_ahead} terms
+ *       above the majority's term: no run of elections explains such a jump, so the node (or its report) is
+ *       broken. It is the patient, never the model: no rung acts on this finding, so the engine escalates it at once
+ *       and the operator decides; its term is never sent to another node. Reported alone, since the other findings
+ *       would read a broken number.</li>
  * </ul>
  *
  * <p>Ladder, least invasive first; each rung applies to one finding and skips the others, so the engine climbs
@@ -76,6 +81,7 @@ import org.distributedtesting.recovery.core.LadderStrategy;
  *   <li>{@code max_term_growth} (default {@value #DEFAULT_MAX_TERM_GROWTH}): see {@link #DEFAULT_MAX_TERM_GROWTH}.</li>
  *   <li>{@code growth_window_cycles} (default {@value #DEFAULT_GROWTH_WINDOW_CYCLES}): see
  *       {@link #DEFAULT_GROWTH_WINDOW_CYCLES}.</li>
+ *   <li>{@code max_term_ahead} (default {@value #DEFAULT_MAX_TERM_AHEAD}): see {@link #DEFAULT_MAX_TERM_AHEAD}.</li>
  * </ul>
  * The windows are counted in engine cycles and read from the engine's history, so they must stay below its
  * {@code history_size}.
@@ -98,6 +104,9 @@ public class TermDivergenceStrategy extends LadderStrategy {
     public static final String KIND_TERM_SPREAD = "term_spread";
     /** Finding: a node's elections are paused although it is healthy again. */
     public static final String KIND_ELECTIONS_PAUSED = "elections_paused";
+
+    /** Evidence {@value #KIND} of a node whose term is too far above the majority's for elections to explain. */
+    public static final String KIND_IMPLAUSIBLE_TERM = "implausible_term";
 
     /**
      * Cycles a lag must persist beyond the current one: 5. An election settles within one election timeout
@@ -122,6 +131,13 @@ public class TermDivergenceStrategy extends LadderStrategy {
 
     /** Cycles over which a node's term growth is measured: 10, that is 10 s at the usual 1 s cycle. */
     public static final int DEFAULT_GROWTH_WINDOW_CYCLES = 10;
+
+    /**
+     * Terms a voter may be above the majority's term before its term counts as implausible: a million elections,
+     * more than a node cut off for a day and campaigning every 100 ms would start, and far below the overflow of a
+     * 64-bit term.
+     */
+    public static final long DEFAULT_MAX_TERM_AHEAD = 1_000_000;
 
     private final TermDivergenceSettings tuning;
     private final TermDivergenceDetector detector;

@@ -251,7 +251,30 @@ class TermDivergenceStrategyTest {
                 node(5, 5, Long.MAX_VALUE).leader(null).build()});
 
         assertThat(detect(oneHigh)).as("3 nodes, one ahead").isEmpty();
-        assertThat(detect(twoHigh)).as("5 nodes, two ahead").isEmpty();
+        assertThat(detect(twoHigh)).as("5 nodes, two ahead").singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("term_divergence:node-5");
+            assertThat(f.evidence()).containsEntry("kind", "implausible_term").containsEntry("majority_term", 2L);
+        });
+    }
+
+    @Test
+    void aTermNoElectionsExplainMakesItsNodeThePatientAndNoRungActsOnIt() {
+        // node-3 of three answers a term a million and one above the majority's, at once
+        Timeline absurd = timeline(2, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, 1_000_006).build()});
+        Timeline far = timeline(2, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, 1_000_005).build()});
+
+        Failure failure = detect(absurd).get(0);
+        RecordingContext context = RecordingContext.of(failure, absurd.now()).history(absurd.history());
+
+        assertThat(failure.key()).isEqualTo("term_divergence:node-3");
+        assertThat(failure.severity()).isEqualTo(Severity.HIGH);
+        assertThat(failure.summary()).contains("'node-3'", "above the majority's term 5", "never a target");
+        assertThat(detect(far)).as("exactly max_term_ahead above").isEmpty();
+        assertThat(List.of(0, 1, 2, 3)).allSatisfy(r -> assertThat(strategy.attempt(r, failure, context))
+                .isInstanceOf(RungResult.Skipped.class));
+        assertThat(context.performed()).isEmpty();
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
-import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.core.http.ControlRequest;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
@@ -75,11 +74,8 @@ public final class ControlJson {
         String path = ActionJson.PATHS.stream().filter(p -> kind(p).equals(kind)).findFirst()
                 .orElseThrow(() -> new ProtocolException("action '" + kind + "' is not one of "
                         + ActionJson.PATHS.stream().map(ControlJson::kind).toList()));
-        String node = JsonReads.text(JsonReads.required(body, "node_id", "node_id"), "node_id");
-        if (node.isBlank()) {
-            throw new ProtocolException("node_id must not be blank");
-        }
-        return ActionJson.read(NodeId.of(node), path, body);
+        return ActionJson.read(JsonReads.nodeId(JsonReads.required(body, "node_id", "node_id"), "node_id"), path,
+                body);
     }
 
     /** One line of JSON that answers with {@code result} (refused and planned results answer as failed). */

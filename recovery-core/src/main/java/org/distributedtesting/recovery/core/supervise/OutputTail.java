@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.distributedtesting.recovery.core.http.NodeText;
 
 /**
  * The last lines a node's process wrote to its log, for a journal record that says why it ended: bounded, and with
@@ -60,14 +61,6 @@ final class OutputTail {
 
     /** Control characters as {@code \\uXXXX}, so that text from a node stays one line of plain text. */
     static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
+        return NodeText.printable(text, Integer.MAX_VALUE);
     }
 }

@@ -14,6 +14,7 @@ import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryListener;
+import org.distributedtesting.recovery.core.http.NodeText;
 
 /**
  * Prints the engine's events as a readable timeline, one line each: detected, each rung and action, verified
@@ -83,10 +84,14 @@ final class Timeline implements RecoveryListener {
         }
     }
 
-    /** The event's line with its time, or null for an event the timeline does not show. */
+    /**
+     * The event's line with its time, or null for an event the timeline does not show. Whatever a strategy put into
+     * a summary or a reason (text a node reported among it) is printable: one event is one line, and nothing in it
+     * can move or colour the terminal.
+     */
     String line(RecoveryEvent event) {
         String text = describe(event);
-        return text == null ? null : time.at().apply(event.at()) + "  " + text;
+        return text == null ? null : time.at().apply(event.at()) + "  " + NodeText.printable(text, Integer.MAX_VALUE);
     }
 
     /** The line of a fault injected into a simulated cluster. */

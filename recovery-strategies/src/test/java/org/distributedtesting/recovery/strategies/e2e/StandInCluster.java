@@ -35,6 +35,11 @@ final class StandInCluster implements AutoCloseable {
      * A cluster whose node {@code hostileNode} (1-based; -1 for none) breaks the protocol as {@code hostility} says.
      */
     StandInCluster(Path dir, int size, int hostileNode, StandInNode.Hostility hostility) throws IOException {
+        this(dir, size, hostileNode, List.of("--hostile", hostility.argument()));
+    }
+
+    /** A cluster whose node {@code oddNode} (1-based; -1 for none) gets {@code arguments} added to its command. */
+    StandInCluster(Path dir, int size, int oddNode, List<String> arguments) throws IOException {
         this.dir = dir;
         String classpath = System.getProperty("java.class.path");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -45,8 +50,8 @@ final class StandInCluster implements AutoCloseable {
             if (i == 1) {
                 command.add("--leader");
             }
-            if (i == hostileNode) {
-                command.addAll(List.of("--hostile", hostility.argument()));
+            if (i == oddNode) {
+                command.addAll(arguments);
             }
             Path data = Files.createDirectories(dir.resolve("node-" + i));
             nodes.add(new NodeSpec(NodeId.of("node-" + i), "127.0.0.1", freePort(), data, List.of(), command));
@@ -68,7 +73,7 @@ final class StandInCluster implements AutoCloseable {
     private void awaitAnswers() {
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
             for (NodeSpec node : nodes) {
-                if (node.startCommand().contains("--hostile")) {
+                if (node.startCommand().contains("--hostile") || node.startCommand().contains("--answer")) {
                     continue;
                 }
                 await("node " + node.id() + " answers").atMost(Duration.ofSeconds(30))

@@ -58,6 +58,7 @@ public final class StandInNode {
         boolean leader = false;
         java.nio.file.Path data = null;
         Hostility hostility = null;
+        java.nio.file.Path answer = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--id" -> id = args[++i];
@@ -66,6 +67,7 @@ public final class StandInNode {
                 case "--data" -> data = java.nio.file.Path.of(args[++i]);
                 case "--hang" -> hostility = Hostility.HANG;
                 case "--hostile" -> hostility = Hostility.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--answer" -> answer = java.nio.file.Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -75,6 +77,10 @@ public final class StandInNode {
         }
         if (hostility != null) {
             serveHostile(port, hostility);
+            return;
+        }
+        if (answer != null) {
+            serveAnswer(port, answer);
             return;
         }
         NodeStatus status = NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1)
@@ -94,6 +100,28 @@ public final class StandInNode {
                 Thread thread = new Thread(() -> misbehave(connection, hostility), "hostile-" + port);
                 thread.setDaemon(true);
                 thread.start();
+            }
+        }
+    }
+
+    /** Answers every GET with the file's bytes and every POST with "done", one connection at a time. */
+    private static void serveAnswer(int port, java.nio.file.Path answer) throws IOException {
+        try (ServerSocket server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+            System.out.println("stand-in answering " + answer + " on 127.0.0.1:" + port);
+            while (true) {
+                try (Socket connection = server.accept()) {
+                    connection.setSoTimeout(2_000);
+                    String head = skipRequestHead(connection.getInputStream());
+                    byte[] body = head.startsWith("GET ") ? java.nio.file.Files.readAllBytes(answer)
+                            : ascii("{\"outcome\":\"done\",\"detail\":\"the stand-in says it did\",\"data\":{}}");
+                    OutputStream out = connection.getOutputStream();
+                    out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.length + "\r\nConnection: close\r\n\r\n"));
+                    out.write(body);
+                    out.flush();
+                } catch (IOException clientHungUp) {
+                    // the next client, then
+                }
             }
         }
     }
@@ -137,17 +165,20 @@ public final class StandInNode {
         }
     }
 
-    /** Reads the request line and headers; the body, if any, is never read. */
-    private static void skipRequestHead(InputStream in) throws IOException {
+    /** Reads the request line and headers, and returns them; the body, if any, is never read. */
+    private static String skipRequestHead(InputStream in) throws IOException {
         int matched = 0;
         byte[] end = ascii("\r\n\r\n");
+        StringBuilder head = new StringBuilder();
         while (matched < end.length) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("request ended before its headers did");
             }
+            head.append((char) b);
             matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
         }
+        return head.toString();
     }
 
     private static byte[] ascii(String text) {

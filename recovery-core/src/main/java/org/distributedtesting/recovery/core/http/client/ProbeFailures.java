@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.distributedtesting.recovery.RecoveryException;
+import org.distributedtesting.recovery.core.http.NodeText;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 
@@ -136,9 +137,7 @@ final class ProbeFailures {
             if (secret != null && error.get().contains(secret)) {
                 return message + " (its error message quotes the bearer token and is withheld)";
             }
-            String line = error.get().replaceAll("\\R", " ");
-            return message + ": " + (line.length() <= MAX_ERROR_CHARS ? line
-                    : line.substring(0, MAX_ERROR_CHARS) + "...");
+            return message + ": " + NodeText.printable(error.get(), MAX_ERROR_CHARS);
         } catch (ProtocolException notJson) {
             return message;
         }

@@ -162,8 +162,9 @@ public final class ActionJson {
             case CLEANUP_RESOURCES -> new Action.CleanupResources(node);
             case TRIGGER_SYNC -> new Action.TriggerSync(node, nodeId(body, "from"),
                     member(body, "name").map(v -> nonBlank(v, "name")).orElse(DEFAULT_SYNC_NAME));
-            case STEP_DOWN -> new Action.StepDown(node, member(body, "successor").map(v -> text(v, "successor"))
-                    .filter(id -> !id.isBlank()).map(NodeId::of));
+            case STEP_DOWN -> new Action.StepDown(node, member(body, "successor")
+                    .filter(v -> !(v.isTextual() && v.textValue().isBlank()))
+                    .map(v -> JsonReads.nodeId(v, "successor")));
             case ELECTIONS -> new Action.SetElectionsPaused(node, bool(required(body, "paused", "paused"), "paused"));
             case MOVE_ASIDE -> new Action.MoveAside(node, artifact(body));
             case RESTORE -> new Action.Restore(node, artifact(body), nodeId(body, "from"));
@@ -226,7 +227,7 @@ public final class ActionJson {
     }
 
     private static NodeId nodeId(JsonNode body, String name) {
-        return NodeId.of(nonBlank(required(body, name, name), name));
+        return JsonReads.nodeId(required(body, name, name), name);
     }
 
     private static String nonBlank(JsonNode value, String path) {

@@ -12,11 +12,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.core.http.NodeText;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 
 /**
  * Typed reads of one member of a JSON object, each failing with a {@link ProtocolException} that names the
- * member's path (for example {@code resources.cpu_load}) and shows the offending value, shortened.
+ * member's path (for example {@code resources.cpu_load}) and shows the offending value, shortened. Every string
+ * read is {@linkplain NodeText#printable made printable}: what a node sends can never put a control character into
+ * a message, a log line or the timeline.
  *
  * <p>Stateless and thread-safe.
  */
@@ -85,7 +89,21 @@ public final class JsonReads {
         if (!value.isTextual()) {
             throw wrongType(path, "a string", value);
         }
-        return value.textValue();
+        return NodeText.printable(value.textValue());
+    }
+
+    /**
+     * A node id: a string in the grammar of {@link NodeId#GRAMMAR}.
+     *
+     * @throws ProtocolException if it is not a string, or not a node id
+     */
+    public static NodeId nodeId(JsonNode value, String path) {
+        String text = text(value, path);
+        if (!NodeId.isValid(text)) {
+            throw new ProtocolException(path + " must be a node id (" + NodeId.GRAMMAR + "), but was "
+                    + render(value));
+        }
+        return NodeId.of(text);
     }
 
     /** An integral number that fits a {@code long} and is at least {@code min}. */
@@ -165,11 +183,12 @@ public final class JsonReads {
 
     /** The value as JSON text, cut to {@value #MAX_VALUE_CHARS} characters. */
     static String render(JsonNode value) {
-        String json = value.toString();
-        return json.length() <= MAX_VALUE_CHARS ? json : json.substring(0, MAX_VALUE_CHARS) + "...";
+        return shorten(value.toString());
     }
 
+    /** The text cut to {@value #MAX_VALUE_CHARS} characters, with every character that changes its display escaped. */
     public static String shorten(String text) {
-        return text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS) + "...";
+        return NodeText.printable(text.length() <= MAX_VALUE_CHARS ? text : text.substring(0, MAX_VALUE_CHARS) + "...",
+                Integer.MAX_VALUE);
     }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.distributedtesting.recovery.core.http.NodeText;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 
 /**
@@ -91,7 +92,7 @@ public final class JsonValues {
         Map<String, Object> result = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             if (!member.getValue().isNull()) {
-                result.put(strings.apply(member.getKey()),
+                result.put(strings.apply(NodeText.printable(member.getKey())),
                         value(member.getValue(), path + "." + JsonReads.shorten(member.getKey()), strings));
             }
         }
@@ -100,7 +101,7 @@ public final class JsonValues {
 
     private static Object value(JsonNode value, String path, UnaryOperator<String> strings) {
         if (value.isTextual()) {
-            return strings.apply(value.textValue());
+            return strings.apply(NodeText.printable(value.textValue()));
         }
         if (value.isBoolean()) {
             return value.booleanValue();

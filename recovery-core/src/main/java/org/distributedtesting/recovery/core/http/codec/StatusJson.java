@@ -45,7 +45,9 @@ import org.distributedtesting.recovery.core.http.ProtocolException;
  * }</pre>
  * Every member is optional; a missing member (or JSON {@code null}) keeps the {@link NodeStatus#builder()}
  * default, and so does a missing member of {@code resources} (0) or an integrity check's missing
- * {@code detail}. An empty {@code leader_id} means no known leader. Members this version does not know are
+ * {@code detail}. An empty {@code leader_id} means no known leader; any other {@code leader_id}, and every key of
+ * {@code peers}, must be a node id ({@link NodeId#GRAMMAR}). Every string is made printable
+ * ({@link org.distributedtesting.recovery.core.http.NodeText}). Members this version does not know are
  * ignored, so nodes can add fields. A member of the wrong type or out of range, an unknown {@code role} or
  * integrity {@code status}, duplicate members and trailing text are protocol errors.
  *
@@ -83,8 +85,8 @@ public final class StatusJson {
         NodeStatus.Builder status = NodeStatus.builder();
         member(root, "role").map(StatusJson::role).ifPresent(status::role);
         member(root, "term").map(v -> integer(v, "term", -1)).ifPresent(status::term);
-        member(root, "leader_id").map(v -> text(v, "leader_id")).filter(id -> !id.isBlank())
-                .map(NodeId::of).ifPresent(status::leader);
+        member(root, "leader_id").filter(v -> !(v.isTextual() && v.textValue().isEmpty()))
+                .map(v -> JsonReads.nodeId(v, "leader_id")).ifPresent(status::leader);
         member(root, "commit_index").map(v -> integer(v, "commit_index", -1)).ifPresent(status::commitIndex);
         member(root, "applied_index").map(v -> integer(v, "applied_index", -1)).ifPresent(status::appliedIndex);
         member(root, "last_log_index").map(v -> integer(v, "last_log_index", -1)).ifPresent(status::lastLogIndex);
@@ -227,8 +229,9 @@ public final class StatusJson {
         JsonNode peers = object(value, "peers");
         Map<NodeId, Boolean> result = new TreeMap<>();
         for (Map.Entry<String, JsonNode> peer : peers.properties()) {
-            if (peer.getKey().isBlank()) {
-                throw new ProtocolException("peers must not have a blank node id");
+            if (!NodeId.isValid(peer.getKey())) {
+                throw new ProtocolException("peers must be keyed by node ids (" + NodeId.GRAMMAR + "), but had '"
+                        + JsonReads.shorten(peer.getKey()) + "'");
             }
             String path = "peers." + JsonReads.shorten(peer.getKey());
             JsonNode reachable = member(peers, peer.getKey())

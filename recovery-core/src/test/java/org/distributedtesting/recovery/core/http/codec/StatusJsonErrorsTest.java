@@ -149,7 +149,8 @@ class StatusJsonErrorsTest {
 
     @Test
     void rejectsPeerWithBlankNodeId() {
-        assertRejected("{\"peers\":{\" \":true}}", "peers must not have a blank node id");
+        assertRejected("{\"peers\":{\" \":true}}",
+                "peers must be keyed by node ids ([A-Za-z0-9][A-Za-z0-9._-]{0,63}), but had ' '");
     }
 
     @ParameterizedTest

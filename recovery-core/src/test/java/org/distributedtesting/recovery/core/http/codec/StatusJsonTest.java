@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.core.http.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.distributedtesting.recovery.core.http.StatusServer.utf8;
 
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.distributedtesting.recovery.Operation;
 import org.distributedtesting.recovery.Resources;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.StateChecksum;
+import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.StatusJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -208,10 +210,27 @@ class StatusJsonTest {
                         random.nextLong() >>> 1, random.nextLong() >>> 1, random.nextInt(100), 1024))
                 .operations(operations)
                 .queueDepth(random.nextInt(50) - 1)
-                .database(new IntegrityCheck(verdicts[random.nextInt(verdicts.length)], "d\"é\n" + random.nextInt()))
+                .database(new IntegrityCheck(verdicts[random.nextInt(verdicts.length)], "d\"é " + random.nextInt()))
                 .log(new IntegrityCheck(verdicts[random.nextInt(verdicts.length)], ""))
                 .peerReachability(peers)
                 .electionsStarted(random.nextInt(10) - 1).electionsPaused(random.nextBoolean())
                 .build();
+    }
+
+    @Test
+    void controlCharactersAndBidiOverridesInANodesStringsArriveEscapedAndNodeIdsOutsideTheGrammarAreRejected() {
+        NodeStatus status = StatusJson.parse(NodeId.of("node-1"), ("{\"integrity\":{\"database\":{\"status\":"
+                + "\"failed\",\"detail\":\"bad\\u001b[31m\\nRECOVERED\\u202e\"}},\"operations\":[{\"id\":\"op\\r1\","
+                + "\"kind\":\"apply\",\"started_at\":\"2026-11-26T06:39:15Z\"}]}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(status.database().detail()).isEqualTo("bad\\u001b[31m\\u000aRECOVERED\\u202e");
+        assertThat(status.operations().get(0).id()).isEqualTo("op\\u000d1");
+        assertThatThrownBy(() -> StatusJson.parse(NodeId.of("node-1"),
+                "{\"leader_id\":\"node-2\\n\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("leader_id must be a node id")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> StatusJson.parse(NodeId.of("node-1"),
+                ("{\"peers\":{\"" + "n".repeat(65) + "\":true}}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("peers must be keyed by node ids");
     }
 }
