@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeProbe;
 import org.distributedtesting.recovery.NodeId;
@@ -58,6 +59,8 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
 
     private final int maxResponseBytes;
     private final Supplier<String> token;
+    /** The last problem with the token, so that it is logged once, not on every probe; null when none. */
+    private final AtomicReference<String> tokenProblem = new AtomicReference<>();
     private final DeadlineClient client;
     private final NodeRoutes routes;
 
@@ -88,7 +91,7 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
             throw new IllegalStateException("HttpNodeProbe is closed; create a new one to probe node '"
                     + node.id() + "'");
         }
-        String secret = BearerToken.current(token);
+        String secret = usableToken();
         try {
             NodeStatus status = exchange(node, end, secret);
             LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
@@ -117,6 +120,32 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
             throws IOException, InterruptedException {
         return fetchStatus(client, node.id(), routes.uri(node, STATUS_PATH), deadline, secret, maxResponseBytes);
+    }
+
+    /**
+     * The token to send, or null. A status request needs no token, so a token that cannot be had (its file missing,
+     * empty or of two lines, or a value no header can carry) never stops a probe: the probe goes without it, and the
+     * problem is logged once at WARN until it changes; control actions report it in their results.
+     */
+    private String usableToken() {
+        String secret;
+        String problem;
+        try {
+            secret = BearerToken.current(token);
+            problem = secret == null || BearerToken.isHeaderValue(secret) ? null
+                    : "it contains a line break, a control character or a non-ASCII character";
+        } catch (RuntimeException e) {
+            secret = null;
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        String previous = tokenProblem.getAndSet(problem);
+        if (problem != null && !problem.equals(previous)) {
+            LOG.warn("The control token cannot be used ({}); status requests go without it, and control actions"
+                    + " fail until it is fixed", problem);
+        } else if (problem == null && previous != null) {
+            LOG.info("The control token can be used again");
+        }
+        return problem == null ? secret : null;
     }
 
     /**

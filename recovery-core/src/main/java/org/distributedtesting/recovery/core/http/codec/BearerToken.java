@@ -33,6 +33,11 @@ public final class BearerToken {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
+    /** Whether {@code secret} can be sent in a header: printable ASCII only (space included), nothing else. */
+    public static boolean isHeaderValue(String secret) {
+        return secret.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    }
+
     /**
      * Adds {@code Authorization: Bearer <secret>} when {@code secret} is not null.
      *

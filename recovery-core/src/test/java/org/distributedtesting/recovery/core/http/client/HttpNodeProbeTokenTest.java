@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.RecoveryException;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.StatusServer;
 import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
@@ -86,6 +86,29 @@ class HttpNodeProbeTokenTest {
 
         // Then no Authorization header was sent
         assertThat(authorizations).containsExactly(Optional.empty());
+    }
+
+    @Test
+    void aTokenThatCannotBeHadNeverStopsAProbeSinceStatusNeedsNone() throws Exception {
+        // Given a token file that went missing, then held two lines, then a token with a DEL character
+        server = recordingServer("{\"node_id\":\"node-1\",\"term\":4}");
+        List<Supplier<String>> broken = List.of(
+                () -> {
+                    throw new IllegalStateException("control_token_file /run/token: no such file");
+                },
+                () -> {
+                    throw new IllegalStateException("control_token_file /run/token holds 2 lines, one was expected");
+                },
+                () -> "tok\u007fen");
+
+        // When each is the probe's token source
+        for (Supplier<String> token : broken) {
+            try (HttpNodeProbe probe = HttpNodeProbe.builder().token(token).build()) {
+                // Then the node still answers its status, asked without a token
+                assertThat(probe.probe(server.node("node-1"), DEADLINE).term()).isEqualTo(4);
+            }
+        }
+        assertThat(authorizations).containsExactly(Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test
@@ -171,21 +194,17 @@ class HttpNodeProbeTokenTest {
     }
 
     @Test
-    void rejectsTokenThatIsNotAHeaderValueWithoutQuotingIt() {
-        // Given a token with a line break, as a mangled secrets file can produce
+    void aTokenThatIsNotAHeaderValueIsNeverSentAndTheStatusIsStillRead() throws Exception {
+        // Given a token with a line break and a header after it, as a mangled secrets file can produce
+        server = recordingServer("{\"node_id\":\"node-1\",\"term\":2}");
         String broken = TOKEN + "\r\nX-Injected: 1";
-        NodeSpec node = NodeSpec.of("node-1", "127.0.0.1", 8080, Path.of("/srv/node-1"));
 
-        // When a probe is attempted
-        Throwable failure;
+        // When a probe asks a node with it
         try (HttpNodeProbe probe = HttpNodeProbe.builder().token(() -> broken).build()) {
-            failure = catchThrowable(() -> probe.probe(node, DEADLINE));
+            // Then the status is read, and neither the token nor the injected header was sent
+            assertThat(probe.probe(server.node("node-1"), DEADLINE).term()).isEqualTo(2);
         }
-
-        // Then it fails before sending, without quoting the token
-        assertThat(failure).isInstanceOf(RecoveryException.class)
-                .hasMessageStartingWith("the bearer token is not a valid HTTP header value");
-        assertThat(messagesOf(failure)).noneMatch(message -> message.contains(TOKEN));
+        assertThat(authorizations).containsExactly(Optional.empty());
     }
 
     @Test
