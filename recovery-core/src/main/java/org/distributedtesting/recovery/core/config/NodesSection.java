@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.core.http.NodeText;
 
 /**
  * Reads the {@code nodes} array into {@link NodeSpec}s: required keys, types, id syntax, unique ids and unique
@@ -33,7 +34,6 @@ final class NodesSection {
 
     private static final List<String> PLACEHOLDERS = List.of("id", "host", "port", "data_dir");
 
-    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private static final int MIN_PORT = 1;
     private static final int MAX_PORT = 65_535;
@@ -73,9 +73,9 @@ final class NodesSection {
         reader.onlyKnownKeys(object, path, NODE_KEYS);
         String idPath = ConfigReader.child(path, "id");
         String id = reader.nonBlankString(reader.required(object, path, "id"), idPath);
-        if (!NODE_ID.matcher(id).matches()) {
-            throw reader.fail(idPath, "must start with a letter or digit and contain only letters, digits, '.', "
-                    + "'_' and '-', but was '" + id + "'");
+        if (!NodeId.isValid(id)) {
+            throw reader.fail(idPath, "must be 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or"
+                    + " digit, but was '" + NodeText.printable(id, 80) + "'");
         }
         String host = reader.nonBlankString(reader.required(object, path, "host"),
                 ConfigReader.child(path, "host"));

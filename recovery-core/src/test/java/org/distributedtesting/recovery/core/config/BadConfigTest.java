@@ -59,7 +59,11 @@ class BadConfigTest {
                 bad("blank id", nodes("{'id': ' ', 'host': 'h', 'port': 1, 'data_dir': 'd'}"), "nodes[0].id",
                         "must not be blank"),
                 bad("id with a space", nodes("{'id': 'n 1', 'host': 'h', 'port': 1, 'data_dir': 'd'}"),
-                        "nodes[0].id", "must start with a letter or digit"),
+                        "nodes[0].id", "must be 1 to 64 letters, digits, '.', '_' and '-', starting with a letter"),
+                bad("id of 65 characters", nodes("{'id': '" + "n".repeat(65) + "', 'host': 'h', 'port': 1,"
+                        + " 'data_dir': 'd'}"), "nodes[0].id", "must be 1 to 64 letters"),
+                bad("id with an escape sequence", nodes("{'id': 'n\\u001b[31m', 'host': 'h', 'port': 1,"
+                        + " 'data_dir': 'd'}"), "nodes[0].id", "but was 'n\\u001b[31m'"),
                 bad("missing data_dir", nodes("{'id': 'n1', 'host': 'h', 'port': 1}"), "nodes[0].data_dir",
                         "is required"),
                 bad("duplicate node ids", nodes(NODE + ", {'id': 'n1', 'host': 'h', 'port': 2, 'data_dir': 'd'}"),
