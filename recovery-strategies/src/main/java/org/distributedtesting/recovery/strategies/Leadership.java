@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -94,6 +95,28 @@ final class Leadership {
         boolean shared = snapshot.leaders().stream()
                 .anyMatch(other -> !other.equals(best.get()) && termOf(snapshot, other) == term);
         return shared ? Optional.empty() : best;
+    }
+
+    /**
+     * Why {@link #leaderToKeep} found none, as the records say it: either no claimed leader is followed by a majority,
+     * or one is but another claimed leader shares its term.
+     */
+    static String whyNoneToKeep(ClusterSnapshot snapshot) {
+        int quorum = snapshot.quorum();
+        Optional<NodeId> followed = snapshot.leaders().stream()
+                .filter(leader -> supporters(snapshot, leader).size() >= quorum)
+                .max(Comparator.comparingLong((NodeId leader) -> termOf(snapshot, leader)));
+        String support = " (" + quorum + " of " + snapshot.voters().size() + " voters make a majority; followers "
+                + supportOfClaimedLeaders(snapshot) + ")";
+        if (followed.isEmpty()) {
+            return "no claimed leader is followed by a majority" + support;
+        }
+        long term = termOf(snapshot, followed.get());
+        List<NodeId> sharing = snapshot.leaders().stream()
+                .filter(other -> !other.equals(followed.get()) && termOf(snapshot, other) == term).toList();
+        return "'" + followed.get() + "' is followed by a majority, but " + NodeNames.quoted(sharing)
+                + " claim" + (sharing.size() == 1 ? "s" : "") + " the same term " + term + ": two leaders of one term"
+                + " cannot be told apart, so none is kept" + support;
     }
 
     /**

@@ -96,8 +96,7 @@ public class SplitBrainStrategy extends LadderStrategy {
         }
         Optional<NodeId> kept = Leadership.leaderToKeep(snapshot);
         if (kept.isEmpty()) {
-            return RungResult.skipped("no claimed leader is followed by a majority (" + snapshot.quorum() + " of "
-                    + snapshot.voters().size() + " voters): " + Leadership.supportOfClaimedLeaders(snapshot));
+            return RungResult.skipped(Leadership.whyNoneToKeep(snapshot));
         }
         NodeId keep = kept.get();
         int support = Leadership.supporters(snapshot, keep).size();
@@ -140,7 +139,8 @@ public class SplitBrainStrategy extends LadderStrategy {
         List<String> failed = new ArrayList<>();
         for (NodeId leader : leaders) {
             ActionResult result = context.perform(new Action.StepDown(leader, Optional.empty()),
-                    "split brain: no leader to keep; every claimed leader steps down for a fresh election");
+                    "split brain: " + Leadership.whyNoneToKeep(snapshot) + "; every claimed leader steps down for"
+                            + " a fresh election");
             if (!result.succeeded()) {
                 failed.add("'" + leader + "' " + result.detail());
             }

@@ -113,7 +113,9 @@ class SplitBrainStrategyTest {
     void fencingIsSkippedWhenNoLeaderHasAMajority() {
         RecordingContext context = RecordingContext.of(detectOne(NO_MAJORITY), NO_MAJORITY);
 
-        assertThat(strategy.attempt(0, context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
+        RungResult fence = strategy.attempt(0, context.failure(), context);
+        assertThat(fence).isInstanceOf(RungResult.Skipped.class);
+        assertThat(fence.detail()).startsWith("no claimed leader is followed by a majority");
         assertThat(context.performed()).isEmpty();
     }
 
@@ -123,8 +125,12 @@ class SplitBrainStrategyTest {
                 follower(4, 5, 3, 1), follower(5, 5, 3, 2));
         RecordingContext context = RecordingContext.of(detectOne(sameTermOneMajority), sameTermOneMajority);
 
-        assertThat(strategy.attempt(0, context.failure(), context)).isInstanceOf(RungResult.Skipped.class);
+        RungResult fence = strategy.attempt(0, context.failure(), context);
+        assertThat(fence).isInstanceOf(RungResult.Skipped.class);
         assertThat(context.performed()).isEmpty();
+        // the record says why: a majority does follow node-1, but node-2 claims its term
+        assertThat(fence.detail()).startsWith("'node-1' is followed by a majority, but 'node-2' claims the same term 3")
+                .doesNotContain("no claimed leader is followed by a majority");
     }
 
     @Test
