@@ -31,6 +31,7 @@ import org.distributedtesting.recovery.core.plan.Planner;
 import org.distributedtesting.recovery.core.probe.ProbeRunner;
 import org.distributedtesting.recovery.core.report.EventSink;
 import org.distributedtesting.recovery.core.state.EngineState;
+import org.distributedtesting.recovery.core.state.LedgerRebuild;
 import org.distributedtesting.recovery.core.state.Quarantine;
 import org.distributedtesting.recovery.core.state.Recoveries;
 import org.distributedtesting.recovery.core.verify.Verifier;
@@ -72,6 +73,10 @@ final class Cycle {
         b.listeners.forEach(sink::addListener);
         this.probes = new ProbeRunner(b.probe, b.supervisor, clock, probeExecutor, timer, options.probeTimeout());
         this.state = new EngineState(nodes, options, clock);
+        if (b.restoreFromJournal) {
+            LedgerRebuild.restore(b.journal.records(), state, b.strategies.stream().map(RecoveryStrategy::type)
+                    .toList());
+        }
         this.detectors = new DetectorPass(b.strategies, state::knows);
         this.damping = new Damping(sink);
         Recoveries recoveries = new Recoveries(state, sink);

@@ -24,7 +24,7 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
 /**
  * Builds a {@link RecoveryEngine}. Required: {@link #nodes}, {@link #probe} and at least one strategy. Defaults:
  * {@link RecoveryOptions#defaults()}, the system clock and sleeper, an in-memory journal, executors the engine
- * creates and owns.
+ * creates and owns, and the ledger rebuilt from the journal's records ({@link #restoreFromJournal(boolean)}).
  *
  * <p>Not thread-safe; {@link #build()} copies what it needs.
  */
@@ -38,6 +38,7 @@ public final class EngineBuilder {
     RecoveryOptions options = RecoveryOptions.defaults();
     RecoveryJournal journal;
     boolean ownsJournal;
+    boolean restoreFromJournal = true;
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
     ScheduledExecutorService scheduler;
@@ -89,9 +90,28 @@ public final class EngineBuilder {
         return this;
     }
 
-    /** Where actions are recorded; the caller keeps ownership and closes it. */
+    /**
+     * Where actions are recorded; the caller keeps ownership and closes it. The engine rebuilds its ledger from the
+     * records already in the journal when it is built (see {@link #restoreFromJournal(boolean)}), so an engine
+     * restarted on the journal of the one before it keeps its attempt budgets, backoff, quarantines and action
+     * budget.
+     */
     public EngineBuilder journal(RecoveryJournal journal) {
         this.journal = Objects.requireNonNull(journal, "journal");
+        return this;
+    }
+
+    /**
+     * Whether the engine rebuilds its ledger from the journal's records when it is built; on by default. The attempts
+     * per node and failure type since the node was last healthy for a whole {@code restart_cooldown} (and the backoff
+     * they imply), open quarantines with their half-open time, releases, and the actions counted against the action
+     * budget within its window carry over, with time from the records' timestamps against the engine's clock. A
+     * record the rebuild cannot read is skipped with a warning; the rebuild never fails the build. Turn it off only
+     * for a journal that is not this cluster's history (a test replaying someone else's records, say): without it, a
+     * restarted engine gives a crash-looping node a fresh attempt budget on every restart.
+     */
+    public EngineBuilder restoreFromJournal(boolean restore) {
+        this.restoreFromJournal = restore;
         return this;
     }
 

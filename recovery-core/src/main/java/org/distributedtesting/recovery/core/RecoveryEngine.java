@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * an interval ({@link #start(Duration)}). Time comes from the injected {@link Clock} and {@link Sleeper}, so the engine
  * runs on virtual time in tests. Build with {@link #builder()}.
  *
+ * <p>An engine starts where the engine before it on the same journal stopped: when it is built it rebuilds its ledger
+ * from the journal's records (attempts and backoff per node and failure type, quarantines and their half-open time,
+ * the action budget's window), so a restart does not give a crash-looping node a fresh budget. See
+ * {@link EngineBuilder#restoreFromJournal(boolean)}.
+ *
  * <p>Thread-safe: one lock serializes cycles and guards all recovery state. {@link #close()} stops the interval,
  * waits for a running cycle, and shuts down the executors the engine created.
  */

@@ -128,6 +128,11 @@ public final class EngineState {
         return actionsInWindow(now) >= options.actionBudget();
     }
 
+    /** The spent action budget was alerted at {@code at} (a rebuild from the journal says so). */
+    void budgetAlerted(Instant at) {
+        budgetAlertedAt = at;
+    }
+
     /**
      * Whether the spent action budget should be alerted at {@code now}: at most once per budget window. Records the
      * alert when it answers yes.

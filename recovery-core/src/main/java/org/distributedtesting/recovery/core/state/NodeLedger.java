@@ -59,6 +59,15 @@ public final class NodeLedger {
         a.last = now;
     }
 
+    /**
+     * Raises the count of attempts for a failure of {@code type} to at least {@code count}: the journal shows the live
+     * engine had counted more than a rebuild of the ledger replayed.
+     */
+    void countAtLeast(FailureType type, int count) {
+        Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
+        a.count = Math.max(a.count, count);
+    }
+
     /** A rung of a recovery of a failure of {@code type} did not recover it, for {@code why}. */
     public void failed(FailureType type, String why) {
         attempts.computeIfAbsent(type, t -> new Attempts()).lastFailure = why;

@@ -28,13 +28,24 @@ public final class EngineHarness implements AutoCloseable {
             .build();
 
     public final FakeCluster cluster;
-    public final MutableClock clock = MutableClock.atEpoch();
-    public final InMemoryJournal journal = new InMemoryJournal();
+    public final MutableClock clock;
+    public final InMemoryJournal journal;
     public final List<RecoveryEvent> events = new ArrayList<>();
     public final RecoveryEngine engine;
+    private final RecoveryOptions options;
+    private final RecoveryStrategy[] strategies;
 
     public EngineHarness(int nodes, RecoveryOptions options, RecoveryStrategy... strategies) {
-        cluster = new FakeCluster(nodes);
+        this(new FakeCluster(nodes), MutableClock.atEpoch(), new InMemoryJournal(), options, strategies);
+    }
+
+    private EngineHarness(FakeCluster cluster, MutableClock clock, InMemoryJournal journal, RecoveryOptions options,
+                          RecoveryStrategy... strategies) {
+        this.cluster = cluster;
+        this.clock = clock;
+        this.journal = journal;
+        this.options = options;
+        this.strategies = strategies.clone();
         engine = RecoveryEngine.builder()
                 .nodes(cluster.specs)
                 .probe(cluster)
@@ -48,6 +59,15 @@ public final class EngineHarness implements AutoCloseable {
                 .probeExecutor(Runnable::run)
                 .listener(events::add)
                 .build();
+    }
+
+    /**
+     * Closes this engine and builds another on the same cluster, clock and journal, with the same options and
+     * strategies: the engine's process restarted.
+     */
+    public EngineHarness restart() {
+        engine.close();
+        return new EngineHarness(cluster, clock, journal, options, strategies);
     }
 
     /** Runs one cycle, then lets {@code step} pass. */

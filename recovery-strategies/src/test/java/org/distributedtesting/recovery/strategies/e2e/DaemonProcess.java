@@ -43,6 +43,18 @@ final class DaemonProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the daemon with SIGKILL, as a crash would, and waits until it is gone. */
+    void crash() throws InterruptedException, IOException {
+        process.destroyForcibly();
+        exitCode(Duration.ofSeconds(30));
+    }
+
+    /** Stops the daemon with SIGTERM, as systemd does, and waits until it has exited; fails after {@code limit}. */
+    void stop(Duration limit) throws InterruptedException, IOException {
+        process.destroy();
+        exitCode(limit);
+    }
+
     String out() throws IOException {
         return Files.readString(stdout);
     }
