@@ -7,7 +7,6 @@ module org.distributedtesting.recovery.core {
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
-    requires jdk.httpserver;
     // only for the simulator's test support (sim.junit, sim.assertj), whose public types extend JUnit's and
     // AssertJ's; optional: not transitive either, or every module reading this one would need them to compile
     requires static org.junit.jupiter.api;

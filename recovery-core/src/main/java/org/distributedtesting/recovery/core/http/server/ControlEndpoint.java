@@ -1,7 +1,6 @@
 package org.distributedtesting.recovery.core.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,7 +58,7 @@ final class ControlEndpoint {
     }
 
     /** Answers a {@code POST} to one of {@link ActionJson#PATHS}. */
-    void control(HttpExchange exchange, String path) throws IOException {
+    void control(Exchange exchange, String path) throws IOException {
         if (!authorized(exchange)) {
             return;
         }
@@ -87,44 +86,33 @@ final class ControlEndpoint {
             return;
         }
         LOG.info("Node '{}' carries out {} requested by {}", node, request.action().name(),
-                exchange.getRemoteAddress());
+                exchange.remoteAddress());
         Exchanges.json(exchange, 200, ActionJson.answer(execute(request)));
     }
 
     /**
      * Streams a copy of the database for {@code GET /api/control/database_copy}. A copy that fails half-way
-     * ends the connection without the end of the chunked body, so that the client sees a broken transfer rather
-     * than a short database.
+     * throws before the chunked body is ended, and the connection then ends without its last chunk, so that the
+     * client sees a broken transfer rather than a short database.
      */
-    void databaseCopy(HttpExchange exchange) throws IOException {
-        boolean complete = false;
+    void databaseCopy(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        InputStream copy;
         try {
-            if (!authorized(exchange)) {
-                complete = true;
-                return;
-            }
-            InputStream copy;
-            try {
-                copy = Objects.requireNonNull(databaseCopy.get(), "the database copy supplier returned null");
-            } catch (RuntimeException e) {
-                LOG.warn("Node '{}' could not open a database copy", node, e);
-                Exchanges.error(exchange, 500, "database copy unavailable: " + oneLine(e));
-                complete = true;
-                return;
-            }
-            LOG.info("Node '{}' sends a database copy to {}", node, exchange.getRemoteAddress());
-            exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-            exchange.sendResponseHeaders(200, 0);
-            try (copy) {
-                OutputStream out = exchange.getResponseBody();
-                copy.transferTo(out);
-            }
-            complete = true;
-        } finally {
-            if (complete) {
-                exchange.close();
-            }
-            // otherwise the exception reaches the server, which drops the connection without ending the body
+            copy = Objects.requireNonNull(databaseCopy.get(), "the database copy supplier returned null");
+        } catch (RuntimeException e) {
+            LOG.warn("Node '{}' could not open a database copy", node, e);
+            Exchanges.error(exchange, 500, "database copy unavailable: " + oneLine(e));
+            return;
+        }
+        LOG.info("Node '{}' sends a database copy to {}", node, exchange.remoteAddress());
+        exchange.setResponseHeader("Content-Type", "application/octet-stream");
+        try (copy) {
+            OutputStream out = exchange.respondStreaming(200);
+            copy.transferTo(out);
+            out.close(); // the last chunk: only once the whole copy is sent
         }
     }
 
@@ -142,7 +130,7 @@ final class ControlEndpoint {
     }
 
     /** Whether the request presents the token; answers 401 when it does not. */
-    private boolean authorized(HttpExchange exchange) throws IOException {
+    private boolean authorized(Exchange exchange) throws IOException {
         if (token == null) {
             return true;
         }
@@ -150,19 +138,19 @@ final class ControlEndpoint {
         try {
             expected = BearerToken.current(token);
         } catch (RuntimeException e) {
-            LOG.warn("Node '{}' refused {} {}: its token supplier failed", node, exchange.getRequestMethod(),
-                    exchange.getRequestURI().getPath(), e);
+            LOG.warn("Node '{}' refused {} {}: its token supplier failed", node, exchange.method(),
+                    exchange.path(), e);
             Exchanges.error(exchange, 500, "control token unavailable");
             return false;
         }
-        if (BearerToken.presents(exchange.getRequestHeaders().getFirst(BearerToken.HEADER), expected)) {
+        if (BearerToken.presents(exchange.requestHeader(BearerToken.HEADER), expected)) {
             return true;
         }
-        boolean sent = exchange.getRequestHeaders().containsKey(BearerToken.HEADER);
-        LOG.warn("Node '{}' refused {} {} from {}: {}", node, exchange.getRequestMethod(),
-                exchange.getRequestURI().getPath(), exchange.getRemoteAddress(),
+        boolean sent = exchange.hasRequestHeader(BearerToken.HEADER);
+        LOG.warn("Node '{}' refused {} {} from {}: {}", node, exchange.method(),
+                exchange.path(), exchange.remoteAddress(),
                 expected == null ? "the host supplied no token" : sent ? "wrong bearer token" : "no bearer token");
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        exchange.setResponseHeader("WWW-Authenticate", "Bearer");
         Exchanges.error(exchange, 401, "a valid bearer token is required");
         return false;
     }

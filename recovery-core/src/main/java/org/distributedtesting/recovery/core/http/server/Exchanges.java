@@ -1,11 +1,9 @@
 package org.distributedtesting.recovery.core.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 
 /**
@@ -21,39 +19,41 @@ final class Exchanges {
     }
 
     /** Answers {@code code} with a JSON body. */
-    static void json(HttpExchange exchange, int code, JsonNode body) throws IOException {
-        byte[] bytes = JsonReads.write(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(code, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    static void json(Exchange exchange, int code, JsonNode body) throws IOException {
+        exchange.setResponseHeader("Content-Type", "application/json");
+        exchange.respond(code, JsonReads.write(body));
     }
 
     /** Answers {@code code} with {@code {"error": message}}. */
-    static void error(HttpExchange exchange, int code, String message) throws IOException {
-        json(exchange, code, JsonReads.MAPPER.createObjectNode().put("error", message));
+    static void error(Exchange exchange, int code, String message) throws IOException {
+        json(exchange, code, errorBody(message));
+    }
+
+    /** {@code {"error": message}}. */
+    static JsonNode errorBody(String message) {
+        return JsonReads.MAPPER.createObjectNode().put("error", message);
     }
 
     /** Answers 405, naming the method the path takes. */
-    static void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
-        exchange.getResponseHeaders().set("Allow", allowed);
-        error(exchange, 405, exchange.getRequestURI().getPath() + " takes " + allowed + ", not "
-                + exchange.getRequestMethod());
+    static void methodNotAllowed(Exchange exchange, String allowed) throws IOException {
+        exchange.setResponseHeader("Allow", allowed);
+        error(exchange, 405, JsonReads.shorten(exchange.path()) + " takes " + allowed + ", not "
+                + exchange.method());
     }
 
     /**
      * The request body, or null when it is longer than {@code maxBytes}: a declared {@code Content-Length} over
      * the limit is refused before reading, a body without one after reading one byte more.
      */
-    static byte[] body(HttpExchange exchange, int maxBytes) throws IOException {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null && isLongerThan(declared, maxBytes)) {
+    static byte[] body(Exchange exchange, int maxBytes) throws IOException {
+        String declared = exchange.requestHeader("Content-Length");
+        if (declared != null && Long.parseLong(declared) > maxBytes) {
+            // the connection framed the body by this header, so it is a number of bytes
             return null;
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(Math.min(READ_CHUNK_BYTES, maxBytes + 1));
         byte[] chunk = new byte[READ_CHUNK_BYTES];
-        InputStream in = exchange.getRequestBody();
+        InputStream in = exchange.requestBody();
         while (true) {
             int read = in.read(chunk, 0, Math.min(chunk.length, maxBytes + 1 - body.size()));
             if (read < 0) {
@@ -63,15 +63,6 @@ final class Exchanges {
             if (body.size() > maxBytes) {
                 return null;
             }
-        }
-    }
-
-    private static boolean isLongerThan(String contentLength, int maxBytes) {
-        try {
-            return Long.parseLong(contentLength.strip()) > maxBytes;
-        } catch (NumberFormatException e) {
-            // the server itself rejects a malformed length before a handler runs; read and count instead
-            return false;
         }
     }
 }

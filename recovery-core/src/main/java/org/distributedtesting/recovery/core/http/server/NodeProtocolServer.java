@@ -1,16 +1,14 @@
 package org.distributedtesting.recovery.core.http.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
@@ -24,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A small embeddable server that exposes a host's node over the HTTP node protocol ({@code docs/node-protocol.md}),
- * so the daemon can watch and control any JVM coordinator. Built on the JDK's {@code com.sun.net.httpserver}; no
- * dependency. It binds the loopback address unless told otherwise.
+ * so the daemon can watch and control any JVM coordinator. Its own minimal HTTP/1.1 over {@code java.net}
+ * sockets; no dependency. It binds the loopback address unless told otherwise.
  *
  * <ul>
  *   <li>{@code GET /api/status} answers with the host's current {@link NodeStatus} ({@link StatusJson}), and
@@ -42,21 +40,41 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Neither the token nor the {@code Authorization} header is ever logged.
  *
- * <p>Thread-safe; the suppliers and the host's control are called from the server's threads and must be
- * thread-safe too. {@link #close()} stops the server and its threads.
+ * <p>Slow or hostile clients cannot starve the status: every admitted connection is served on a thread of its own,
+ * so a read request never waits behind another request, and a control handler that blocks holds only its own
+ * connection. A connection carries one request and is closed after its answer. Its request line and headers must
+ * arrive within {@link Builder#headerTimeout(Duration)} of its acceptance (or it is closed unanswered), its body
+ * within {@link Builder#bodyTimeout(Duration)} of the end of the headers (or it is answered 408), however the
+ * client spaces its bytes. A client address holds at most {@link Builder#maxConnectionsPerClient(int)}
+ * connections, and the server at most {@link Builder#maxConnections(int)}; a connection over either cap is closed
+ * at once.
+ *
+ * <p>Thread-safe; the suppliers and the host's control are called from the server's threads, several at once, and
+ * must be thread-safe too. {@link #close()} stops the server and its threads.
  */
 public final class NodeProtocolServer implements AutoCloseable {
 
     /** The largest control request body accepted: 64 KiB. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    /** How many requests are served at once; more wait for a thread. */
-    static final int THREADS = 8;
+    /** How long a client has for its request line and headers, from its connection's acceptance: 5 s. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a client has for its request body, from the end of its headers: 10 s. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How many connections one client address may hold open at once: 16. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 16;
+
+    /** How many connections the server holds open at once, each with its thread: 128. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeProtocolServer.class);
+    /** Connections the system may queue before this server accepts them. */
+    private static final int BACKLOG = 64;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ServerSocket listening;
+    private final Acceptor acceptor;
     private final NodeId node;
     private final Supplier<NodeStatus> status;
     private final ControlEndpoint control;
@@ -65,18 +83,20 @@ public final class NodeProtocolServer implements AutoCloseable {
         this.node = b.node;
         this.status = b.status;
         this.control = new ControlEndpoint(b.node, b.control, b.token, b.databaseCopy);
-        this.server = HttpServer.create(new InetSocketAddress(b.address, b.port), 64);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "node-protocol-" + node + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        // one context for every path: the JDK matches contexts by prefix, and the protocol's paths are exact
-        server.createContext("/", this::handle);
-        server.start();
-        LOG.info("Node protocol of '{}' listening on {}{}", node, server.getAddress(),
+        ConnectionLimits limits = new ConnectionLimits(b.maxConnectionsPerClient, b.maxConnections);
+        Duration headerTimeout = b.headerTimeout;
+        Duration bodyTimeout = b.bodyTimeout;
+        Clock clock = new MonotonicClock();
+        this.listening = new ServerSocket();
+        try {
+            listening.bind(new InetSocketAddress(b.address, b.port), BACKLOG);
+        } catch (IOException e) {
+            listening.close();
+            throw e;
+        }
+        this.acceptor = new Acceptor(listening, limits, (socket, accepted) -> new HttpConnection(socket, accepted,
+                headerTimeout, bodyTimeout, this::handle, clock, node), clock, node);
+        LOG.info("Node protocol of '{}' listening on {}{}", node, listening.getLocalSocketAddress(),
                 b.control == null ? " (no control actions)" : "");
     }
 
@@ -93,45 +113,42 @@ public final class NodeProtocolServer implements AutoCloseable {
 
     /** The port the server listens on (useful when built with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return listening.getLocalPort();
     }
 
-    /** Stops accepting requests, ends requests in flight, and stops the threads. */
+    /** Stops accepting requests, ends requests in flight (closing their connections), and stops the threads. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        acceptor.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String method = exchange.getRequestMethod();
-        if (ActionJson.DATABASE_COPY.equals(path) && control.servesDatabaseCopy() && "GET".equals(method)) {
-            control.databaseCopy(exchange);
-            return;
-        }
-        try (exchange) {
-            if (ActionJson.STATUS.equals(path) || HealthViews.PATHS.contains(path)) {
-                if ("GET".equals(method)) {
-                    read(exchange, path);
-                } else {
-                    Exchanges.methodNotAllowed(exchange, "GET");
-                }
-            } else if (ActionJson.PATHS.contains(path)) {
-                if ("POST".equals(method)) {
-                    control.control(exchange, path);
-                } else {
-                    Exchanges.methodNotAllowed(exchange, "POST");
-                }
-            } else if (ActionJson.DATABASE_COPY.equals(path) && control.servesDatabaseCopy()) {
-                Exchanges.methodNotAllowed(exchange, "GET");
+    private void handle(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        String method = exchange.method();
+        if (ActionJson.STATUS.equals(path) || HealthViews.PATHS.contains(path)) {
+            if ("GET".equals(method)) {
+                read(exchange, path);
             } else {
-                Exchanges.error(exchange, 404, "no such endpoint: " + JsonReads.shorten(path));
+                Exchanges.methodNotAllowed(exchange, "GET");
             }
+        } else if (ActionJson.PATHS.contains(path)) {
+            if ("POST".equals(method)) {
+                control.control(exchange, path);
+            } else {
+                Exchanges.methodNotAllowed(exchange, "POST");
+            }
+        } else if (ActionJson.DATABASE_COPY.equals(path) && control.servesDatabaseCopy()) {
+            if ("GET".equals(method)) {
+                control.databaseCopy(exchange);
+            } else {
+                Exchanges.methodNotAllowed(exchange, "GET");
+            }
+        } else {
+            Exchanges.error(exchange, 404, "no such endpoint: " + JsonReads.shorten(path));
         }
     }
 
-    private void read(HttpExchange exchange, String path) throws IOException {
+    private void read(Exchange exchange, String path) throws IOException {
         ObjectNode full;
         try {
             full = StatusJson.tree(node, Objects.requireNonNull(status.get(), "status supplier returned null"));
@@ -155,6 +172,10 @@ public final class NodeProtocolServer implements AutoCloseable {
         private ControlRequest.Handler control;
         private Supplier<String> token;
         private Supplier<InputStream> databaseCopy;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
         private Builder(NodeId node, Supplier<NodeStatus> status) {
             this.node = Objects.requireNonNull(node, "node");
@@ -229,6 +250,58 @@ public final class NodeProtocolServer implements AutoCloseable {
         }
 
         /**
+         * How long a client has to send its request line and headers, counted from the acceptance of its
+         * connection; 5 s by default. A connection that misses it is closed
+         * without an answer, however the client spaced its bytes.
+         *
+         * @throws NullPointerException     if {@code headerTimeout} is null
+         * @throws IllegalArgumentException if {@code headerTimeout} is not positive
+         */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = positive(headerTimeout, "headerTimeout");
+            return this;
+        }
+
+        /**
+         * How long a client has to send its request body, counted from the end of its headers; 10 s by default.
+         * A request that misses it is answered 408 and its connection closed, and the host is not called. A
+         * control request without the right token is answered 401 before its body is read; its connection is
+         * closed when the client has closed its end, or at this deadline.
+         *
+         * @throws NullPointerException     if {@code bodyTimeout} is null
+         * @throws IllegalArgumentException if {@code bodyTimeout} is not positive
+         */
+        public Builder bodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = positive(bodyTimeout, "bodyTimeout");
+            return this;
+        }
+
+        /**
+         * How many connections one client address may hold open at once;
+         * {@value NodeProtocolServer#DEFAULT_MAX_CONNECTIONS_PER_CLIENT} by default. A connection over the cap is
+         * closed at once, unanswered. All clients on one host share its address, so leave room for the daemon's
+         * probes and actions and the database copies other nodes on that host fetch.
+         *
+         * @throws IllegalArgumentException if {@code maxConnectionsPerClient} is not positive
+         */
+        public Builder maxConnectionsPerClient(int maxConnectionsPerClient) {
+            this.maxConnectionsPerClient = positive(maxConnectionsPerClient, "maxConnectionsPerClient");
+            return this;
+        }
+
+        /**
+         * How many connections the server holds open at once, of all clients, each served on a thread of its own;
+         * {@value NodeProtocolServer#DEFAULT_MAX_CONNECTIONS} by default. A connection over the cap is closed at
+         * once, unanswered.
+         *
+         * @throws IllegalArgumentException if {@code maxConnections} is not positive
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = positive(maxConnections, "maxConnections");
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws IllegalStateException if a control or a database copy is set without a token
@@ -240,6 +313,21 @@ public final class NodeProtocolServer implements AutoCloseable {
                         + " control endpoints must not be open to anyone who can connect");
             }
             return new NodeProtocolServer(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+            }
+            return value;
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be > 0, but was " + value);
+            }
+            return value;
         }
     }
 }
