@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -81,16 +82,11 @@ class NodeAnswerFuzzTest {
         int read = 0;
         int refused = 0;
         AtomicReference<byte[]> served = new AtomicReference<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = served.get();
-            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        NodeSpec odd = NodeSpec.of(ODD.value(), "127.0.0.1", server.getAddress().getPort(), Path.of("/srv/node-3"));
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread serving = new Thread(() -> serve(server, served), "fuzz-node-3");
+        serving.setDaemon(true);
+        serving.start();
+        NodeSpec odd = NodeSpec.of(ODD.value(), "127.0.0.1", server.getLocalPort(), Path.of("/srv/node-3"));
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
             for (int i = 0; i < ANSWERS; i++) {
                 byte[] answer = answer(random);
@@ -116,13 +112,40 @@ class NodeAnswerFuzzTest {
                 }
             }
         } finally {
-            server.stop(0);
+            server.close();
         }
         System.out.printf("node answer fuzz seed %d: %d answers, %d read, %d refused, %d problems%n", SEED,
                 ANSWERS, read, refused, problems.size());
         assertThat(problems).isEmpty();
         assertThat(read).as("answers read").isGreaterThan(ANSWERS / 20);
         assertThat(refused).as("answers refused").isGreaterThan(ANSWERS / 10);
+    }
+
+    /** Answers every request on {@code server} with 200 and the bytes {@code served} holds, until it is closed. */
+    private static void serve(ServerSocket server, AtomicReference<byte[]> served) {
+        while (!server.isClosed()) {
+            try (Socket connection = server.accept()) {
+                connection.setSoTimeout(5_000);
+                InputStream in = connection.getInputStream();
+                int matched = 0;
+                byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                while (matched < end.length) {
+                    int b = in.read();
+                    if (b < 0) {
+                        break;
+                    }
+                    matched = b == end[matched] ? matched + 1 : (b == end[0] ? 1 : 0);
+                }
+                byte[] body = served.get();
+                OutputStream out = connection.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            } catch (IOException e) {
+                // closed at the end of the test, or a client that hung up: the next one, if any
+            }
+        }
     }
 
     /** Ten cycles of an engine with every built-in strategy; node-3 answers {@code odd} (or not at all). */
