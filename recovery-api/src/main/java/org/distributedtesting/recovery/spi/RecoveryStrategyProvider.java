@@ -21,6 +21,9 @@ public interface RecoveryStrategyProvider {
      *
      * @param settings each strategy's tuning from the config file, by strategy name; {@link Settings#EMPTY} for
      *                 a name the file does not mention
+     * @throws org.distributedtesting.recovery.SettingsException if a strategy refuses its settings (an unknown key,
+     *                 a wrong value); discovery then fails with it, where any other exception only skips the
+     *                 provider
      */
     List<RecoveryStrategy> strategies(Function<String, Settings> settings);
 

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +43,12 @@ public final class StrategyRegistry {
     /**
      * A registry of every strategy the providers on the class path or module path contribute. A provider that
      * cannot be loaded or throws is skipped and reported in {@link #problems()}; two providers of one strategy name
-     * fail.
+     * fail, and so does a provider whose strategy refuses its settings: skipping it would run without every one of
+     * its strategies because one setting is wrong, and then call them unknown.
      *
      * @param settings each strategy's tuning, by strategy name
      * @throws IllegalStateException if two providers contribute strategies of one name
+     * @throws SettingsException if a strategy refuses its settings
      */
     public static StrategyRegistry discover(Function<String, Settings> settings) {
         return discover(settings, ServiceLoader.load(RecoveryStrategyProvider.class));
@@ -74,6 +77,8 @@ public final class StrategyRegistry {
                 contributed = List.copyOf(provider.strategies(settings));
                 providedSets = Map.copyOf(provider.strategySets());
                 replaces = Set.copyOf(provider.replaces());
+            } catch (SettingsException e) {
+                throw e; // the configuration is wrong, not the provider
             } catch (RuntimeException e) {
                 registry.problem("strategy provider " + provider.getClass().getName() + " failed: " + e);
                 continue;

@@ -9,8 +9,10 @@ import java.util.Set;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.RegistryTestProviders.BetterAlpha;
 import org.distributedtesting.recovery.core.RegistryTestProviders.NamedStrategy;
+import org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
 import org.junit.jupiter.api.Test;
 
 class StrategyRegistryTest {
@@ -24,6 +26,19 @@ class StrategyRegistryTest {
         assertThat(registry.problems()).anySatisfy(p -> assertThat(p).contains("NoSuchProvider"));
         assertThat(registry.problems()).anySatisfy(p -> assertThat(p).contains("Broken"));
         assertThat(registry.problems()).anySatisfy(p -> assertThat(p).contains("cannot create strategies"));
+    }
+
+    @Test
+    void aStrategyRefusingItsSettingsFailsDiscoveryInsteadOfDroppingItsProvider() {
+        // Given a provider whose strategy refuses a setting, next to one that works
+        SettingsException refusal = new SettingsException("alpha", "threshold", "must be > 0, but was -1");
+        RecoveryStrategyProvider refusing = settings -> {
+            throw refusal;
+        };
+
+        // When / Then
+        assertThatThrownBy(() -> StrategyRegistry.discover(name -> Settings.EMPTY,
+                List.of(new RegistryTestProviders.Good(), refusing))).isSameAs(refusal);
     }
 
     @Test

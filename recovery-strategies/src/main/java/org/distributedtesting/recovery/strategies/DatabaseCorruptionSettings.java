@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 
 /**
  * The settings of {@link DatabaseCorruptionStrategy}, under {@code strategies.database_corruption} in the config
@@ -15,11 +16,13 @@ record DatabaseCorruptionSettings(boolean requireChecksumAgreement) {
     /**
      * Reads and validates the settings, each with its default.
      *
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     static DatabaseCorruptionSettings from(Settings settings) {
         SettingsReader reader = new SettingsReader(DatabaseCorruptionStrategy.NAME, settings);
-        return new DatabaseCorruptionSettings(reader.flag("require_checksum_agreement",
-                DatabaseCorruptionStrategy.DEFAULT_REQUIRE_CHECKSUM_AGREEMENT));
+        boolean requireChecksumAgreement = reader.flag("require_checksum_agreement",
+                DatabaseCorruptionStrategy.DEFAULT_REQUIRE_CHECKSUM_AGREEMENT);
+        reader.rejectUnknownKeys();
+        return new DatabaseCorruptionSettings(requireChecksumAgreement);
     }
 }

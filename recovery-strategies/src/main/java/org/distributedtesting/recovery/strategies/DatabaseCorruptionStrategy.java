@@ -16,6 +16,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -65,7 +66,7 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public DatabaseCorruptionStrategy(Settings settings) {
         super(NAME, FailureType.DATABASE_CORRUPTION, settings);

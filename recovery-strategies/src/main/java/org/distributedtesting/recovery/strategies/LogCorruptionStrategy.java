@@ -13,6 +13,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -60,7 +61,7 @@ public class LogCorruptionStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public LogCorruptionStrategy(Settings settings) {
         super(NAME, FailureType.LOG_CORRUPTION, settings);

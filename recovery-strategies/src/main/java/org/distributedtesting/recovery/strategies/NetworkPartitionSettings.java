@@ -2,6 +2,7 @@ package org.distributedtesting.recovery.strategies;
 
 import java.time.Duration;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 
 /**
  * The settings of {@link NetworkPartitionStrategy}, under {@code strategies.network_partition} in the config file.
@@ -17,7 +18,7 @@ record NetworkPartitionSettings(int leaderDisagreementCycles, Duration electionW
     /**
      * Reads and validates the settings, each with its default.
      *
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     static NetworkPartitionSettings from(Settings settings) {
         SettingsReader reader = new SettingsReader(NetworkPartitionStrategy.NAME, settings);
@@ -29,6 +30,7 @@ record NetworkPartitionSettings(int leaderDisagreementCycles, Duration electionW
         reader.require(!electionWindow.isZero(), "election_window", "> 0", electionWindow.toSeconds());
         long minFailedElections = reader.positive("min_failed_elections",
                 NetworkPartitionStrategy.DEFAULT_MIN_FAILED_ELECTIONS);
+        reader.rejectUnknownKeys();
         return new NetworkPartitionSettings(disagreementCycles, electionWindow, minFailedElections);
     }
 }

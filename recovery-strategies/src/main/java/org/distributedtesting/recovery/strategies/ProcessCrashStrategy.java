@@ -13,6 +13,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -48,7 +49,7 @@ public class ProcessCrashStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public ProcessCrashStrategy(Settings settings) {
         super(NAME, FailureType.PROCESS_CRASH, settings);

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.strategies.ResourceExhaustionDetector.Resource;
 
 /**
@@ -30,7 +31,7 @@ record ResourceExhaustionSettings(Map<Resource, Double> thresholds, int sustainC
     /**
      * Reads and validates the settings, each with its default.
      *
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     static ResourceExhaustionSettings from(Settings settings) {
         SettingsReader reader = new SettingsReader(ResourceExhaustionStrategy.NAME, settings);
@@ -48,6 +49,7 @@ record ResourceExhaustionSettings(Map<Resource, Double> thresholds, int sustainC
                 trendCycles);
         Duration horizon = reader.positive("horizon_seconds", ResourceExhaustionStrategy.DEFAULT_HORIZON);
         double floor = reader.floor("trend_floor", ResourceExhaustionStrategy.DEFAULT_TREND_FLOOR);
+        reader.rejectUnknownKeys();
         return new ResourceExhaustionSettings(thresholds, sustainCycles, trendCycles, horizon, floor);
     }
 

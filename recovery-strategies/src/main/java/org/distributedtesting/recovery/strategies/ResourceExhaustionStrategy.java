@@ -11,6 +11,7 @@ import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 import org.distributedtesting.recovery.strategies.ResourceExhaustionDetector.Resource;
 
@@ -105,7 +106,7 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public ResourceExhaustionStrategy(Settings settings) {
         super(NAME, FailureType.RESOURCE_EXHAUSTION, settings);

@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import java.time.Duration;
 import java.util.Set;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 
 /**
  * The settings of {@link SlowFollowerStrategy}, under {@code strategies.slow_follower} in the config file.
@@ -32,7 +33,7 @@ record SlowFollowerSettings(long maxLagEntries, int sustainCycles, long lagFloor
     /**
      * Reads and validates the settings, each with its default.
      *
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     static SlowFollowerSettings from(Settings settings) {
         SettingsReader reader = new SettingsReader(SlowFollowerStrategy.NAME, settings);
@@ -51,6 +52,7 @@ record SlowFollowerSettings(long maxLagEntries, int sustainCycles, long lagFloor
         int stableCycles = reader.cycles("stable_cycles", SlowFollowerStrategy.DEFAULT_STABLE_CYCLES);
         Duration slowProbe = reader.positive("slow_probe_latency", SlowFollowerStrategy.DEFAULT_SLOW_PROBE_LATENCY);
         Set<String> permanentLearners = Set.copyOf(reader.strings("permanent_learners"));
+        reader.rejectUnknownKeys();
         return new SlowFollowerSettings(maxLag, sustainCycles, floor, growthWindow, minGrowth, caughtUpLag,
                 stableCycles, minFaultTolerance, slowProbe, permanentLearners);
     }

@@ -15,6 +15,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 import org.distributedtesting.recovery.strategies.LagSignals.Leader;
 
@@ -104,7 +105,7 @@ public class SlowFollowerStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public SlowFollowerStrategy(Settings settings) {
         super(NAME, FailureType.SLOW_FOLLOWER, settings);

@@ -14,6 +14,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
@@ -62,11 +63,13 @@ public class SplitBrainStrategy extends LadderStrategy {
     private final SplitBrainDetector detector = new SplitBrainDetector();
 
     /**
-     * @param settings tuning from the config file (none is read)
+     * @param settings tuning from the config file: none, so any key is refused
      * @throws NullPointerException if {@code settings} is null
+     * @throws SettingsException if {@code settings} has any key
      */
     public SplitBrainStrategy(Settings settings) {
         super(NAME, FailureType.SPLIT_BRAIN, settings);
+        new SettingsReader(NAME, settings).rejectUnknownKeys();
         rung("fence_stale_leaders", FENCE_ACTION, this::fenceStaleLeaders);
         rung("step_down_all", "step_down_all_leaders", this::stepDownAll);
         rung("restart_staggered", "restart_leaders_staggered", this::restartStaggered);

@@ -14,6 +14,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -69,11 +70,13 @@ public class StateDivergenceStrategy extends LadderStrategy {
     private final StateDivergenceDetector detector = new StateDivergenceDetector();
 
     /**
-     * @param settings tuning from the config file (none is read yet)
+     * @param settings tuning from the config file: none, so any key is refused
      * @throws NullPointerException if {@code settings} is null
+     * @throws SettingsException if {@code settings} has any key
      */
     public StateDivergenceStrategy(Settings settings) {
         super(NAME, FailureType.STATE_DIVERGENCE, settings);
+        new SettingsReader(NAME, settings).rejectUnknownKeys();
         rung("transfer_state", RUNG_ACTION, this::transferState);
         rung("full_resync", RUNG_ACTION, this::fullResync);
     }

@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 
 /**
  * The settings of {@link TermDivergenceStrategy}, under {@code strategies.term_divergence} in the config file.
@@ -19,7 +20,7 @@ record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long 
     /**
      * Reads and validates the settings, each with its default.
      *
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     static TermDivergenceSettings from(Settings settings) {
         SettingsReader reader = new SettingsReader(TermDivergenceStrategy.NAME, settings);
@@ -31,6 +32,7 @@ record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long 
         int growthWindowCycles = reader.cycles("growth_window_cycles",
                 TermDivergenceStrategy.DEFAULT_GROWTH_WINDOW_CYCLES, 1);
         long maxTermAhead = reader.positive("max_term_ahead", TermDivergenceStrategy.DEFAULT_MAX_TERM_AHEAD);
+        reader.rejectUnknownKeys();
         return new TermDivergenceSettings(stabilizationCycles, maxTermSpread, maxTermGrowth, growthWindowCycles,
                 maxTermAhead);
     }

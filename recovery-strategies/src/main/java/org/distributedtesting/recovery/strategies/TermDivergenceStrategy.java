@@ -17,6 +17,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
 import org.distributedtesting.recovery.core.LadderStrategy;
 
 /**
@@ -144,7 +145,7 @@ public class TermDivergenceStrategy extends LadderStrategy {
 
     /**
      * @param settings tuning from the config file
-     * @throws IllegalArgumentException if a setting is not valid, naming its key
+     * @throws SettingsException if a setting is unknown or not valid, naming its key
      */
     public TermDivergenceStrategy(Settings settings) {
         super(NAME, FailureType.TERM_DIVERGENCE, settings);

@@ -1,15 +1,21 @@
 package org.distributedtesting.recovery.strategies;
 
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import java.util.List;
 import java.util.Map;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.SettingsException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every setting of every built-in strategy is read through {@link SettingsReader}, so every invalid value fails
- * with one message shape that names the full config key and the value.
+ * with one message shape that names the full config key and the value, and every key a strategy does not read is
+ * refused, naming the keys it does.
  */
 class SettingsMessagesTest {
 
@@ -47,6 +53,16 @@ class SettingsMessagesTest {
             slow_follower,       permanent_learners
             """;
 
+    private static final List<String> STRATEGIES = List.of("split_brain", "term_divergence", "network_partition",
+            "process_crash", "log_corruption", "database_corruption", "state_divergence", "deadlock",
+            "resource_exhaustion", "slow_follower");
+
+    /** The keys of {@link #EVERY_KEY} of one strategy, sorted, as an unknown key's message lists them. */
+    private static List<String> keysOf(String strategy) {
+        return EVERY_KEY.lines().map(line -> line.split(",\\s*")).filter(parts -> parts[0].strip().equals(strategy))
+                .map(parts -> parts[1].strip()).sorted().toList();
+    }
+
     private static void build(String strategy, Settings settings) {
         new BuiltInStrategies().strategies(name -> name.equals(strategy) ? settings : Settings.EMPTY);
     }
@@ -58,7 +74,7 @@ class SettingsMessagesTest {
         Settings settings = new Settings(Map.of(key, "lots"));
 
         // When / Then
-        assertThatIllegalArgumentException().isThrownBy(() -> build(strategy, settings))
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build(strategy, settings))
                 .withMessageStartingWith("strategies." + strategy + "." + key + " must be ")
                 .withMessageEndingWith(", but was lots");
     }
@@ -70,8 +86,68 @@ class SettingsMessagesTest {
         Settings settings = new Settings(Map.of(key, -1L));
 
         // When / Then
-        assertThatIllegalArgumentException().isThrownBy(() -> build(strategy, settings))
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build(strategy, settings))
                 .withMessageStartingWith("strategies." + strategy + "." + key + " must be ")
                 .withMessageMatching(".*, but was -1(\\.0)?");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strategies")
+    void anUnknownKeyIsRefusedWithTheKeysTheStrategyKnows(String strategy) {
+        // Given
+        Settings settings = new Settings(Map.of("colour", "red"));
+        List<String> known = keysOf(strategy);
+
+        // When / Then
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build(strategy, settings))
+                .withMessage("strategies." + strategy + ".colour unknown key 'colour'; " + (known.isEmpty()
+                        ? strategy + " has no settings" : "known keys are " + String.join(", ", known)))
+                .satisfies(e -> assertThat(e.keyPath()).isEqualTo("strategies." + strategy + ".colour"));
+    }
+
+    @ParameterizedTest(name = "{0}.{1}")
+    @CsvSource(textBlock = EVERY_KEY)
+    void aMisspeltKeyIsRefusedWithTheKeyItWasMeantToBe(String strategy, String key) {
+        // Given the key with its last two letters swapped
+        String misspelt = key.substring(0, key.length() - 2) + key.charAt(key.length() - 1)
+                + key.charAt(key.length() - 2);
+        Settings settings = new Settings(Map.of(misspelt, 1L));
+
+        // When / Then
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build(strategy, settings))
+                .withMessage("strategies." + strategy + "." + misspelt + " unknown key '" + misspelt
+                        + "'; did you mean '" + key + "'?");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("strategies")
+    void theDefaultsAreAccepted(String strategy) {
+        build(strategy, Settings.EMPTY);
+    }
+
+    @Test
+    void aNumberBeyondTheRangeOfALongIsRefusedRatherThanClamped() {
+        // Given
+        Settings settings = new Settings(Map.of("max_lag_entries", 1e300));
+
+        // When / Then
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build("slow_follower", settings))
+                .withMessage("strategies.slow_follower.max_lag_entries must be a whole number in the 64-bit range,"
+                        + " but was 1.0E300");
+    }
+
+    @Test
+    void aLearnerThatIsNoNodeIdIsRefusedAndShownEscaped() {
+        // Given
+        Settings settings = new Settings(Map.of("permanent_learners", List.of("node-4", "node 5\n")));
+
+        // When / Then
+        assertThatExceptionOfType(SettingsException.class).isThrownBy(() -> build("slow_follower", settings))
+                .withMessage("strategies.slow_follower.permanent_learners must be a list of node ids, but held"
+                        + " node 5\\n");
+    }
+
+    static List<String> strategies() {
+        return STRATEGIES;
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +27,20 @@ import org.distributedtesting.recovery.Settings;
  * Loads and validates the cluster configuration file: the seed's JSON format plus optional settings with safe
  * defaults. The JSON is walked as a tree, not bound by reflection, so that every error names its key path:
  * {@code cluster.json: nodes[1].port: must be an integer in 1..65535, but was 70000}. Unknown keys are errors
- * (with a "did you mean" for near misses), and so are duplicated keys.
+ * (with a "did you mean" for near misses), and so are duplicated keys. Only a regular file of at most
+ * {@link #MAX_CONFIG_BYTES} is read: a FIFO, a device, a socket or a directory is refused before it is opened, a
+ * larger file before it is read. The strategies' own settings are checked by {@link ConfiguredStrategies}, which
+ * knows the strategies.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ConfigLoader {
+
+    /**
+     * The largest configuration file read, 1 MiB: a cluster of hundreds of nodes with every key spelt out takes
+     * tens of KiB, and a file larger than this is not a configuration (a log, a dump, {@code /dev/zero}).
+     */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private static final String RECOVERY_DIR = "recovery_dir";
 
@@ -67,22 +77,36 @@ public final class ConfigLoader {
      */
     public static RecoveryConfig load(Path file) {
         Objects.requireNonNull(file, "file");
-        if (!Files.exists(file)) {
-            throw new ConfigException("", "config file '" + file + "' does not exist");
-        }
-        if (Files.isDirectory(file)) {
-            throw new ConfigException("", "config file '" + file + "' is a directory, not a file");
-        }
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ConfigException("", "cannot read config file '" + file + "': " + PathResolver.reason(e), e);
-        }
+        byte[] content = read(file);
         ConfigReader reader = new ConfigReader(file.toString());
         Path source = file.toAbsolutePath().normalize();
         JsonNode root = readTree(reader, () -> MAPPER.createParser(content));
         return fromTree(reader, root, source.getParent(), source);
+    }
+
+    /** The file's bytes, if it is a regular file of at most {@link #MAX_CONFIG_BYTES}. */
+    private static byte[] read(Path file) {
+        String named = "config file " + ConfigReader.quote(file);
+        try {
+            Optional<String> kind = RegularFiles.notRegular(file);
+            if (kind.isPresent()) {
+                throw new ConfigException("", named + " is " + kind.get() + ", not a regular file");
+            }
+            // the size first, so that a huge file is refused without a read; the read is bounded all the same,
+            // since a file may grow, and one in /proc reports a size of 0
+            byte[] content = Files.size(file) > MAX_CONFIG_BYTES ? null
+                    : RegularFiles.readUpTo(file, MAX_CONFIG_BYTES);
+            if (content == null || content.length > MAX_CONFIG_BYTES) {
+                throw new ConfigException("", named + " is larger than " + MAX_CONFIG_BYTES + " bytes ("
+                        + (MAX_CONFIG_BYTES >> 20) + " MiB), the most a configuration may have");
+            }
+            return content;
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", named + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + named + ": " + MessageText.escape(PathResolver.reason(e)),
+                    e);
+        }
     }
 
     /**
@@ -157,7 +181,7 @@ public final class ConfigLoader {
         if (problem.startsWith(DUPLICATE_FIELD_PREFIX) && e.getProcessor() instanceof JsonParser parser) {
             String path = keyPath(parser.getParsingContext());
             String key = problem.substring(DUPLICATE_FIELD_PREFIX.length(), problem.lastIndexOf('\''));
-            return reader.fail(path, "duplicate key '" + key + "' " + at(e.getLocation()));
+            return reader.fail(path, "duplicate key " + ConfigReader.quote(key) + " " + at(e.getLocation()));
         }
         String readable = SOURCE_LOCATION.matcher(problem).replaceAll("line $1, column $2");
         return reader.fail("", "not valid JSON " + at(e.getLocation()) + ": " + readable);

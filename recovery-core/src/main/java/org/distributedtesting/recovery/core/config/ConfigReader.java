@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,13 +14,15 @@ import java.util.Optional;
 
 /**
  * Typed access to a JSON tree in which every failure names its key path, in the one-line format
- * {@code <source>: <keypath>: <problem>}.
+ * {@code <source>: <keypath>: <problem>}. The whole line is {@linkplain MessageText#escape escaped}, so no
+ * character of the file (in a value, a key or Jackson's description of bad JSON) reaches a terminal raw.
  *
  * <p>Immutable and thread-safe.
  */
 final class ConfigReader {
 
-    private static final int MAX_SHOWN_VALUE_LENGTH = 60;
+    /** A key path this long comes from an unknown key of that length; the message shows its start. */
+    private static final int MAX_SHOWN_KEY_PATH_LENGTH = 200;
 
     private final String source;
 
@@ -30,9 +33,24 @@ final class ConfigReader {
 
     /** An exception for {@code keyPath} ({@code ""} for the whole configuration). */
     ConfigException fail(String keyPath, String problem) {
-        String oneLine = problem.replaceAll("\\R", " ");
-        String message = keyPath.isEmpty() ? source + ": " + oneLine : source + ": " + keyPath + ": " + oneLine;
-        return new ConfigException(keyPath, message);
+        return fail(keyPath, problem, null);
+    }
+
+    /** An exception for {@code keyPath} ({@code ""} for the whole configuration), caused by {@code cause}. */
+    ConfigException fail(String keyPath, String problem, Throwable cause) {
+        String message = MessageText.escape(keyPath.isEmpty() ? source + ": " + problem
+                : source + ": " + MessageText.shorten(keyPath, MAX_SHOWN_KEY_PATH_LENGTH) + ": " + problem);
+        return cause == null ? new ConfigException(keyPath, message) : new ConfigException(keyPath, message, cause);
+    }
+
+    /** {@code value} as messages quote it: shortened, escaped, in single quotes. */
+    static String quote(String value) {
+        return MessageText.quote(value);
+    }
+
+    /** A path as messages quote it: escaped, in single quotes, shortened only when absurdly long. */
+    static String quote(Path path) {
+        return MessageText.quote(path, MessageText.MAX_SHOWN_PATH_LENGTH);
     }
 
     /** The path of {@code key} inside the object at {@code path}. */
@@ -51,10 +69,7 @@ final class ConfigReader {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                String hint = KeySuggestion.closest(name, known)
-                        .map(k -> "did you mean '" + k + "'?")
-                        .orElse("known keys are " + String.join(", ", known));
-                throw fail(child(path, name), "unknown key '" + name + "'; " + hint);
+                throw fail(child(path, name), "unknown key " + quote(name) + "; " + KeySuggestion.hint(name, known));
             }
         }
     }
@@ -168,8 +183,8 @@ final class ConfigReader {
             return "an array";
         }
         String text = value.toString();
-        if (text.length() > MAX_SHOWN_VALUE_LENGTH) {
-            text = text.substring(0, MAX_SHOWN_VALUE_LENGTH) + "...";
+        if (text.length() > MessageText.MAX_SHOWN_LENGTH) {
+            text = text.substring(0, MessageText.MAX_SHOWN_LENGTH) + "...";
         }
         if (value.isTextual()) {
             return text + " (a string)";

@@ -40,7 +40,7 @@ final class FailureTypesSection {
         String suggestion = KeySuggestion.closest(name.replace('-', '_'), KNOWN)
                 .map(k -> " (did you mean '" + k + "'?)")
                 .orElse("");
-        return reader.fail(path, "unknown failure type '" + name + "'" + suggestion + "; known types are "
+        return reader.fail(path, "unknown failure type " + ConfigReader.quote(name) + suggestion + "; known types are "
                 + String.join(", ", KNOWN));
     }
 }

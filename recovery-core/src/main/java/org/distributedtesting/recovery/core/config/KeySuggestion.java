@@ -2,14 +2,16 @@ package org.distributedtesting.recovery.core.config;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Finds the known name an unknown one was probably meant to be, by edit distance.
+ * Finds the known name an unknown one was probably meant to be, by edit distance, for the "did you mean" of
+ * unknown keys: the config file's own and those of strategies' settings.
  *
  * <p>Stateless and thread-safe.
  */
-final class KeySuggestion {
+public final class KeySuggestion {
 
     /** Farther than this and a suggestion confuses more than it helps. */
     static final int MAX_DISTANCE = 2;
@@ -17,12 +19,23 @@ final class KeySuggestion {
     private KeySuggestion() {
     }
 
-    /** The known name closest to {@code unknown} within {@link #MAX_DISTANCE} edits; the first one on a tie. */
-    static Optional<String> closest(String unknown, Collection<String> known) {
+    /**
+     * The known name closest to {@code unknown} within {@link #MAX_DISTANCE} edits, ignoring case; the first one
+     * on a tie.
+     *
+     * @throws NullPointerException if an argument or a known name is null
+     */
+    public static Optional<String> closest(String unknown, Collection<String> known) {
+        Objects.requireNonNull(unknown, "unknown");
+        Objects.requireNonNull(known, "known");
         String target = unknown.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = MAX_DISTANCE + 1;
         for (String candidate : known) {
+            // the distance is at least the difference in length: a long unknown name costs nothing
+            if (Math.abs(candidate.length() - target.length()) >= bestDistance) {
+                continue;
+            }
             int distance = distance(target, candidate.toLowerCase(Locale.ROOT));
             if (distance < bestDistance) {
                 best = candidate;
@@ -30,6 +43,18 @@ final class KeySuggestion {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * What an "unknown key" message adds: {@code did you mean 'max_lag_entries'?} for a near miss, else
+     * {@code known keys are a, b, c}.
+     *
+     * @throws NullPointerException if an argument or a known name is null
+     */
+    public static String hint(String unknown, Collection<String> known) {
+        return closest(unknown, known)
+                .map(k -> "did you mean '" + k + "'?")
+                .orElse("known keys are " + String.join(", ", known));
     }
 
     /** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */

@@ -13,11 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
-import org.distributedtesting.recovery.core.http.NodeText;
 
 /**
- * Reads the {@code nodes} array into {@link NodeSpec}s: required keys, types, id syntax, unique ids and unique
- * {@code host:port} addresses.
+ * Reads the {@code nodes} array into {@link NodeSpec}s: required keys, types, id syntax, host and address syntax
+ * ({@link HostSyntax}), unique ids and unique {@code host:port} addresses.
  *
  * <p>Stateless and thread-safe.
  */
@@ -60,7 +59,7 @@ final class NodesSection {
             }
             Integer sameAddress = indexByAddress.putIfAbsent(node.address(), i);
             if (sameAddress != null) {
-                throw reader.fail(path, "address " + node.address() + " is already used by "
+                throw reader.fail(path, "address " + ConfigReader.quote(node.address()) + " is already used by "
                         + ConfigReader.element(KEY, sameAddress) + " ('" + nodes.get(sameAddress).id() + "')");
             }
             nodes.add(node);
@@ -75,12 +74,15 @@ final class NodesSection {
         String id = reader.nonBlankString(reader.required(object, path, "id"), idPath);
         if (!NodeId.isValid(id)) {
             throw reader.fail(idPath, "must be 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or"
-                    + " digit, but was '" + NodeText.printable(id, 80) + "'");
+                    + " digit, but was " + ConfigReader.quote(id));
         }
-        String host = reader.nonBlankString(reader.required(object, path, "host"),
-                ConfigReader.child(path, "host"));
-        int port = reader.wholeNumberIn(reader.required(object, path, "port"),
-                ConfigReader.child(path, "port"), MIN_PORT, MAX_PORT);
+        String hostPath = ConfigReader.child(path, "host");
+        String portPath = ConfigReader.child(path, "port");
+        String host = reader.nonBlankString(reader.required(object, path, "host"), hostPath);
+        HostSyntax.hostProblem(host, portPath).ifPresent(problem -> {
+            throw reader.fail(hostPath, problem + ", but was " + ConfigReader.quote(host));
+        });
+        int port = reader.wholeNumberIn(reader.required(object, path, "port"), portPath, MIN_PORT, MAX_PORT);
         String dataDirPath = ConfigReader.child(path, "data_dir");
         Path dataDir = PathResolver.resolve(reader, baseDir,
                 reader.nonBlankString(reader.required(object, path, "data_dir"), dataDirPath), dataDirPath);
@@ -99,26 +101,17 @@ final class NodesSection {
         return new NodeSpec(NodeId.of(id), host, port, dataDir, alternatives, command, maintenance, pidFile);
     }
 
-    /** Each entry must be {@code host:port}; the last colon separates the port, so {@code [::1]:80} works. */
+    /** Each entry must be {@code host:port}, an IPv6 address in brackets: {@code [::1]:80}. */
     private static List<String> alternativeAddresses(ConfigReader reader, JsonNode value, String path) {
         List<String> addresses = reader.strings(value, path);
         for (int i = 0; i < addresses.size(); i++) {
             String address = addresses.get(i);
-            int colon = address.lastIndexOf(':');
-            if (colon <= 0 || address.substring(0, colon).isBlank() || !isPort(address.substring(colon + 1))) {
-                throw reader.fail(ConfigReader.element(path, i),
-                        "must be host:port with a port in 1..65535, but was '" + address + "'");
-            }
+            String elementPath = ConfigReader.element(path, i);
+            HostSyntax.addressProblem(address).ifPresent(problem -> {
+                throw reader.fail(elementPath, problem + ", but was " + ConfigReader.quote(address));
+            });
         }
         return addresses;
-    }
-
-    private static boolean isPort(String text) {
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return false;
-        }
-        int port = Integer.parseInt(text);
-        return port >= MIN_PORT && port <= MAX_PORT;
     }
 
     private static List<String> command(ConfigReader reader, JsonNode value, String path) {
@@ -139,8 +132,9 @@ final class NodesSection {
             Matcher placeholder = PLACEHOLDER_LIKE.matcher(command.get(i));
             while (placeholder.find()) {
                 if (!PLACEHOLDERS.contains(placeholder.group(1))) {
-                    throw reader.fail(ConfigReader.element(path, i), "unknown placeholder '" + placeholder.group()
-                            + "'; the placeholders are {id}, {host}, {port} and {data_dir}");
+                    throw reader.fail(ConfigReader.element(path, i), "unknown placeholder "
+                            + ConfigReader.quote(placeholder.group()) + "; the placeholders are {id}, {host}, {port}"
+                            + " and {data_dir}");
                 }
             }
         }

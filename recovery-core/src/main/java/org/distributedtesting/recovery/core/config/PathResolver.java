@@ -23,7 +23,8 @@ final class PathResolver {
         try {
             return baseDir.resolve(text).normalize();
         } catch (InvalidPathException e) {
-            throw reader.fail(keyPath, "is not a valid path: " + e.getReason() + ", but was '" + text + "'");
+            throw reader.fail(keyPath, "is not a valid path: " + e.getReason() + ", but was "
+                    + ConfigReader.quote(text));
         }
     }
 
@@ -33,24 +34,24 @@ final class PathResolver {
      */
     static void requireWritableDirectory(ConfigReader reader, Path dir, String keyPath) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw reader.fail(keyPath, "'" + dir + "' exists but is not a directory");
+            throw reader.fail(keyPath, ConfigReader.quote(dir) + " exists but is not a directory");
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw reader.fail(keyPath, "cannot create directory '" + dir + "': " + reason(e));
+            throw reader.fail(keyPath, "cannot create directory " + ConfigReader.quote(dir) + ": " + reason(e));
         }
         Path probe;
         try {
             probe = Files.createTempFile(dir, ".write-check-", ".tmp");
         } catch (IOException e) {
-            throw reader.fail(keyPath, "directory '" + dir + "' is not writable: " + reason(e));
+            throw reader.fail(keyPath, "directory " + ConfigReader.quote(dir) + " is not writable: " + reason(e));
         }
         try {
             Files.delete(probe);
         } catch (IOException e) {
-            throw reader.fail(keyPath, "directory '" + dir + "' does not allow deleting files (could not delete '"
-                    + probe + "'): " + reason(e));
+            throw reader.fail(keyPath, "directory " + ConfigReader.quote(dir) + " does not allow deleting files (could"
+                    + " not delete " + ConfigReader.quote(probe) + "): " + reason(e));
         }
     }
 
@@ -60,7 +61,8 @@ final class PathResolver {
             return "permission denied";
         }
         if (e instanceof FileAlreadyExistsException fileInTheWay) {
-            return "'" + fileInTheWay.getFile() + "' exists and is not a directory";
+            return MessageText.quote(fileInTheWay.getFile(), MessageText.MAX_SHOWN_PATH_LENGTH)
+                    + " exists and is not a directory";
         }
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason();

@@ -87,19 +87,21 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
     /**
      * The node protocol's control token, read now so that it can rotate: the trimmed content of
      * {@link #controlTokenFile()} when there is one, else the trimmed value of the environment variable
-     * {@link #controlTokenEnv()}; empty when that is unset or blank. Callers must not log or print it.
+     * {@link #controlTokenEnv()}; empty when that is unset or blank. A token is printable ASCII without whitespace,
+     * at most 4096 bytes. Callers must not log or print it.
      *
      * @param env the environment, usually {@link System#getenv()}
-     * @throws ConfigException if the token file has become unreadable, empty or more than one line; the
-     *                         message names the file, never its content
+     * @throws ConfigException if the token file has become unreadable or empty, or the token is not printable
+     *                         ASCII without whitespace, or too long; the message names the file or the variable,
+     *                         never the token
      */
     public Optional<String> controlToken(Map<String, String> env) {
         Objects.requireNonNull(env, "env");
+        ConfigReader reader = new ConfigReader(source.toString());
         if (controlTokenFile.isPresent()) {
-            return Optional.of(ControlTokenSection.read(new ConfigReader(source.toString()), controlTokenFile.get()));
+            return Optional.of(ControlTokenSection.read(reader, controlTokenFile.get()));
         }
-        String value = env.get(controlTokenEnv);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+        return ControlTokenSection.fromEnvironment(reader, controlTokenEnv, env);
     }
 
     /** The tuning for one strategy, {@link Settings#EMPTY} when the file has none for it. */

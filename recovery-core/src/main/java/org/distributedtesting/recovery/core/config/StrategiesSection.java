@@ -9,9 +9,10 @@ import java.util.Map;
 import org.distributedtesting.recovery.Settings;
 
 /**
- * Reads {@code strategies}: per strategy name, an object of scalar settings. Which keys a strategy understands
- * is the strategy's business, so keys are not checked here; values must be numbers, booleans, strings or
- * lists of those (such as {@code "permanent_learners": ["node-4"]}).
+ * Reads {@code strategies}: per strategy name, an object of scalar settings. Which names are strategies and which
+ * keys a strategy understands is the strategies' business, so they are checked by {@link ConfiguredStrategies},
+ * not here; values must be numbers, booleans, strings or lists of those (such as
+ * {@code "permanent_learners": ["node-4"]}).
  *
  * <p>Stateless and thread-safe.
  */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeControl;
@@ -18,6 +19,8 @@ import org.distributedtesting.recovery.core.SettleReport;
 import org.distributedtesting.recovery.core.StrategyRegistry;
 import org.distributedtesting.recovery.core.config.ConfigException;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
+import org.distributedtesting.recovery.core.config.ConfiguredStrategies;
+import org.distributedtesting.recovery.core.config.MessageText;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
@@ -135,7 +138,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("recovery: " + e.getMessage() + " (see --help)");
+            err.println("recovery: " + oneLine(e) + " (see --help)");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
@@ -173,18 +176,16 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (simulate) {
             return simulate();
         }
-        RecoveryConfig cfg;
-        List<RecoveryStrategy> strategies;
-        boolean hasToken;
+        Loaded loaded;
         try {
-            cfg = ConfigLoader.load(config);
-            strategies = chooseStrategies(cfg);
-            // read once now, so that a token file gone bad is a usage error rather than refused actions later
-            hasToken = cfg.controlToken(System.getenv()).isPresent();
+            loaded = loadConfig(config, strategy, System.getenv());
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("recovery: " + oneLine(e));
             return USAGE;
         }
+        RecoveryConfig cfg = loaded.config();
+        List<RecoveryStrategy> strategies = loaded.strategies();
+        boolean hasToken = loaded.hasToken();
         RecoveryOptions options = dryRun ? cfg.options().toBuilder().dryRun(true).build() : cfg.options();
         boolean supervised = cfg.nodes().stream().anyMatch(n -> n.supervised());
         FileRecoveryJournal journal;
@@ -195,8 +196,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
             return USAGE;
         }
         // asked on every request, so that a rotated token file takes effect; never printed or logged
-        RecoveryConfig loaded = cfg;
-        Supplier<String> token = () -> loaded.controlToken(System.getenv()).orElse(null);
+        Supplier<String> token = () -> cfg.controlToken(System.getenv()).orElse(null);
         // an alternative address the partition strategy switches a node to is used by probes and actions alike
         NodeRoutes routes = new NodeRoutes();
         HttpNodeProbe probe = HttpNodeProbe.builder().token(token).routes(routes).build();
@@ -325,21 +325,33 @@ public final class RecoveryDaemon implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private List<RecoveryStrategy> chooseStrategies(RecoveryConfig cfg) {
-        StrategyRegistry registry = StrategyRegistry.discover(cfg::settingsFor);
-        for (String name : cfg.strategySettings().keySet()) {
-            if (!registry.names().contains(name)) {
-                throw new ConfigException("strategies." + name, cfg.source() + ": strategies." + name
-                        + ": unknown strategy; known strategies: " + String.join(", ", registry.names()));
-            }
-        }
-        List<RecoveryStrategy> chosen = registry.resolve(strategy).stream()
+    /** A configuration the daemon can run with: the file's, the strategies it chose, and whether there is a token. */
+    record Loaded(RecoveryConfig config, List<RecoveryStrategy> strategies, boolean hasToken) {
+    }
+
+    /**
+     * Everything the daemon checks before it starts: the file ({@link ConfigLoader}), the strategies' settings and
+     * names ({@link ConfiguredStrategies}), the strategies {@code --strategy} selects, and the control token, read
+     * once now so that a bad one is a configuration error rather than refused actions later.
+     *
+     * @param strategyOption the {@code --strategy} value
+     * @param env            the environment the token may come from
+     * @throws ConfigException for anything wrong with the configuration, naming the file and the key
+     * @throws IllegalArgumentException if {@code --strategy} selects no strategy the configuration watches
+     * @throws org.distributedtesting.recovery.core.UnknownStrategyException if {@code --strategy} names none
+     * @throws IllegalStateException if two strategy providers contribute strategies of one name
+     */
+    static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env) {
+        RecoveryConfig cfg = ConfigLoader.load(file);
+        StrategyRegistry registry = ConfiguredStrategies.discover(cfg);
+        List<RecoveryStrategy> chosen = registry.resolve(strategyOption).stream()
                 .filter(s -> cfg.watches(s.type())).toList();
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("--strategy " + strategy + " selects no strategy for the failure_types"
-                    + " the config watches");
+            throw new IllegalArgumentException("--strategy " + strategyOption + " selects no strategy for the"
+                    + " failure_types the config watches");
         }
-        return chosen;
+        boolean hasToken = cfg.controlToken(env).isPresent();
+        return new Loaded(cfg, chosen, hasToken);
     }
 
     private void saveAndClose(FileRecoveryJournal journal) {
@@ -357,8 +369,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         return Duration.ofNanos(Math.round(value * 1_000_000_000d));
     }
 
+    /** The message of {@code e} as one line that is safe on a terminal, whatever a file or an option put in it. */
     private static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replace('\n', ' ');
+        return MessageText.escape(message);
     }
 }

@@ -78,8 +78,8 @@ class RecoveryDaemonTest {
                 + " \"127.0.0.1\", \"port\": 1, \"data_dir\": \"d\"}], \"recovery_dir\": \"r\","
                 + " \"strategies\": {\"proces_crash\": {}}}");
         assertThat(run("--config", config.toString())).isEqualTo(2);
-        assertThat(err()).contains("strategies.proces_crash: unknown strategy; known strategies: ")
-                .contains("process_crash");
+        assertThat(err()).contains("strategies.proces_crash: unknown strategy 'proces_crash' (did you mean"
+                + " 'process_crash'?); known strategies: ").contains("process_crash");
     }
 
     @Test

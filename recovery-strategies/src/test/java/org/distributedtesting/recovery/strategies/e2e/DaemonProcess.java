@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged daemon jar run as a child process, its output in files. */
@@ -24,12 +25,19 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     static DaemonProcess start(Path dir, String... args) throws IOException {
+        return start(dir, Map.of(), args);
+    }
+
+    /** Starts the daemon with {@code env} added to this JVM's environment. */
+    static DaemonProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx64m", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "daemon", ".out");
         Path err = Files.createTempFile(dir, "daemon", ".err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         return new DaemonProcess(p, out, err);
     }
 
