@@ -30,6 +30,7 @@ class SettingsMessagesTest {
             term_divergence,     max_term_spread
             term_divergence,     max_term_growth
             term_divergence,     growth_window_cycles
+            term_divergence,     max_term_ahead
             deadlock,            max_operation_age
             deadlock,            stall_cycles
             deadlock,            max_not_serving
