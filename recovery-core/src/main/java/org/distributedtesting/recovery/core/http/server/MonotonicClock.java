@@ -14,8 +14,19 @@ import java.time.ZoneOffset;
  */
 final class MonotonicClock extends Clock {
 
-    private final Instant origin = Instant.now();
-    private final long originNanos = System.nanoTime();
+    private final Instant origin;
+    private final long originNanos;
+    private final ZoneId zone;
+
+    MonotonicClock() {
+        this(Instant.now(), System.nanoTime(), ZoneOffset.UTC);
+    }
+
+    private MonotonicClock(Instant origin, long originNanos, ZoneId zone) {
+        this.origin = origin;
+        this.originNanos = originNanos;
+        this.zone = zone;
+    }
 
     @Override
     public Instant instant() {
@@ -24,11 +35,12 @@ final class MonotonicClock extends Clock {
 
     @Override
     public ZoneId getZone() {
-        return ZoneOffset.UTC;
+        return zone;
     }
 
+    /** The same monotonic time, shown in {@code zone}. */
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("a deadline clock has no use for zones; it is UTC");
+        return zone.equals(this.zone) ? this : new MonotonicClock(origin, originNanos, zone);
     }
 }
