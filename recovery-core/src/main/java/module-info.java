@@ -11,6 +11,8 @@ module org.distributedtesting.recovery.core {
     // AssertJ's; optional: not transitive either, or every module reading this one would need them to compile
     requires static org.junit.jupiter.api;
     requires static org.assertj.core;
+    // only for monitor.RecoveryMetrics, which binds the engine to a MeterRegistry of the application's
+    requires static micrometer.core;
 
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.config;
@@ -18,6 +20,7 @@ module org.distributedtesting.recovery.core {
     exports org.distributedtesting.recovery.core.http.client;
     exports org.distributedtesting.recovery.core.http.server;
     exports org.distributedtesting.recovery.core.journal;
+    exports org.distributedtesting.recovery.core.monitor;
     exports org.distributedtesting.recovery.core.sim;
     exports org.distributedtesting.recovery.core.sim.assertj;
     exports org.distributedtesting.recovery.core.sim.harness;

@@ -5,6 +5,10 @@ module org.distributedtesting.recovery.strategies {
     requires transitive org.distributedtesting.recovery.core;
     requires org.slf4j;
     requires info.picocli;
+    requires com.fasterxml.jackson.databind;
+    // the daemon's /metrics
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
 
     exports org.distributedtesting.recovery.strategies;
     exports org.distributedtesting.recovery.strategies.cli;

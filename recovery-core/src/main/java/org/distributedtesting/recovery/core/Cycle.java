@@ -153,6 +153,11 @@ final class Cycle {
         return q;
     }
 
+    /** How many more actions the global action budget allows now. */
+    int actionBudgetLeft() {
+        return state.actionBudgetLeft(clock.instant());
+    }
+
     /** An operator releases a quarantined node; see {@link RecoveryEngine#release}. */
     boolean release(NodeId node) {
         return quarantine.release(node);

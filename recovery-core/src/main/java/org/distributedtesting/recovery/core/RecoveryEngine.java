@@ -19,7 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeSpec;
+import org.distributedtesting.recovery.RecoveryListener;
+import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.journal.JournalAppendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +51,8 @@ public final class RecoveryEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecoveryEngine.class);
 
     private final List<RecoveryStrategy> strategies;
+    private final List<NodeSpec> nodes;
+    private final RecoveryOptions options;
     private final Clock clock;
     private final Sleeper sleeper;
     private final Cycle cycle;
@@ -60,6 +66,8 @@ public final class RecoveryEngine implements AutoCloseable {
 
     RecoveryEngine(EngineBuilder b) {
         this.strategies = List.copyOf(b.strategies);
+        this.nodes = List.copyOf(b.nodes);
+        this.options = b.options;
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.owned = new ArrayList<>();
@@ -226,6 +234,57 @@ public final class RecoveryEngine implements AutoCloseable {
     /** The strategies this engine runs, in precedence order. */
     public List<RecoveryStrategy> strategies() {
         return strategies;
+    }
+
+    /** The nodes this engine watches, in the order it was given them. */
+    public List<NodeSpec> nodes() {
+        return nodes;
+    }
+
+    /** The options this engine runs with. */
+    public RecoveryOptions options() {
+        return options;
+    }
+
+    /** The engine's clock. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * How many more actions the cluster-wide action budget ({@code action_budget} per {@code action_budget_window})
+     * allows now. Waits for a running cycle.
+     */
+    public int actionBudgetLeft() {
+        lock.lock();
+        try {
+            return cycle.actionBudgetLeft();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds a listener of the engine's events after it was built (a metrics binder, an alert sink); it hears the
+     * events from the next one on. Thread-safe.
+     */
+    public void addListener(RecoveryListener listener) {
+        cycle.sink().addListener(listener);
+    }
+
+    /** Removes a listener added to this engine; whether it was there. Thread-safe. */
+    public boolean removeListener(RecoveryListener listener) {
+        return cycle.sink().removeListener(listener);
+    }
+
+    /** Adds a listener of the engine's journal appends (their latency and failures). Thread-safe. */
+    public void addJournalListener(JournalAppendListener listener) {
+        cycle.sink().addJournalListener(listener);
+    }
+
+    /** Removes a listener of journal appends; whether it was there. Thread-safe. */
+    public boolean removeJournalListener(JournalAppendListener listener) {
+        return cycle.sink().removeJournalListener(listener);
     }
 
     /** Stops the interval, waits for a running cycle, releases executors the engine created. Idempotent. */

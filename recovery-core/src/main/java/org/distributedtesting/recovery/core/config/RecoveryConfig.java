@@ -32,10 +32,13 @@ import org.distributedtesting.recovery.Settings;
  *                         when present it is used instead of the environment variable
  * @param controlTokenEnv  the environment variable holding the control token otherwise (config:
  *                         {@code control_token_env}, default {@value #DEFAULT_CONTROL_TOKEN_ENV})
+ * @param metricsListen    where the daemon serves {@code /metrics}, {@code /health} and {@code /ready} (config:
+ *                         {@code metrics.listen}); empty: nowhere
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
-                             Optional<Path> controlTokenFile, String controlTokenEnv) {
+                             Optional<Path> controlTokenFile, String controlTokenEnv,
+                             Optional<ListenAddress> metricsListen) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -51,6 +54,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(controlTokenFile, "controlTokenFile");
         Objects.requireNonNull(controlTokenEnv, "controlTokenEnv");
+        Objects.requireNonNull(metricsListen, "metricsListen");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -70,6 +74,19 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         TreeMap<String, Settings> settingsCopy = new TreeMap<>(strategySettings);
         settingsCopy.values().forEach(s -> Objects.requireNonNull(s, "strategy settings must not be null"));
         strategySettings = Collections.unmodifiableMap(settingsCopy);
+    }
+
+    /**
+     * A configuration without a metrics endpoint.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                          Optional<Path> controlTokenFile, String controlTokenEnv) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
+                Optional.empty());
     }
 
     /**

@@ -1,10 +1,13 @@
 package org.distributedtesting.recovery.core.report;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryListener;
+import org.distributedtesting.recovery.core.journal.JournalAppendListener;
 import org.distributedtesting.recovery.core.journal.JournalRecords;
 import org.distributedtesting.recovery.core.journal.RecoveryJournal;
 import org.slf4j.Logger;
@@ -23,6 +26,7 @@ public final class EventSink {
 
     private final RecoveryJournal journal;
     private final List<RecoveryListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<JournalAppendListener> appendListeners = new CopyOnWriteArrayList<>();
 
     /** @param journal the durable journal */
     public EventSink(RecoveryJournal journal) {
@@ -32,6 +36,21 @@ public final class EventSink {
     /** Adds a listener. */
     public void addListener(RecoveryListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener; whether it was there. */
+    public boolean removeListener(RecoveryListener listener) {
+        return listeners.remove(listener);
+    }
+
+    /** Adds a listener of journal appends. */
+    public void addJournalListener(JournalAppendListener listener) {
+        appendListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener of journal appends; whether it was there. */
+    public boolean removeJournalListener(JournalAppendListener listener) {
+        return appendListeners.remove(listener);
     }
 
     /** The journal. */
@@ -45,13 +64,34 @@ public final class EventSink {
      * @throws java.io.UncheckedIOException if the record could not be made durable; no listener is told then
      */
     public void emit(RecoveryEvent event) {
-        JournalRecords.of(event).ifPresent(journal::append);
+        JournalRecords.of(event).ifPresent(this::append);
         for (RecoveryListener listener : listeners) {
             try {
                 listener.onEvent(event);
             } catch (RuntimeException e) {
                 LOG.warn("recovery listener {} failed on {}; ignored", listener, event.kind(), e);
             }
+        }
+    }
+
+    private void append(JournalRecord record) {
+        long start = System.nanoTime();
+        try {
+            journal.append(record);
+        } catch (RuntimeException e) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            appendListeners.forEach(l -> tell(l, () -> l.appendFailed(took, e)));
+            throw e;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        appendListeners.forEach(l -> tell(l, () -> l.appended(took)));
+    }
+
+    private static void tell(JournalAppendListener listener, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("journal listener {} failed; ignored", listener, e);
         }
     }
 }

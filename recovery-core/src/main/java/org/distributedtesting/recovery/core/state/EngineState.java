@@ -123,6 +123,11 @@ public final class EngineState {
         return actionTimes.size();
     }
 
+    /** How many more actions the global budget allows at {@code now}. */
+    public int actionBudgetLeft(Instant now) {
+        return Math.max(0, options.actionBudget() - actionsInWindow(now));
+    }
+
     /** Whether the global action budget is spent at {@code now}. */
     public boolean budgetSpent(Instant now) {
         return actionsInWindow(now) >= options.actionBudget();

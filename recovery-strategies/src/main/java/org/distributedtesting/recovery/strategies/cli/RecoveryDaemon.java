@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeControl;
@@ -20,6 +21,7 @@ import org.distributedtesting.recovery.core.StrategyRegistry;
 import org.distributedtesting.recovery.core.config.ConfigException;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.ConfiguredStrategies;
+import org.distributedtesting.recovery.core.config.ListenAddress;
 import org.distributedtesting.recovery.core.config.MessageText;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
@@ -30,6 +32,8 @@ import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 import org.distributedtesting.recovery.core.supervise.OfflineChecks;
 import org.distributedtesting.recovery.spi.ProcessSupervisor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,6 +93,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "--once gives up after this long (default: ${DEFAULT-VALUE})")
     double timeout;
+
+    @Option(names = "--metrics-listen", paramLabel = "[HOST:]PORT", description = "serve /metrics (Prometheus),"
+            + " /health and /ready here; overrides the config's metrics.listen; a bare port listens on 127.0.0.1")
+    String metricsListen;
 
     @Option(names = "--example-config", description = "print an example configuration and exit")
     boolean exampleConfig;
@@ -209,7 +217,21 @@ public final class RecoveryDaemon implements Callable<Integer> {
             builder.supervisor(supervisor);
         }
         RecoveryEngine engine = builder.build();
+        DaemonMonitoring monitoring;
+        try {
+            monitoring = monitoring(cfg, engine);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            engine.close();
+            journal.close();
+            probe.close();
+            control.close();
+            err.println("recovery: " + oneLine(e));
+            return USAGE;
+        }
         Runnable shutdown = () -> {
+            if (monitoring != null) {
+                monitoring.stopping();
+            }
             engine.close();
             saveAndClose(journal);
             probe.close();
@@ -217,10 +239,16 @@ public final class RecoveryDaemon implements Callable<Integer> {
             if (supervisor != null) {
                 supervisor.close();
             }
+            if (monitoring != null) {
+                monitoring.close();
+            }
         };
         out.println("watching " + cfg.nodes().size() + " nodes with " + strategies.size() + " strategies"
                 + (options.dryRun() ? " (dry run: nothing will be changed)" : "") + "; journal "
                 + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
+        if (monitoring != null) {
+            out.println("metrics on " + monitoring.url() + "/metrics, health on /health and /ready");
+        }
         if (!hasToken) {
             out.println("no control token (set " + cfg.controlTokenEnv() + " or control_token_file): nodes will"
                     + " refuse control actions other than process restarts");
@@ -242,6 +270,31 @@ public final class RecoveryDaemon implements Callable<Integer> {
             return FAILURES_REMAIN;
         } finally {
             shutdown.run();
+        }
+    }
+
+    /** The monitoring endpoint, when {@code --metrics-listen} or the config's {@code metrics.listen} asks for one. */
+    private DaemonMonitoring monitoring(RecoveryConfig cfg, RecoveryEngine engine) {
+        Optional<ListenAddress> listen = metricsListen != null
+                ? Optional.of(parseListen(metricsListen)) : cfg.metricsListen();
+        if (listen.isEmpty()) {
+            return null;
+        }
+        if (!listen.get().loopback()) {
+            // not a static logger: main configures logging before the first one is made
+            Logger log = LoggerFactory.getLogger(RecoveryDaemon.class);
+            log.warn("The monitoring endpoint listens on {}, beyond this host; it has no authentication: limit who"
+                    + " reaches it (a firewall, a monitoring network)", listen.get());
+        }
+        Duration every = daemon ? seconds(interval) : cfg.options().verifyInterval();
+        return DaemonMonitoring.start(engine, every, listen.get());
+    }
+
+    private static ListenAddress parseListen(String text) {
+        try {
+            return ListenAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--metrics-listen " + e.getMessage());
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
-import org.distributedtesting.recovery.NodeId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,7 @@ final class Acceptor implements AutoCloseable {
     private final ConnectionLimits limits;
     private final BiFunction<Socket, Instant, Runnable> connection;
     private final Clock clock;
-    private final NodeId node;
+    private final ServerName server;
     private final ThreadPoolExecutor connections;
     private final Thread acceptLoop;
     /** Admitted connections not ended yet, closed by {@link #close()}. */
@@ -58,20 +57,20 @@ final class Acceptor implements AutoCloseable {
      * @param connection what serves an admitted connection, given the socket and when it was accepted
      */
     Acceptor(ServerSocket listening, ConnectionLimits limits, BiFunction<Socket, Instant, Runnable> connection,
-             Clock clock, NodeId node) {
+             Clock clock, ServerName server) {
         this.listening = Objects.requireNonNull(listening, "listening");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.connection = Objects.requireNonNull(connection, "connection");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.node = Objects.requireNonNull(node, "node");
+        this.server = Objects.requireNonNull(server, "server");
         AtomicInteger n = new AtomicInteger();
         // as many threads as connections may be open, so an admitted connection never waits for a thread (only,
         // for a moment, for one that is ending); idle ones end
         this.connections = new ThreadPoolExecutor(limits.total(), limits.total(),
                 IDLE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                runnable -> daemon(runnable, "node-protocol-" + node + "-" + n.incrementAndGet()));
+                runnable -> daemon(runnable, server.threads() + "-" + n.incrementAndGet()));
         this.connections.allowCoreThreadTimeOut(true);
-        this.acceptLoop = daemon(this::acceptLoop, "node-protocol-" + node + "-accept");
+        this.acceptLoop = daemon(this::acceptLoop, server.threads() + "-accept");
         this.acceptLoop.start();
     }
 
@@ -81,7 +80,7 @@ final class Acceptor implements AutoCloseable {
         try {
             listening.close();
         } catch (IOException e) {
-            LOG.debug("Node '{}' could not close its listening socket", node, e);
+            LOG.debug("{} could not close its listening socket", server, e);
         }
         try {
             // it ends at once, its accept failing; joined so that no socket it accepted escapes the loop below
@@ -102,7 +101,7 @@ final class Acceptor implements AutoCloseable {
                 socket = listening.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.warn("Node '{}' failed to accept a connection", node, e);
+                    LOG.warn("{} failed to accept a connection", server, e);
                     LockSupport.parkNanos(ACCEPT_BACKOFF.toNanos());
                 }
                 continue;
@@ -142,14 +141,14 @@ final class Acceptor implements AutoCloseable {
         if (lastRefusalWarning == null || !now.isBefore(lastRefusalWarning.plus(REFUSAL_WARNING_INTERVAL))) {
             String cap = why == ConnectionLimits.Admission.CLIENT_AT_CAP
                     ? "it has " + limits.perClient() + " connections open (maxConnectionsPerClient)"
-                    : "the node has " + limits.total() + " connections open (maxConnections)";
-            LOG.warn("Node '{}' refused {} connection(s) since {}, the latest from {}: {}", node,
+                    : "the server has " + limits.total() + " connections open (maxConnections)";
+            LOG.warn("{} refused {} connection(s) since {}, the latest from {}: {}", server,
                     refusedSinceWarning, lastRefusalWarning == null ? "it started" : lastRefusalWarning,
                     client.getHostAddress(), cap);
             lastRefusalWarning = now;
             refusedSinceWarning = 0;
         } else {
-            LOG.debug("Node '{}' refused a connection from {}: {}", node, client.getHostAddress(), why);
+            LOG.debug("{} refused a connection from {}: {}", server, client.getHostAddress(), why);
         }
     }
 
@@ -157,7 +156,7 @@ final class Acceptor implements AutoCloseable {
         try {
             socket.close();
         } catch (IOException e) {
-            LOG.debug("Node '{}' could not close a connection from {}", node, socket.getRemoteSocketAddress(), e);
+            LOG.debug("{} could not close a connection from {}", server, socket.getRemoteSocketAddress(), e);
         }
     }
 

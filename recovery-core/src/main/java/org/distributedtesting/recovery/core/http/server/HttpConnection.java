@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,20 +45,20 @@ final class HttpConnection implements Runnable {
     private final Duration bodyTimeout;
     private final Exchange.Handler handler;
     private final Clock clock;
-    private final NodeId node;
+    private final ServerName server;
 
     /**
      * @param accepted when the connection was accepted, the start of its header deadline
      */
     HttpConnection(Socket socket, Instant accepted, Duration headerTimeout, Duration bodyTimeout,
-                   Exchange.Handler handler, Clock clock, NodeId node) {
+                   Exchange.Handler handler, Clock clock, ServerName server) {
         this.socket = Objects.requireNonNull(socket, "socket");
         this.accepted = Objects.requireNonNull(accepted, "accepted");
         this.headerTimeout = Objects.requireNonNull(headerTimeout, "headerTimeout");
         this.bodyTimeout = Objects.requireNonNull(bodyTimeout, "bodyTimeout");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.node = Objects.requireNonNull(node, "node");
+        this.server = Objects.requireNonNull(server, "server");
     }
 
     /** Serves the connection's request and closes it; never throws. */
@@ -68,13 +67,13 @@ final class HttpConnection implements Runnable {
         try (socket) {
             serve();
         } catch (DeadlineInput.Exceeded e) {
-            LOG.debug("Node '{}' closed the connection from {}: {}", node, socket.getRemoteSocketAddress(),
+            LOG.debug("{} closed the connection from {}: {}", server, socket.getRemoteSocketAddress(),
                     e.getMessage());
         } catch (IOException e) {
-            LOG.debug("Node '{}' lost the connection from {}: {}", node, socket.getRemoteSocketAddress(),
+            LOG.debug("{} lost the connection from {}: {}", server, socket.getRemoteSocketAddress(),
                     e.toString());
         } catch (RuntimeException e) {
-            LOG.warn("Node '{}' failed to serve a request from {}", node, socket.getRemoteSocketAddress(), e);
+            LOG.warn("{} failed to serve a request from {}", server, socket.getRemoteSocketAddress(), e);
         }
     }
 
@@ -94,7 +93,7 @@ final class HttpConnection implements Runnable {
             exchange = new Exchange(head, (InetSocketAddress) socket.getRemoteSocketAddress(),
                     RequestBody.of(head, in), out);
         } catch (MalformedRequest e) {
-            LOG.debug("Node '{}' refused a malformed request from {}: {}", node, socket.getRemoteSocketAddress(),
+            LOG.debug("{} refused a malformed request from {}: {}", server, socket.getRemoteSocketAddress(),
                     e.getMessage());
             byte[] body = JsonReads.write(Exchanges.errorBody(e.getMessage()));
             Exchange.writeHead(out, e.status(), Map.of("Content-Type", "application/json"), "Content-Length",
@@ -109,7 +108,7 @@ final class HttpConnection implements Runnable {
             if (exchange.answerStarted()) {
                 throw e;
             }
-            LOG.debug("Node '{}' gave up on a request from {}: {}", node, exchange.remoteAddress(), e.getMessage());
+            LOG.debug("{} gave up on a request from {}: {}", server, exchange.remoteAddress(), e.getMessage());
             Exchanges.error(exchange, 408, e.getMessage());
         } catch (MalformedRequest e) {
             if (exchange.answerStarted()) {
@@ -137,7 +136,7 @@ final class HttpConnection implements Runnable {
             }
         } catch (DeadlineInput.Exceeded e) {
             // the bound of the wait for the client's close: the connection closes all the same
-            LOG.debug("Node '{}' closed the connection from {} that was still sending: {}", node,
+            LOG.debug("{} closed the connection from {} that was still sending: {}", server,
                     socket.getRemoteSocketAddress(), e.getMessage());
         }
     }

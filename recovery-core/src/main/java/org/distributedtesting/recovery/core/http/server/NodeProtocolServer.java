@@ -94,8 +94,9 @@ public final class NodeProtocolServer implements AutoCloseable {
             listening.close();
             throw e;
         }
+        ServerName name = new ServerName("Node '" + node + "'", "node-protocol-" + node);
         this.acceptor = new Acceptor(listening, limits, (socket, accepted) -> new HttpConnection(socket, accepted,
-                headerTimeout, bodyTimeout, this::handle, clock, node), clock, node);
+                headerTimeout, bodyTimeout, this::handle, clock, name), clock, name);
         LOG.info("Node protocol of '{}' listening on {}{}", node, listening.getLocalSocketAddress(),
                 b.control == null ? " (no control actions)" : "");
     }
