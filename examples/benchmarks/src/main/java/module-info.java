@@ -5,6 +5,8 @@
  */
 module org.distributedtesting.recovery.examples.bench {
     requires org.distributedtesting.recovery.strategies;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
 
     exports org.distributedtesting.recovery.examples.bench;
 }

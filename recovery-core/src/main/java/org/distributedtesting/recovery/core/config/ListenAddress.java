@@ -28,7 +28,8 @@ public record ListenAddress(String host, int port) {
     /**
      * Parses an address as an operator writes it.
      *
-     * @throws IllegalArgumentException naming what is wrong, the text escaped
+     * @throws IllegalArgumentException saying what is wrong, as a message's problem ({@code must be host:port, ...,
+     *                                  but was '...'}), the text escaped
      */
     public static ListenAddress parse(String text) {
         Objects.requireNonNull(text, "text");
@@ -36,8 +37,8 @@ public record ListenAddress(String host, int port) {
                 : !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9') ? LOOPBACK + ":" + text : text;
         Optional<String> problem = HostSyntax.addressProblem(address);
         if (problem.isPresent()) {
-            throw new IllegalArgumentException(ConfigReader.quote(text) + " " + problem.get()
-                    + " (or a bare port, which listens on " + LOOPBACK + ")");
+            throw new IllegalArgumentException(problem.get() + " (or a bare port, which listens on " + LOOPBACK
+                    + "), but was " + ConfigReader.quote(text));
         }
         if (address.startsWith("[")) {
             int close = address.indexOf(']');

@@ -29,7 +29,7 @@ final class MetricsSection {
             try {
                 return ListenAddress.parse(text);
             } catch (IllegalArgumentException e) {
-                throw reader.fail(path, "must be host:port, but " + e.getMessage());
+                throw reader.fail(path, e.getMessage());
             }
         });
     }

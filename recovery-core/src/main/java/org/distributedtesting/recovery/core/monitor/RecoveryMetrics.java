@@ -80,6 +80,11 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
     private final List<Meter> meters = new ArrayList<>();
 
     private volatile MeterRegistry registry;
+    // the meters every cycle updates, looked up once: a registry lookup per node and cycle cost tens of ms at 1,000
+    private volatile Counter cycles;
+    private volatile Timer cycleDuration;
+    private volatile Timer journalAppend;
+    private volatile Counter journalFailures;
     private volatile Instant lastCycle;
     private volatile int quarantined;
     private volatile int budgetLeft;
@@ -156,10 +161,10 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
         add(Gauge.builder(PREFIX + ".last.cycle.age", this, RecoveryMetrics::lastCycleAge).baseUnit("seconds")
                 .description("time since the last completed cycle (since the metrics were bound, before the first)")
                 .register(registry));
-        cycles();
-        cycleDuration();
-        journalAppend();
-        journalFailures();
+        cycles = cycles();
+        cycleDuration = cycleDuration();
+        journalAppend = journalAppend();
+        journalFailures = journalFailures();
         engine.addListener(this);
         engine.addJournalListener(this);
     }
@@ -213,8 +218,8 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
             case NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED -> quarantined = engine.quarantined().size();
             case CYCLE_COMPLETED -> {
                 var e = (RecoveryEvent.CycleCompleted) event;
-                cycles().increment();
-                cycleDuration().record(e.elapsed());
+                cycles.increment();
+                cycleDuration.record(e.elapsed());
                 nodesSeen(e.snapshot());
                 quarantined = engine.quarantined().size();
                 budgetLeft = engine.actionBudgetLeft();
@@ -229,14 +234,14 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
     @Override
     public void appended(Duration took) {
         if (registry != null) {
-            journalAppend().record(took);
+            journalAppend.record(took);
         }
     }
 
     @Override
     public void appendFailed(Duration took, RuntimeException error) {
         if (registry != null) {
-            journalFailures().increment();
+            journalFailures.increment();
         }
     }
 
@@ -254,7 +259,7 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
                 gauges.term = status.term() < 0 ? Double.NaN : status.term();
                 gauges.lag = reference < 0 || status.appliedIndex() < 0 ? Double.NaN
                         : Math.max(0, reference - status.appliedIndex());
-                probeLatency(entry.getKey().value()).record(reachable.latency());
+                gauges.probeLatency.record(reachable.latency());
             } else {
                 gauges.reachable = 0;
                 gauges.role = Role.UNKNOWN;
@@ -298,7 +303,7 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
                     .description("1 for the role the node last reported (unknown when it did not answer)")
                     .register(r));
         }
-        probeLatency(node);
+        gauges.probeLatency = probeLatency(node);
     }
 
     private Counter failuresDetected(String type, Severity severity) {
@@ -414,5 +419,6 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
         volatile Role role = Role.UNKNOWN;
         volatile double term = Double.NaN;
         volatile double lag = Double.NaN;
+        volatile Timer probeLatency;
     }
 }

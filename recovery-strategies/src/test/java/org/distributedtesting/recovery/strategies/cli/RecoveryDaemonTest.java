@@ -93,6 +93,24 @@ class RecoveryDaemonTest {
     }
 
     @Test
+    void aBadMetricsListenAddressIsAUsageErrorSayingWhatItMustBe() throws Exception {
+        assertThat(run("--config", config().toString(), "--metrics-listen", "localhost")).isEqualTo(2);
+        assertThat(err()).isEqualTo("recovery: --metrics-listen must be host:port, with a port in 1..65535 (or a bare"
+                + " port, which listens on 127.0.0.1), but was 'localhost'" + System.lineSeparator());
+    }
+
+    @Test
+    void aMetricsPortInUseIsAUsageErrorNamingTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            assertThat(run("--config", config().toString(), "--metrics-listen", address)).isEqualTo(2);
+            assertThat(err()).startsWith("recovery: cannot listen on " + address + " for /metrics: ")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void printsAnExampleConfigThatLoads() throws Exception {
         assertThat(run("--example-config")).isZero();
         String example = out.toString(StandardCharsets.UTF_8);
