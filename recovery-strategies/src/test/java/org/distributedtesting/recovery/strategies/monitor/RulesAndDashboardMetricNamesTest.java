@@ -2,11 +2,6 @@ package org.distributedtesting.recovery.strategies.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -22,13 +17,14 @@ import org.distributedtesting.recovery.core.monitor.RecoveryMetrics;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
 import org.distributedtesting.recovery.core.sim.harness.SimulatedRecovery;
 import org.distributedtesting.recovery.strategies.BuiltInStrategies;
+import org.distributedtesting.recovery.strategies.cli.DaemonRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every metric the shipped alert rules and dashboard name is in a real scrape: the engine's meters and the JVM's, in
- * a Prometheus registry as the daemon builds it, after a crash recovery on the simulated cluster. The lead's
- * integration test makes the same check against the running daemon's {@code GET /metrics}.
+ * the Prometheus registry the daemon builds ({@link DaemonRegistry}), after a crash recovery on the simulated
+ * cluster. {@link PromQlMetricNames#unknownNames(String)} makes the same check on the running daemon's scrape.
  */
 class RulesAndDashboardMetricNamesTest {
 
@@ -39,12 +35,7 @@ class RulesAndDashboardMetricNamesTest {
         SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(5).build();
         NodeId leader = cluster.awaitLeader(Duration.ofSeconds(10)).orElseThrow();
         NodeId follower = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // the binders DaemonMonitoring.start binds, in its order
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        PrometheusMeterRegistry registry = DaemonRegistry.create();
         try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, strategies(), RecoveryOptions.defaults())) {
             RecoveryMetrics.bind(recovery.engine(), registry);
             cluster.faults().crash(follower);
