@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardTest {
 
-    /** The schema version Grafana 10.4 and 11 write; they migrate older ones on import, and refuse none of these. */
+    /** The schema version the dashboard is written in; Grafana migrates a dashboard of an older one on import. */
     private static final int SCHEMA_VERSION = 39;
     private static final int GRID_COLUMNS = 24;
     /** Grafana's global variables, which a dashboard uses without defining them. */
