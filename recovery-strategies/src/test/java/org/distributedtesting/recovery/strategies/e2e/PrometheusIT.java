@@ -18,14 +18,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.distributedtesting.recovery.strategies.monitor.MonitoringFiles;
+import org.distributedtesting.recovery.strategies.monitor.PromQlMetricNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daemon's metrics as an operator sees them: a real Prometheus (Debian's {@code prometheus} package) scrapes the
  * real daemon, which watches three real node processes; a node is killed and recovered, another can no longer start
- * and is quarantined, then starts again and is released; Prometheus' HTTP API shows each step, and
- * {@code promtool check metrics} accepts what the daemon exposes.
+ * and is quarantined, then starts again and is released; Prometheus' HTTP API shows each step, the shipped alert rules
+ * (loaded into that Prometheus) fire on the escalation, the rules and the dashboard use only names the daemon exposes,
+ * and {@code promtool check metrics} accepts what it exposes.
  */
 class PrometheusIT {
 
@@ -85,6 +88,10 @@ class PrometheusIT {
                 assertThat(value(api, "sum(coordinator_recovery_escalations_total{type=\"process_crash\"})"))
                         .isEqualTo(1.0);
                 assertThat(value(api, "coordinator_recovery_node_reachable{node=\"node-3\"}")).isZero();
+                // and the shipped rule pages for it
+                await("the escalation alert firing; rules:\n" + get(api + "/api/v1/rules").body()).atMost(LIMIT)
+                        .ignoreExceptions().until(() -> value(api, "ALERTS{alertname=\"CoordinatorRecoveryEscalated\","
+                                + "alertstate=\"firing\",type=\"process_crash\"}") == 1.0);
 
                 // and once it can start again, the half-open attempt (after quarantine_retry_after) brings it back
                 Files.delete(cluster.node(3).dataDir().resolve(StandInNode.REFUSE_TO_START));
@@ -95,8 +102,11 @@ class PrometheusIT {
                 assertThat(value(api, "sum(coordinator_recovery_recoveries_total{type=\"process_crash\","
                         + "outcome=\"verified\"})")).as("the half-open attempt verified too").isEqualTo(2.0);
 
-                // and promtool accepts what the daemon exposes
+                // and the rules and the dashboard name only what the daemon exposes
                 String scrape = get(metrics + "/metrics").body();
+                assertThat(PromQlMetricNames.unknownNames(scrape)).as("names the rules and the dashboard use that the"
+                        + " daemon does not expose, with where they are used").isEmpty();
+                // and promtool accepts what the daemon exposes
                 Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true)
                         .start();
                 check.getOutputStream().write(scrape.getBytes(StandardCharsets.UTF_8));
@@ -134,6 +144,8 @@ class PrometheusIT {
                 "global:",
                 "  scrape_interval: 1s",
                 "  evaluation_interval: 1s",
+                "rule_files:",
+                "  - '" + MonitoringFiles.rules().toAbsolutePath() + "'",
                 "scrape_configs:",
                 "  - job_name: " + JOB,
                 "    static_configs:",
