@@ -5,6 +5,8 @@ module org.distributedtesting.recovery.strategies {
     requires transitive org.distributedtesting.recovery.core;
     requires org.slf4j;
     requires info.picocli;
+    // sun.misc.Signal: the daemon handles SIGTERM itself, so that a stop exits 0 (StopSignals)
+    requires jdk.unsupported;
 
     exports org.distributedtesting.recovery.strategies;
     exports org.distributedtesting.recovery.strategies.cli;

@@ -3,9 +3,12 @@ package org.distributedtesting.recovery.strategies.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,19 +45,38 @@ class DaemonCommandLineIT {
     }
 
     @Test
-    void sigtermStopsTheDaemonCleanlyAfterFlushingTheJournal() throws Exception {
-        try (StandInCluster cluster = new StandInCluster(dir, 3, -1)) {
+    void sigtermStopsTheDaemonCleanlyWithExitCodeZeroAndACompleteJournal() throws Exception {
+        // Given a daemon that has journaled a failure (node-3 never answers) and supervises its nodes
+        try (StandInCluster cluster = new StandInCluster(dir, 3, 3)) {
             cluster.start();
-            Path config = cluster.writeConfig("{\"confirmations\": 2}");
+            Path config = cluster.writeConfig("{\"confirmations\": 2, \"probe_timeout\": 0.5}");
+            Path recovery = dir.resolve("recovery");
+            Path journal = recovery.resolve(FileRecoveryJournal.JOURNAL_FILE_NAME);
             try (DaemonProcess daemon = DaemonProcess.start(dir, "--config", config.toString(), "--daemon",
                     "--interval", "1")) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> daemon.out().contains("watching 3 nodes"));
-                daemon.process.destroy(); // SIGTERM
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(journal)
+                        && Files.readString(journal).contains("\"failure_detected\""));
+
+                // When systemd stops it: SIGTERM
+                daemon.process.destroy();
+
+                // Then it finishes, flushes and exits 0, which systemd counts as a successful stop
                 int exit = daemon.exitCode(Duration.ofSeconds(30));
-                assertThat(exit).isEqualTo(143);
-                assertThat(daemon.out()).contains("stopping:", "stopped");
+                assertThat(exit).as("exit code; stdout:%n%s%nstderr:%n%s", daemon.out(), daemon.err()).isZero();
+                assertThat(daemon.out()).contains("stopping (SIGTERM): finishing the current cycle and flushing"
+                        + " the journal", "stopped");
             }
-            assertThat(dir.resolve("recovery").resolve(FileRecoveryJournal.RECOVERY_LOG_FILE_NAME)).exists();
+            // And the journal is whole: every line a record, and the recovery log holds each of them
+            ObjectMapper json = new ObjectMapper();
+            List<String> lines = Files.readAllLines(journal);
+            for (String line : lines) {
+                assertThat(json.readTree(line).get("action")).as("record %s", line).isNotNull();
+            }
+            JsonNode log = json.readTree(recovery.resolve(FileRecoveryJournal.RECOVERY_LOG_FILE_NAME).toFile());
+            assertThat(log.isArray()).isTrue();
+            assertThat(log.size()).isEqualTo(lines.size()).isPositive();
+            // And the nodes it supervised go on running: a stop of the daemon is no stop of the cluster
+            assertThat(ProcessHandle.of(cluster.pid(1)).map(ProcessHandle::isAlive)).contains(true);
         }
     }
 }
