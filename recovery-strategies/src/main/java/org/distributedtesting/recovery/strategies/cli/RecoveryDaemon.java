@@ -91,6 +91,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
             description = "--once gives up after this long (default: ${DEFAULT-VALUE})")
     double timeout;
 
+    @Option(names = LogFile.OPTION, paramLabel = "FILE", description = "append the logs to FILE as well as to"
+            + " stderr (created if missing; its directory must exist)")
+    Path logFile;
+
     @Option(names = "--example-config", description = "print an example configuration and exit")
     boolean exampleConfig;
 
@@ -138,6 +142,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         CommandLine cli = new CommandLine(new RecoveryDaemon(out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionStrategy(LogFile.around(new CommandLine.RunLast(), err));
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("recovery: " + oneLine(e) + " (see --help)");
             return USAGE;

@@ -129,4 +129,28 @@ class RecoveryDaemonTest {
             assertThat(RecoveryDaemon.nodeControl(cfg, protocol)).isSameAs(protocol);
         }
     }
+
+    @Test
+    void aLogFileWhoseDirectoryIsMissingIsAUsageError() throws Exception {
+        Path logFile = dir.resolve("no-such-dir").resolve("recovery.log");
+
+        assertThat(run("--config", config().toString(), "--log-file", logFile.toString())).isEqualTo(2);
+
+        assertThat(err()).isEqualTo("recovery: cannot open the log file " + logFile + ": its directory does not"
+                + " exist (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void aLogFileIsCreatedAndStderrIsPutBackWhenTheCommandEnds() {
+        // Given
+        PrintStream stderr = System.err;
+        Path logFile = dir.resolve("recovery.log");
+
+        // When
+        assertThat(run("--example-config", "--log-file", logFile.toString())).isZero();
+
+        // Then
+        assertThat(logFile).exists();
+        assertThat(System.err).isSameAs(stderr);
+    }
 }

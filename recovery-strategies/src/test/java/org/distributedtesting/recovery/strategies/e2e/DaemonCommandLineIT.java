@@ -13,7 +13,7 @@ import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged daemon's command line: exit codes, one-line errors, SIGTERM. */
+/** The packaged daemon's command line: exit codes, one-line errors, SIGTERM, the log file. */
 class DaemonCommandLineIT {
 
     @TempDir
@@ -77,6 +77,30 @@ class DaemonCommandLineIT {
             assertThat(log.size()).isEqualTo(lines.size()).isPositive();
             // And the nodes it supervised go on running: a stop of the daemon is no stop of the cluster
             assertThat(ProcessHandle.of(cluster.pid(1)).map(ProcessHandle::isAlive)).contains(true);
+        }
+    }
+
+    @Test
+    void logsGoToStderrAndAreAppendedToTheLogFile() throws Exception {
+        // Given a log file with a line from an earlier run, and a cluster whose node-3 never answers
+        Path logFile = Files.writeString(dir.resolve("recovery.log"), "an earlier run's line\n");
+        try (StandInCluster cluster = new StandInCluster(dir, 3, 3)) {
+            cluster.start();
+            Path config = cluster.writeConfig("{\"confirmations\": 2, \"probe_timeout\": 0.5}");
+
+            // When the daemon runs once with --log-file, until its timeout
+            try (DaemonProcess daemon = DaemonProcess.start(dir, "--config", config.toString(), "--once",
+                    "--timeout", "5", "--log-file", logFile.toString())) {
+                assertThat(daemon.exitCode(Duration.ofSeconds(40))).isOne();
+
+                // Then its log lines are on stderr and, after the earlier line, in the file; the timeline is not
+                List<String> logged = daemon.err().lines().filter(l -> l.contains(" INFO ")).toList();
+                assertThat(logged).as("INFO lines on stderr:%n%s", daemon.err()).isNotEmpty();
+                String file = Files.readString(logFile);
+                assertThat(file).startsWith("an earlier run's line\n");
+                assertThat(file.lines()).containsAll(logged).doesNotContain("watching 3 nodes");
+                assertThat(daemon.out()).contains("watching 3 nodes");
+            }
         }
     }
 }
