@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Not thread-safe; one instance per command line.
  */
-@Command(name = "recovery", mixinStandardHelpOptions = true, version = "coordinator-recovery 0.1.0",
+@Command(name = "recovery", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Watches a Raft coordinator cluster, detects failures and recovers them safely.",
                 "--simulate runs one scenario against a simulated cluster in virtual time (no --config): it"

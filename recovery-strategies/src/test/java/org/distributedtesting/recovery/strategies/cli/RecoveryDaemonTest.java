@@ -131,6 +131,17 @@ class RecoveryDaemonTest {
     }
 
     @Test
+    void versionPrintsThePomsVersion() {
+        String version = System.getProperty("project.version");
+        assertThat(version).as("project.version, set by the pom's surefire configuration").isNotBlank();
+
+        assertThat(run("--version")).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("coordinator-recovery " + version + System.lineSeparator());
+    }
+
+    @Test
     void aLogFileWhoseDirectoryIsMissingIsAUsageError() throws Exception {
         Path logFile = dir.resolve("no-such-dir").resolve("recovery.log");
 

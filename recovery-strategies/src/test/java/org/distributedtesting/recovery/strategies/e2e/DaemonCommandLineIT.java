@@ -13,7 +13,7 @@ import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged daemon's command line: exit codes, one-line errors, SIGTERM, the log file. */
+/** The packaged daemon's command line: exit codes, one-line errors, SIGTERM, the log file, the version. */
 class DaemonCommandLineIT {
 
     @TempDir
@@ -101,6 +101,16 @@ class DaemonCommandLineIT {
                 assertThat(file.lines()).containsAll(logged).doesNotContain("watching 3 nodes");
                 assertThat(daemon.out()).contains("watching 3 nodes");
             }
+        }
+    }
+
+    @Test
+    void theJarPrintsThePomsVersion() throws Exception {
+        String version = System.getProperty("project.version");
+        assertThat(version).as("project.version, set by the pom's failsafe configuration").isNotBlank();
+        try (DaemonProcess daemon = DaemonProcess.start(dir, "--version")) {
+            assertThat(daemon.exitCode(Duration.ofSeconds(30))).isZero();
+            assertThat(daemon.out()).isEqualTo("coordinator-recovery " + version + System.lineSeparator());
         }
     }
 }
