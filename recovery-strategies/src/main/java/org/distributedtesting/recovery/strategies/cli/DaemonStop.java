@@ -5,8 +5,9 @@ import java.io.PrintStream;
 /**
  * How {@code --daemon} ends: on SIGTERM or SIGINT ({@link StopSignals}) the main thread finishes the running cycle,
  * writes the journal's files, closes everything and returns, so that the process exits 0, which systemd counts as
- * a successful stop. Any other end of the JVM ({@code System.exit}, SIGHUP, a second stop signal after the JVM got
- * its handling back) runs the same stop from a shutdown hook, and the JVM's exit code stands.
+ * a successful stop. A second signal while it stops gets the JVM's handling and ends the process at once (143,
+ * 130). Any other end of the JVM ({@code System.exit}, SIGHUP) runs the same stop from a shutdown hook, and the
+ * JVM's exit code stands (SIGHUP: 129).
  *
  * <p>Thread-safe: {@link #stop} is synchronized, so whichever of the main thread and the hook comes second returns
  * once the first one's stop is done.
@@ -40,10 +41,12 @@ final class DaemonStop {
         try {
             signals = StopSignals.install();
         } catch (IllegalArgumentException e) {
-            err.println("recovery: cannot handle SIGTERM and SIGINT (" + e.getMessage() + "); a stop still"
-                    + " flushes the journal, but exits 143 or 130");
+            // a JVM started with -Xrs: it neither handles them nor lets a program do so
+            err.println("recovery: cannot handle SIGTERM and SIGINT (" + e.getMessage() + "): they end the process"
+                    + " without a clean stop; every journal record is on disk as it is written, but "
+                    + "recovery_log.json is not");
             start.run();
-            Thread.currentThread().join(); // until the JVM is told to stop; the hook stops cleanly
+            Thread.currentThread().join(); // until the JVM ends
             return;
         }
         start.run();
