@@ -9,6 +9,8 @@ module org.distributedtesting.recovery.strategies {
     // the daemon's /metrics
     requires micrometer.core;
     requires micrometer.registry.prometheus;
+    // sun.misc.Signal: the daemon handles SIGTERM itself, so that a stop exits 0 (StopSignals)
+    requires jdk.unsupported;
 
     exports org.distributedtesting.recovery.strategies;
     exports org.distributedtesting.recovery.strategies.cli;

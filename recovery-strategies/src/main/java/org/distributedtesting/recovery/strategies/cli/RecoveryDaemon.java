@@ -43,20 +43,21 @@ import picocli.CommandLine.Spec;
 /**
  * The command-line daemon. {@code --once} (the default) runs cycles until the cluster is healthy or nothing more
  * can be done, and exits 0 (healthy or recovered), 1 (failures remain) or 2 (usage or configuration error, one
- * line on stderr). {@code --daemon} runs a cycle every {@code --interval} seconds until SIGTERM, which stops it
- * cleanly after the journal is flushed. {@code --simulate} runs the engine against a simulated cluster in virtual
- * time instead ({@link SimulateCommand}).
+ * line on stderr). {@code --daemon} runs a cycle every {@code --interval} seconds until SIGTERM or SIGINT, which
+ * stop it cleanly after the journal is flushed, with exit code 0. {@code --simulate} runs the engine against a
+ * simulated cluster in virtual time instead ({@link SimulateCommand}).
  *
  * <p>Not thread-safe; one instance per command line.
  */
-@Command(name = "recovery", mixinStandardHelpOptions = true, version = "coordinator-recovery 0.1.0",
+@Command(name = "recovery", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Watches a Raft coordinator cluster, detects failures and recovers them safely.",
                 "--simulate runs one scenario against a simulated cluster in virtual time (no --config): it"
                         + " injects faults " + SimulateCommand.SPACING_SECONDS + " s apart, prints a timeline and a"
                         + " summary, and exits when the scenario ends, with or without --once.%n"},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:healthy, or every failure recovered (--once, --simulate)",
+        exitCodeList = {"0:healthy, or every failure recovered (--once, --simulate); stopped by SIGTERM or"
+                + " SIGINT (--daemon)",
                 "1:failures remain (--once), or a simulated fault was not recovered or an invariant broke",
                 "2:usage or configuration error"},
         footer = {"%nExample config: java -jar recovery.jar --example-config",
@@ -77,7 +78,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
             description = "seconds between cycles in --daemon mode (default: ${DEFAULT-VALUE})")
     double interval;
 
-    @Option(names = "--daemon", description = "run until SIGTERM")
+    @Option(names = "--daemon", description = "run until SIGTERM or SIGINT, then stop cleanly and exit 0")
     boolean daemon;
 
     @Option(names = "--once", description = "run until healthy or stuck, then exit (the default)")
@@ -97,6 +98,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
     @Option(names = "--metrics-listen", paramLabel = "[HOST:]PORT", description = "serve /metrics (Prometheus),"
             + " /health and /ready here; overrides the config's metrics.listen; a bare port listens on 127.0.0.1")
     String metricsListen;
+
+    @Option(names = LogFile.OPTION, paramLabel = "FILE", description = "append the logs to FILE as well as to"
+            + " stderr (created if missing; its directory must exist)")
+    Path logFile;
 
     @Option(names = "--example-config", description = "print an example configuration and exit")
     boolean exampleConfig;
@@ -145,6 +150,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         CommandLine cli = new CommandLine(new RecoveryDaemon(out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionStrategy(LogFile.around(new CommandLine.RunLast(), err));
         cli.setParameterExceptionHandler((e, a) -> {
             err.println("recovery: " + oneLine(e) + " (see --help)");
             return USAGE;
@@ -321,14 +327,8 @@ public final class RecoveryDaemon implements Callable<Integer> {
     }
 
     private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {
-        Thread hook = new Thread(() -> {
-            out.println("stopping: finishing the current cycle and flushing the journal");
-            shutdown.run();
-            out.println("stopped");
-        }, "recovery-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        engine.start(seconds(interval));
-        Thread.currentThread().join(); // the daemon runs until the JVM is told to stop; the hook cleans up
+        // SIGTERM and SIGINT stop it cleanly and exit 0; any other end of the JVM stops it cleanly through a hook
+        DaemonStop.runUntilStopped(() -> engine.start(seconds(interval)), shutdown, out, err);
         return OK;
     }
 

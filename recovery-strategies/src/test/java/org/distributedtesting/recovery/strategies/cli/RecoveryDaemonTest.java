@@ -147,4 +147,39 @@ class RecoveryDaemonTest {
             assertThat(RecoveryDaemon.nodeControl(cfg, protocol)).isSameAs(protocol);
         }
     }
+
+    @Test
+    void versionPrintsThePomsVersion() {
+        String version = System.getProperty("project.version");
+        assertThat(version).as("project.version, set by the pom's surefire configuration").isNotBlank();
+
+        assertThat(run("--version")).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("coordinator-recovery " + version + System.lineSeparator());
+    }
+
+    @Test
+    void aLogFileWhoseDirectoryIsMissingIsAUsageError() throws Exception {
+        Path logFile = dir.resolve("no-such-dir").resolve("recovery.log");
+
+        assertThat(run("--config", config().toString(), "--log-file", logFile.toString())).isEqualTo(2);
+
+        assertThat(err()).isEqualTo("recovery: cannot open the log file " + logFile + ": its directory does not"
+                + " exist (see --help)" + System.lineSeparator());
+    }
+
+    @Test
+    void aLogFileIsCreatedAndStderrIsPutBackWhenTheCommandEnds() {
+        // Given
+        PrintStream stderr = System.err;
+        Path logFile = dir.resolve("recovery.log");
+
+        // When
+        assertThat(run("--example-config", "--log-file", logFile.toString())).isZero();
+
+        // Then
+        assertThat(logFile).exists();
+        assertThat(System.err).isSameAs(stderr);
+    }
 }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * on every request and never appears in an exception message or a log line: where a node echoes it back, it is
  * replaced, or the details of a rejected body are withheld.
  *
- * <p>Thread-safe: one instance probes many nodes at once. It owns one {@link HttpClient} and its threads;
- * {@link #close()} stops them. The client's own selector thread ends once the closed probe is unreachable.
+ * <p>Thread-safe: one instance probes many nodes at once. It owns one {@link java.net.http.HttpClient} and its
+ * threads; {@link #close()} stops them. The client's own selector thread ends once the closed probe is unreachable.
  */
 public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
 
