@@ -79,7 +79,7 @@ final class NodeProcesses implements AutoCloseable {
         String dataDir = layout.spec(node).dataDir().toString();
         if (!runsIn(process, dataDir, true)) {
             throw new IllegalStateException("pid " + process.pid() + " of '" + node + "' is not a node of "
-                    + dataDir + ": " + process.info().commandLine().orElse("?"));
+                    + dataDir + ": " + CommandLines.of(process).orElse("?"));
         }
         process.destroyForcibly();
         Instant at = Instant.now();
@@ -127,6 +127,6 @@ final class NodeProcesses implements AutoCloseable {
      * pid may be reused by another. {@code ifUnknown} when the command line cannot be read.
      */
     private static boolean runsIn(ProcessHandle process, String dataDir, boolean ifUnknown) {
-        return process.info().commandLine().map(c -> c.contains(dataDir)).orElse(ifUnknown);
+        return CommandLines.of(process).map(c -> c.contains(dataDir)).orElse(ifUnknown);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.distributedtesting.recovery.examples.ratis.harness.CommandLines;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,8 +59,8 @@ class RatisDemoIT {
                 + " faults");
         // and no node, daemon or maintenance process it started is left
         List<String> left = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+                .filter(p -> CommandLines.of(p).map(c -> c.contains(dir.toString())).orElse(false))
+                .map(p -> p.pid() + " " + CommandLines.of(p).orElse("?")).toList();
         assertThat(left).as("processes of the demo still running").isEmpty();
         try (var files = Files.list(dir)) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith("coordinator-harness-")))
