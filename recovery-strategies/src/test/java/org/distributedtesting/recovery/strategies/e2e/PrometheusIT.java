@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,8 +47,8 @@ class PrometheusIT {
     void prometheusSeesTheRecoveryTheTimeToRecoverAndTheQuarantineGoUpAndDown() throws Exception {
         Path prometheus = tool("prometheus");
         Path promtool = tool("promtool");
-        int metricsPort = freePort();
-        int prometheusPort = freePort();
+        int metricsPort = FreePorts.next();
+        int prometheusPort = FreePorts.next();
         try (StandInCluster cluster = new StandInCluster(dir, 3, -1)) {
             cluster.start();
             Path config = cluster.writeConfig(OPTIONS, "\"metrics\": {\"listen\": \"127.0.0.1:" + metricsPort + "\"}");
@@ -170,11 +169,6 @@ class PrometheusIT {
                 + " the PATH: apt-get install prometheus (.ci/run installs it)");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** A child process stopped when the test ends. */
     private record Server(Process process, Path logFile) implements AutoCloseable {

@@ -3,7 +3,6 @@ package org.distributedtesting.recovery.strategies.e2e;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,15 +53,10 @@ final class StandInCluster implements AutoCloseable {
                 command.addAll(arguments);
             }
             Path data = Files.createDirectories(dir.resolve("node-" + i));
-            nodes.add(new NodeSpec(NodeId.of("node-" + i), "127.0.0.1", freePort(), data, List.of(), command));
+            nodes.add(new NodeSpec(NodeId.of("node-" + i), "127.0.0.1", FreePorts.next(), data, List.of(), command));
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /** Starts every node and waits until the answering ones answer. */
     void start() {

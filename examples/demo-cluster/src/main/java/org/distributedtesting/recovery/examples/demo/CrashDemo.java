@@ -151,9 +151,16 @@ public final class CrashDemo {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Ports handed out so far: two {@code new ServerSocket(0)} in a row may return the same port. */
+    private static final java.util.Set<Integer> GIVEN_PORTS = new java.util.HashSet<>();
+
+    private static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (GIVEN_PORTS.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 }
