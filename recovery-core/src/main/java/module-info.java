@@ -15,6 +15,7 @@ module org.distributedtesting.recovery.core {
     requires static micrometer.core;
 
     exports org.distributedtesting.recovery.core;
+    exports org.distributedtesting.recovery.core.alert;
     exports org.distributedtesting.recovery.core.config;
     exports org.distributedtesting.recovery.core.http;
     exports org.distributedtesting.recovery.core.http.client;

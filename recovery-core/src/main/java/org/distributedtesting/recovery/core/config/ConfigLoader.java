@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
             RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
-            ControlTokenSection.ENV_KEY, MetricsSection.KEY);
+            ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -231,9 +231,13 @@ public final class ConfigLoader {
         String controlTokenEnv = ControlTokenSection.env(reader, top);
         Optional<ListenAddress> metricsListen = ConfigReader.optional(top, MetricsSection.KEY)
                 .flatMap(v -> MetricsSection.read(reader, v));
+        String fileName = source.getFileName() == null ? "cluster" : source.getFileName().toString();
+        String defaultCluster = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        Optional<AlertsConfig> alerts = ConfigReader.optional(top, AlertsSection.KEY)
+                .map(v -> AlertsSection.read(reader, v, baseDir, defaultCluster));
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
         return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
-                controlTokenEnv, metricsListen);
+                controlTokenEnv, metricsListen, alerts);
     }
 }

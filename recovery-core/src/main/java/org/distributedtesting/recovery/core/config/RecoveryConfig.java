@@ -34,11 +34,12 @@ import org.distributedtesting.recovery.Settings;
  *                         {@code control_token_env}, default {@value #DEFAULT_CONTROL_TOKEN_ENV})
  * @param metricsListen    where the daemon serves {@code /metrics}, {@code /health} and {@code /ready} (config:
  *                         {@code metrics.listen}); empty: nowhere
+ * @param alerts           where the daemon sends notifications (config: {@code alerts}); empty: nowhere
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                              Optional<Path> controlTokenFile, String controlTokenEnv,
-                             Optional<ListenAddress> metricsListen) {
+                             Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -55,6 +56,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(controlTokenFile, "controlTokenFile");
         Objects.requireNonNull(controlTokenEnv, "controlTokenEnv");
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(alerts, "alerts");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -86,7 +88,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
                           Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                           Optional<Path> controlTokenFile, String controlTokenEnv) {
         this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /**

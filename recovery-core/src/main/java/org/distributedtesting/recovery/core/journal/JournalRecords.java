@@ -25,6 +25,12 @@ public final class JournalRecords {
     private JournalRecords() {
     }
 
+    /** The record as the journal writes it: one compact JSON object, in the seed's shape, without a newline. */
+    public static byte[] json(JournalRecord record) {
+        byte[] line = JournalCodec.encode(record).line();
+        return java.util.Arrays.copyOf(line, line.length - 1);
+    }
+
     /**
      * The journal record of {@code event}, or empty for an event that is no decision ({@link
      * RecoveryEvent.CycleCompleted}).

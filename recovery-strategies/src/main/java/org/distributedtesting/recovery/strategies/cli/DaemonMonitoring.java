@@ -2,6 +2,7 @@ package org.distributedtesting.recovery.strategies.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -13,9 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.alert.DeliveryStats;
 import org.distributedtesting.recovery.core.config.ListenAddress;
 import org.distributedtesting.recovery.core.http.server.MonitoringServer;
 import org.distributedtesting.recovery.core.http.server.MonitoringServer.Page;
@@ -87,6 +90,25 @@ final class DaemonMonitoring implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         return registry;
+    }
+
+    /**
+     * The alert sinks' deliveries as {@code coordinator_recovery_alerts_total{sink, outcome}}: delivered, retried,
+     * gave_up, dropped.
+     */
+    void bindAlerts(List<DeliveryStats> sinks) {
+        for (DeliveryStats stats : sinks) {
+            counter(stats, "delivered", DeliveryStats::delivered);
+            counter(stats, "retried", DeliveryStats::retried);
+            counter(stats, "gave_up", DeliveryStats::gaveUp);
+            counter(stats, "dropped", DeliveryStats::dropped);
+        }
+    }
+
+    private void counter(DeliveryStats stats, String outcome, java.util.function.ToDoubleFunction<DeliveryStats> f) {
+        FunctionCounter.builder(RecoveryMetrics.PREFIX + ".alerts", stats, f).tags("sink", stats.sink(), "outcome",
+                outcome).description("notifications to an alert sink: delivered, retried (an attempt failed and was"
+                + " tried again), gave_up, dropped (queue full)").register(registry);
     }
 
     /** Where the endpoint listens. */

@@ -18,6 +18,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.RecoveryEngine;
 import org.distributedtesting.recovery.core.SettleReport;
 import org.distributedtesting.recovery.core.StrategyRegistry;
+import org.distributedtesting.recovery.core.alert.AlertRouter;
 import org.distributedtesting.recovery.core.config.ConfigException;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.ConfiguredStrategies;
@@ -105,6 +106,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
 
     @Option(names = "--example-config", description = "print an example configuration and exit")
     boolean exampleConfig;
+
+    @Option(names = "--test-alerts", description = "send one test notification to every sink of the config's alerts"
+            + " section, say what came of each, and exit (0: every sink accepted it)")
+    boolean testAlerts;
 
     @Option(names = "--simulate", description = "run the engine against a simulated cluster in virtual time, print"
             + " the timeline and a summary, and exit (0: every injected fault recovered and no invariant broke)")
@@ -202,11 +207,23 @@ public final class RecoveryDaemon implements Callable<Integer> {
         boolean hasToken = loaded.hasToken();
         RecoveryOptions options = dryRun ? cfg.options().toBuilder().dryRun(true).build() : cfg.options();
         boolean supervised = cfg.nodes().stream().anyMatch(n -> n.supervised());
+        if (testAlerts) {
+            return testAlerts(cfg);
+        }
         FileRecoveryJournal journal;
         try {
             journal = FileRecoveryJournal.open(cfg.recoveryDir());
         } catch (RecoveryException | java.io.UncheckedIOException e) {
             err.println("recovery: cannot open the journal in " + cfg.recoveryDir() + ": " + oneLine(e));
+            return USAGE;
+        }
+        AlertRouter alerts;
+        try {
+            alerts = cfg.alerts().map(a -> AlertRouter.start(a, System.getenv(), cfg.source(), journal,
+                    Clock.systemUTC())).orElse(null);
+        } catch (ConfigException e) {
+            journal.close();
+            err.println("recovery: " + oneLine(e));
             return USAGE;
         }
         // asked on every request, so that a rotated token file takes effect; never printed or logged
@@ -219,6 +236,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         ProcessSupervisor supervisor = supervised ? supervisor(nodeControl) : null;
         var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl)
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
+        if (alerts != null) {
+            builder.listener(alerts);
+        }
         if (supervisor != null) {
             builder.supervisor(supervisor);
         }
@@ -228,6 +248,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
             monitoring = monitoring(cfg, engine);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             engine.close();
+            if (alerts != null) {
+                alerts.close();
+            }
             journal.close();
             probe.close();
             control.close();
@@ -239,6 +262,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
                 monitoring.stopping();
             }
             engine.close();
+            if (alerts != null) {
+                alerts.close(); // before the journal: a notification given up while closing is journaled
+            }
             saveAndClose(journal);
             probe.close();
             control.close();
@@ -254,6 +280,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
                 + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
         if (monitoring != null) {
             out.println("metrics on " + monitoring.url() + "/metrics, health on /health and /ready");
+            if (alerts != null) {
+                monitoring.bindAlerts(alerts.stats());
+            }
         }
         if (!hasToken) {
             out.println("no control token (set " + cfg.controlTokenEnv() + " or control_token_file): nodes will"
@@ -276,6 +305,37 @@ public final class RecoveryDaemon implements Callable<Integer> {
             return FAILURES_REMAIN;
         } finally {
             shutdown.run();
+        }
+    }
+
+    /**
+     * {@code --test-alerts}: one test notification to every sink, a line per destination. It neither opens the journal
+     * (a running daemon holds it) nor watches the cluster.
+     */
+    private int testAlerts(RecoveryConfig cfg) {
+        if (cfg.alerts().isEmpty()) {
+            err.println("recovery: --test-alerts: " + cfg.source() + " has no alerts section, so there is nothing to"
+                    + " test");
+            return USAGE;
+        }
+        AlertRouter alerts;
+        try {
+            alerts = AlertRouter.start(cfg.alerts().get(), System.getenv(), cfg.source(),
+                    new org.distributedtesting.recovery.core.journal.InMemoryJournal(), Clock.systemUTC());
+        } catch (ConfigException e) {
+            err.println("recovery: " + oneLine(e));
+            return USAGE;
+        }
+        try {
+            List<AlertRouter.TestResult> results = alerts.sendTest();
+            results.forEach(r -> out.println((r.delivered() ? "ok      " : "FAILED  ") + r.destination() + ": "
+                    + r.detail()));
+            long failed = results.stream().filter(r -> !r.delivered()).count();
+            out.println(failed == 0 ? "every sink accepted its test notification"
+                    : failed + " of " + results.size() + " destinations did not accept their test notification");
+            return failed == 0 ? OK : FAILURES_REMAIN;
+        } finally {
+            alerts.close();
         }
     }
 
