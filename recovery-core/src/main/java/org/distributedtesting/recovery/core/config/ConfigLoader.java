@@ -155,6 +155,10 @@ public final class ConfigLoader {
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
                   "control_token_env": "RECOVERY_CONTROL_TOKEN",
                   "metrics": {"listen": "127.0.0.1:9464"},
+                  "alerts": {"cluster": "example", "sinks": [
+                    {"type": "alertmanager", "urls": ["http://127.0.0.1:9093"], "events": "failures"},
+                    {"type": "slack", "url_env": "SLACK_WEBHOOK_URL", "events": "escalations"}
+                  ]},
                   "strategies": {
                     "process_crash": {"catch_up_lag_entries": 250}
                   }
