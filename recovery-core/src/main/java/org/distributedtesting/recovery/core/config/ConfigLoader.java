@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
             RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
-            ControlTokenSection.ENV_KEY, MetricsSection.KEY);
+            ControlTokenSection.ENV_KEY, MetricsSection.KEY, HistorySection.KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -155,6 +155,7 @@ public final class ConfigLoader {
                   "failure_types": ["split_brain", "network_partition", "process_crash", "slow_follower"],
                   "control_token_env": "RECOVERY_CONTROL_TOKEN",
                   "metrics": {"listen": "127.0.0.1:9464"},
+                  "history_database": "recovery/recovery.duckdb",
                   "strategies": {
                     "process_crash": {"catch_up_lag_entries": 250}
                   }
@@ -231,9 +232,10 @@ public final class ConfigLoader {
         String controlTokenEnv = ControlTokenSection.env(reader, top);
         Optional<ListenAddress> metricsListen = ConfigReader.optional(top, MetricsSection.KEY)
                 .flatMap(v -> MetricsSection.read(reader, v));
+        Optional<Path> historyDatabase = HistorySection.read(reader, top, baseDir);
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
         return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
-                controlTokenEnv, metricsListen);
+                controlTokenEnv, metricsListen, historyDatabase);
     }
 }

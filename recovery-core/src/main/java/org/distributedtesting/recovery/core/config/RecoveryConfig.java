@@ -34,11 +34,13 @@ import org.distributedtesting.recovery.Settings;
  *                         {@code control_token_env}, default {@value #DEFAULT_CONTROL_TOKEN_ENV})
  * @param metricsListen    where the daemon serves {@code /metrics}, {@code /health} and {@code /ready} (config:
  *                         {@code metrics.listen}); empty: nowhere
+ * @param historyDatabase  the DuckDB file the journal's records are also indexed in (config:
+ *                         {@code history_database}); empty: none
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                              Optional<Path> controlTokenFile, String controlTokenEnv,
-                             Optional<ListenAddress> metricsListen) {
+                             Optional<ListenAddress> metricsListen, Optional<Path> historyDatabase) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -55,6 +57,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(controlTokenFile, "controlTokenFile");
         Objects.requireNonNull(controlTokenEnv, "controlTokenEnv");
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(historyDatabase, "historyDatabase");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -74,6 +77,20 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         TreeMap<String, Settings> settingsCopy = new TreeMap<>(strategySettings);
         settingsCopy.values().forEach(s -> Objects.requireNonNull(s, "strategy settings must not be null"));
         strategySettings = Collections.unmodifiableMap(settingsCopy);
+    }
+
+    /**
+     * A configuration without a history database.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                          Optional<Path> controlTokenFile, String controlTokenEnv,
+                          Optional<ListenAddress> metricsListen) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
+                metricsListen, Optional.empty());
     }
 
     /**
