@@ -27,6 +27,7 @@ import org.distributedtesting.recovery.RecoveryEvent;
  *       before the failure went away (also in {@code after_rung}); a failure that went away before any rung acted
  *       has none.</li>
  * </ul>
+ * The previous version spelled some of these otherwise; {@link PreviousRecordShape} reads its records.
  *
  * <p>Stateless and thread-safe.
  */
