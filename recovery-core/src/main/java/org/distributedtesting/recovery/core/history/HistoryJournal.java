@@ -129,9 +129,11 @@ public final class HistoryJournal implements RecoveryJournal {
                 database = opener.get();
             }
             if (behind || missed.getAndSet(false) || record == null) {
-                int added = database.catchUp(durable.records());
-                if (added > 0) {
-                    LOG.info("History database {} caught up with the journal: {} records added", name, added);
+                List<JournalRecord> journal = durable.records();
+                int added = database.catchUp(journal);
+                if (added > 0 || record == null) {
+                    LOG.info("History database {} caught up with the journal: {} records, {} added", name,
+                            journal.size(), added);
                 }
                 behind = false;
             } else {

@@ -133,6 +133,22 @@ class HistoryDaemonIT {
                 assertThat(report.exitCode(RUN_LIMIT)).as("stderr:%n%s", report.err()).isZero();
                 JournalNumbers.of(journalFile(), Instant.MIN).assertSameAs(new ObjectMapper().readTree(report.out()));
             }
+
+            // and while a running daemon holds the database, report says so and reports from the journal
+            try (DaemonProcess run = DaemonProcess.start(dir, "--config", config.toString(), "--daemon",
+                    "--interval", "1")) {
+                await("the daemon's database open").atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(50))
+                        .until(() -> run.err().contains("caught up with the journal"));
+                try (DaemonProcess report = DaemonProcess.start(dir, "report", "--config", config.toString(),
+                        "--format", "json")) {
+                    assertThat(report.exitCode(RUN_LIMIT)).as("stderr:%n%s", report.err()).isZero();
+                    assertThat(report.err()).contains("recovery.duckdb is in use by the daemon; reporting from the"
+                            + " journal");
+                    assertThat(new ObjectMapper().readTree(report.out()).get("records").asLong())
+                            .isGreaterThanOrEqualTo(records.size());
+                }
+                run.stop(RUN_LIMIT);
+            }
         }
     }
 }
