@@ -331,12 +331,25 @@ class LedgerRebuildTest {
      * {@code failure} and the sentence in {@code reason}), in the file a daemon upgraded in place finds.
      */
     private static final String PREVIOUS_VERSION_JOURNAL = """
-            {"timestamp":"2026-01-01T00:00:00Z","action":"failure_detected","details":{"failure":"process_crash",            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",            "evidence":{"reachable":false},"confirmations":3,"first_seen":"2025-12-31T23:59:58Z"}}
-            {"timestamp":"2026-01-01T00:00:00Z","action":"restart_node","details":{"node":"node-2","reason":"crashed",            "outcome":"failed","detail":"exited with code 2","quorum_effect":"voters up 2 of 3","rung":"restart",            "attempt":1,"failure":"process_crash","failure_id":"process_crash:node-2","nodes":["node-2"],            "severity":"medium","summary":"'node-2' crashed","evidence":{"reachable":false}}}
-            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_attempted","details":{"failure":"process_crash",            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",            "evidence":{"reachable":false},"rung":"restart","attempt":1,"outcome":"failed",            "detail":"exited with code 2"}}
-            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_rung_failed","details":{"failure":"process_crash",            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",            "evidence":{"reachable":false},"rung":"restart","outcome":"failed","reason":"exited with code 2"}}
-            {"timestamp":"2026-01-01T00:00:10Z","action":"recovery_escalated","details":{"failure":"process_crash",            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",            "evidence":{"reachable":false},"reason":"max_restart_attempts (3) reached","outcome":"escalated"}}
-            {"timestamp":"2026-01-01T00:00:10Z","action":"node_quarantined","details":{"node":"node-2",            "reason":"max_restart_attempts (3) reached","failure_id":"process_crash:node-2"}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"failure_detected","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"confirmations":3,"first_seen":"2025-12-31T23:59:58Z"}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"restart_node","details":{"node":"node-2","reason":"crashed",\
+            "outcome":"failed","detail":"exited with code 2","quorum_effect":"voters up 2 of 3","rung":"restart",\
+            "attempt":1,"failure":"process_crash","failure_id":"process_crash:node-2","nodes":["node-2"],\
+            "severity":"medium","summary":"'node-2' crashed","evidence":{"reachable":false}}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_attempted","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"rung":"restart","attempt":1,"outcome":"failed",\
+            "detail":"exited with code 2"}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_rung_failed","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"rung":"restart","outcome":"failed","reason":"exited with code 2"}}
+            {"timestamp":"2026-01-01T00:00:10Z","action":"recovery_escalated","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"reason":"max_restart_attempts (3) reached","outcome":"escalated"}}
+            {"timestamp":"2026-01-01T00:00:10Z","action":"node_quarantined","details":{"node":"node-2",\
+            "reason":"max_restart_attempts (3) reached","failure_id":"process_crash:node-2"}}
             """;
 
     @Test
