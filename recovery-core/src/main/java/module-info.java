@@ -7,6 +7,8 @@ module org.distributedtesting.recovery.core {
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
     requires java.net.http;
+    // only for history: JDBC to the DuckDB driver, which the application puts on its class path (the daemon does)
+    requires java.sql;
     // only for the simulator's test support (sim.junit, sim.assertj), whose public types extend JUnit's and
     // AssertJ's; optional: not transitive either, or every module reading this one would need them to compile
     requires static org.junit.jupiter.api;
@@ -17,6 +19,7 @@ module org.distributedtesting.recovery.core {
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.alert;
     exports org.distributedtesting.recovery.core.config;
+    exports org.distributedtesting.recovery.core.history;
     exports org.distributedtesting.recovery.core.http;
     exports org.distributedtesting.recovery.core.http.client;
     exports org.distributedtesting.recovery.core.http.server;

@@ -46,7 +46,7 @@ public final class ConfigLoader {
 
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
             RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
-            ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY);
+            ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY, HistorySection.KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -159,6 +159,7 @@ public final class ConfigLoader {
                     {"type": "alertmanager", "urls": ["http://127.0.0.1:9093"], "events": "failures"},
                     {"type": "slack", "url_env": "SLACK_WEBHOOK_URL", "events": "escalations"}
                   ]},
+                  "history_database": "recovery/recovery.duckdb",
                   "strategies": {
                     "process_crash": {"catch_up_lag_entries": 250}
                   }
@@ -239,9 +240,10 @@ public final class ConfigLoader {
         String defaultCluster = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
         Optional<AlertsConfig> alerts = ConfigReader.optional(top, AlertsSection.KEY)
                 .map(v -> AlertsSection.read(reader, v, baseDir, defaultCluster));
+        Optional<Path> historyDatabase = HistorySection.read(reader, top, baseDir);
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
         return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
-                controlTokenEnv, metricsListen, alerts);
+                controlTokenEnv, metricsListen, alerts, historyDatabase);
     }
 }

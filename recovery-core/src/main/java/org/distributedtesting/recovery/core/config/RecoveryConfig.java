@@ -35,11 +35,14 @@ import org.distributedtesting.recovery.Settings;
  * @param metricsListen    where the daemon serves {@code /metrics}, {@code /health} and {@code /ready} (config:
  *                         {@code metrics.listen}); empty: nowhere
  * @param alerts           where the daemon sends notifications (config: {@code alerts}); empty: nowhere
+ * @param historyDatabase  the DuckDB file the journal's records are also indexed in (config:
+ *                         {@code history_database}); empty: none
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                              Optional<Path> controlTokenFile, String controlTokenEnv,
-                             Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts) {
+                             Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts,
+                             Optional<Path> historyDatabase) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -57,6 +60,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(controlTokenEnv, "controlTokenEnv");
         Objects.requireNonNull(metricsListen, "metricsListen");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(historyDatabase, "historyDatabase");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -79,6 +83,20 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
     }
 
     /**
+     * A configuration without a history database.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                          Optional<Path> controlTokenFile, String controlTokenEnv,
+                          Optional<ListenAddress> metricsListen) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
+                metricsListen, Optional.empty(), Optional.empty());
+    }
+
+    /**
      * A configuration without a metrics endpoint.
      *
      * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
@@ -88,7 +106,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
                           Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                           Optional<Path> controlTokenFile, String controlTokenEnv) {
         this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**

@@ -146,6 +146,20 @@ public final class FileRecoveryJournal implements RecoveryJournal {
     }
 
     /**
+     * The line this journal writes for {@code record}, without its newline: compact JSON, details in their order.
+     * A record read back from a journal gives the same line again, so the line identifies a record wherever it was
+     * made (the history database keys its content hash on it).
+     *
+     * @throws NullPointerException     if {@code record} is null
+     * @throws IllegalArgumentException if two keys of one details map have the same text
+     */
+    public static String line(JournalRecord record) {
+        Objects.requireNonNull(record, "record");
+        byte[] line = JournalCodec.encode(record).line();
+        return new String(line, 0, line.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
      * {@inheritDoc}
      *
      * <p>The record's line is written with one write loop and forced to disk before this returns.

@@ -11,9 +11,23 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
 
 /**
- * The journal record of each {@link RecoveryEvent}: the one place where the engine's events become the seed's
+ * The journal record of each {@link RecoveryEvent}: the one place where the engine's events become the design's
  * {@code {"timestamp", "action", "details"}} records. The engine journals exactly these records, so a listener that
  * maps the events it receives gets the journal's records too.
+ *
+ * <p>The details use one spelling for each fact, on every record:
+ * <ul>
+ *   <li>{@value #NODE_ID}: the one node a record is about (the node an action acts on, the node quarantined or
+ *       released); {@value #NODE_IDS}: the nodes of the failure a record is about;</li>
+ *   <li>{@value #REASON}: the failure type ({@code process_crash}, ...) on every record about a failure;
+ *       {@value #WHY}: why, in a sentence (why the strategy asked for an action, why a rung failed, why a guard
+ *       holds a recovery, why a node was quarantined, ...);</li>
+ *   <li>{@value #RESOLUTION}: on the record that ends a recovery, the rung that recovered it: on
+ *       {@code recovery_verified} the rung that was verified, on {@code failure_cleared} the rung that acted last
+ *       before the failure went away (also in {@code after_rung}); a failure that went away before any rung acted
+ *       has none.</li>
+ * </ul>
+ * The previous version spelled some of these otherwise; {@link PreviousRecordShape} reads its records.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,6 +35,17 @@ public final class JournalRecords {
 
     /** The record action of a rung that a dry run only planned. */
     public static final String RECOVERY_PLANNED = "recovery_planned";
+
+    /** The detail naming the one node a record is about. */
+    public static final String NODE_ID = "node_id";
+    /** The detail listing the nodes of the failure a record is about. */
+    public static final String NODE_IDS = "node_ids";
+    /** The detail holding the failure type ({@code process_crash}, ...) of a record about a failure. */
+    public static final String REASON = "reason";
+    /** The detail saying why, in a sentence. */
+    public static final String WHY = "why";
+    /** The detail naming the rung that recovered a failure, on the record that ends its recovery. */
+    public static final String RESOLUTION = "resolution";
 
     private JournalRecords() {
     }
@@ -60,12 +85,15 @@ public final class JournalRecords {
         };
     }
 
-    /** The details that name a failure and its evidence, which every record about a failure carries. */
+    /**
+     * The details that name a failure and its evidence, which every record about a failure carries: {@value #REASON}
+     * (its type), {@code failure_id}, {@value #NODE_IDS}, {@code severity}, {@code summary} and {@code evidence}.
+     */
     public static Map<String, Object> describe(Failure failure) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("failure", failure.type().name());
+        details.put(REASON, failure.type().name());
         details.put("failure_id", failure.key());
-        details.put("nodes", failure.nodes().stream().map(NodeId::value).toList());
+        details.put(NODE_IDS, failure.nodes().stream().map(NodeId::value).toList());
         details.put("severity", failure.severity().name().toLowerCase(Locale.ROOT));
         details.put("summary", failure.summary());
         details.put("evidence", failure.evidence());
@@ -98,8 +126,10 @@ public final class JournalRecords {
     private static JournalRecord action(RecoveryEvent.ActionTaken e) {
         ActionResult result = e.result();
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("node", e.action().node().value());
-        details.put("reason", e.reason());
+        // the design's order: node_id, reason, then what the action did; describe() below keeps reason's place
+        details.put(NODE_ID, e.action().node().value());
+        details.put(REASON, e.failure().type().name());
+        details.put(WHY, e.reason());
         if (result instanceof ActionResult.Done done) {
             details.putAll(done.data());
         }
@@ -128,6 +158,7 @@ public final class JournalRecords {
         Map<String, Object> details = describe(e.failure());
         details.put("rung", e.rung());
         details.put("outcome", "recovered");
+        details.put(RESOLUTION, e.rung());
         details.put("time_to_recover_ms", e.sinceDetected().toMillis());
         return new JournalRecord(e.at(), "recovery_verified", details);
     }
@@ -136,14 +167,14 @@ public final class JournalRecords {
         Map<String, Object> details = describe(e.failure());
         details.put("rung", e.rung());
         details.put("outcome", "failed");
-        details.put("reason", e.reason());
+        details.put(WHY, e.reason());
         return new JournalRecord(e.at(), "recovery_rung_failed", details);
     }
 
     private static JournalRecord deferred(RecoveryEvent.RecoveryDeferred e) {
         Map<String, Object> details = describe(e.failure());
         details.put("guard", e.guard());
-        details.put("reason", e.reason());
+        details.put(WHY, e.reason());
         e.until().ifPresent(until -> details.put("until", until.toString()));
         return new JournalRecord(e.at(), "recovery_deferred", details);
     }
@@ -151,43 +182,49 @@ public final class JournalRecords {
     private static JournalRecord preempted(RecoveryEvent.RecoveryPreempted e) {
         Map<String, Object> details = describe(e.failure());
         details.put("preempted_by", e.preemptedBy().key());
-        details.put("reason", e.reason());
+        details.put(WHY, e.reason());
         return new JournalRecord(e.at(), "recovery_preempted", details);
     }
 
     private static JournalRecord cleared(RecoveryEvent.FailureCleared e) {
         Map<String, Object> details = describe(e.failure());
         details.put("outcome", e.plannedOnly() ? "planned_only" : "cleared");
-        e.reason().ifPresent(r -> details.put("reason", r));
+        e.reason().ifPresent(r -> details.put(WHY, r));
         e.afterRung().ifPresent(r -> details.put("after_rung", r));
+        // went away after a rung acted: that rung is the resolution, though no re-probe verified it (outcome says so)
+        if (!e.plannedOnly()) {
+            e.afterRung().ifPresent(r -> details.put(RESOLUTION, r));
+        }
         return new JournalRecord(e.at(), "failure_cleared", details);
     }
 
     private static JournalRecord escalated(RecoveryEvent.Escalated e) {
         Map<String, Object> details = describe(e.failure());
-        details.put("reason", e.reason());
+        details.put(WHY, e.reason());
         details.put("outcome", "escalated");
         return new JournalRecord(e.at(), "recovery_escalated", details);
     }
 
     private static JournalRecord quarantined(RecoveryEvent.NodeQuarantined e) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("node", e.node().value());
-        details.put("reason", e.reason());
+        details.put(NODE_ID, e.node().value());
+        details.put(REASON, e.failure().type().name());
+        details.put(WHY, e.reason());
         details.put("failure_id", e.failure().key());
         return new JournalRecord(e.at(), "node_quarantined", details);
     }
 
-    private static JournalRecord node(RecoveryEvent event, String action, NodeId node, String reason) {
+    /** A node's own step, about no one failure: it has no {@value #REASON}. */
+    private static JournalRecord node(RecoveryEvent event, String action, NodeId node, String why) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("node", node.value());
-        details.put("reason", reason);
+        details.put(NODE_ID, node.value());
+        details.put(WHY, why);
         return new JournalRecord(event.at(), action, details);
     }
 
     private static JournalRecord budget(RecoveryEvent.ActionBudgetExhausted e) {
         Map<String, Object> details = describe(e.failure());
-        details.put("reason", e.reason());
+        details.put(WHY, e.reason());
         return new JournalRecord(e.at(), "action_budget_exhausted", details);
     }
 }

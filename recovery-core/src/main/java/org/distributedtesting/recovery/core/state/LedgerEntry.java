@@ -8,12 +8,17 @@ import java.util.Optional;
 import java.util.Set;
 import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.core.journal.JournalRecords;
+import org.distributedtesting.recovery.core.journal.PreviousRecordShape;
 
 /**
  * What the ledger needs from one journal record, read back from the fields that
  * {@link org.distributedtesting.recovery.core.journal.JournalRecords} writes: the records that open, touch or end a
  * failure, the rungs and the actions carried out, and the quarantine's steps. Every other record is of no use to the
  * ledger and reads as empty.
+ *
+ * <p>A daemon upgraded in place must keep the quarantines and attempts its journal holds, so a record in the previous
+ * version's spelling ({@code node}, {@code nodes}, {@code failure}) is read as {@link PreviousRecordShape} renames it.
  *
  * <p>Immutable and thread-safe.
  */
@@ -80,21 +85,21 @@ sealed interface LedgerEntry {
      *                                  edited one); the message names the field
      */
     static Optional<LedgerEntry> read(JournalRecord record) {
-        Map<String, Object> d = record.details();
+        Map<String, Object> d = PreviousRecordShape.toCurrent(record).details();
         Instant at = record.timestamp();
         return switch (record.action()) {
             case "failure_detected", "recovery_preempted", "recovery_escalated" ->
                     Optional.of(new Seen(at, text(d, "failure_id"), nodes(d), Optional.empty()));
             case "recovery_deferred" -> Optional.of(new Seen(at, text(d, "failure_id"), nodes(d),
                     d.get("until") == null ? Optional.empty() : Optional.of(instant(d, "until"))));
-            case "recovery_rung_failed" -> Optional.of(new RungFailed(at, text(d, "failure_id"), text(d, "failure"),
-                    nodes(d), text(d, "rung") + ": " + text(d, "reason")));
+            case "recovery_rung_failed" -> Optional.of(new RungFailed(at, text(d, "failure_id"), type(d),
+                    nodes(d), text(d, "rung") + ": " + why(d)));
             case "recovery_verified", "failure_cleared" ->
                     Optional.of(new Ended(at, text(d, "failure_id"), nodes(d)));
             case "action_budget_exhausted" -> Optional.of(new BudgetAlerted(at, text(d, "failure_id"), nodes(d)));
-            case "node_quarantined" -> Optional.of(new Quarantined(at, node(d, "node")));
-            case "node_half_open" -> Optional.of(new HalfOpen(at, node(d, "node")));
-            case "node_released" -> Optional.of(new Released(at, node(d, "node")));
+            case "node_quarantined" -> Optional.of(new Quarantined(at, node(d)));
+            case "node_half_open" -> Optional.of(new HalfOpen(at, node(d)));
+            case "node_released" -> Optional.of(new Released(at, node(d)));
             default -> rungOrAction(at, d);
         };
     }
@@ -102,19 +107,20 @@ sealed interface LedgerEntry {
     /**
      * A rung's record is named by its strategy ({@code recovery_attempted}, {@code recover_split_brain}, ...) and an
      * action's by the action ({@code restart_node}, ...), so both are told by their fields: both name the rung, the
-     * attempt and the outcome; only an action's names one {@code node}.
+     * attempt and the outcome; only an action's names one {@code node_id}.
      */
     private static Optional<LedgerEntry> rungOrAction(Instant at, Map<String, Object> d) {
         if (!(d.get("rung") instanceof String) || !(d.get("outcome") instanceof String outcome)
                 || !d.containsKey("attempt")) {
             return Optional.empty();
         }
-        if (d.containsKey("node") && ACTION_OUTCOMES.contains(outcome)) {
-            return Optional.of(new Acted(at, text(d, "failure_id"), text(d, "failure"), nodes(d),
+        boolean namesNode = d.containsKey(JournalRecords.NODE_ID);
+        if (namesNode && ACTION_OUTCOMES.contains(outcome)) {
+            return Optional.of(new Acted(at, text(d, "failure_id"), type(d), nodes(d),
                     number(d, "attempt"), CARRIED_OUT.contains(outcome)));
         }
-        if (!d.containsKey("node") && RUNG_OUTCOMES.contains(outcome)) {
-            return Optional.of(new Rung(at, text(d, "failure_id"), text(d, "failure"), nodes(d), outcome,
+        if (!namesNode && RUNG_OUTCOMES.contains(outcome)) {
+            return Optional.of(new Rung(at, text(d, "failure_id"), type(d), nodes(d), outcome,
                     number(d, "attempt"), Boolean.TRUE.equals(d.get("dry_run"))));
         }
         return Optional.empty();
@@ -143,19 +149,28 @@ sealed interface LedgerEntry {
         }
     }
 
-    private static NodeId node(Map<String, Object> details, String key) {
-        return nodeId(text(details, key), key);
+    private static String type(Map<String, Object> details) {
+        return text(details, JournalRecords.REASON);
+    }
+
+    private static String why(Map<String, Object> details) {
+        return text(details, JournalRecords.WHY);
+    }
+
+    private static NodeId node(Map<String, Object> details) {
+        return nodeId(text(details, JournalRecords.NODE_ID), JournalRecords.NODE_ID);
     }
 
     private static List<NodeId> nodes(Map<String, Object> details) {
-        if (!(details.get("nodes") instanceof List<?> list) || list.isEmpty()) {
-            throw missing(details, "nodes", "a list of node ids");
+        String key = JournalRecords.NODE_IDS;
+        if (!(details.get(key) instanceof List<?> list) || list.isEmpty()) {
+            throw missing(details, key, "a list of node ids");
         }
         return list.stream().map(n -> {
             if (n instanceof String id) {
-                return nodeId(id, "nodes");
+                return nodeId(id, key);
             }
-            throw missing(details, "nodes", "a list of node ids");
+            throw missing(details, key, "a list of node ids");
         }).toList();
     }
 

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * engine, to be released. What is not restored: the recoveries in progress (a failure is confirmed afresh and its
  * ladder starts at its first rung) and {@code node_cooldown}.
  *
- * <p>A record the rebuild cannot read (a field missing or of the wrong type: a journal of an older version, or an
- * edited one) is skipped with a warning naming its line; the rebuild never fails. Records of nodes no longer in the
+ * <p>Records in the previous version's spelling ({@code node}, {@code nodes}, {@code failure}; see
+ * {@link org.distributedtesting.recovery.core.journal.PreviousRecordShape}) are read too, so a daemon upgraded in
+ * place keeps its quarantines. A record the rebuild cannot read (a field missing or of the wrong type: an edited
+ * journal) is skipped with a warning naming its line; the rebuild never fails. Records of nodes no longer in the
  * cluster, or of failure types no strategy handles, are of no use and are passed over.
  *
  * <p>Not thread-safe; run once, before the engine's first cycle.

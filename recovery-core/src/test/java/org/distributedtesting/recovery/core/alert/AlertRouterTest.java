@@ -280,7 +280,7 @@ class AlertRouterTest {
         router.onEvent(new RecoveryEvent.Escalated(T0, critical, List.of(NODE), "spent"));
 
         await().atMost(BOUND).until(() -> hook.requests.size() == 1);
-        assertThat(JSON.readTree(hook.requests.get(0).body()).path("details").path("failure").asText())
+        assertThat(JSON.readTree(hook.requests.get(0).body()).path("details").path("reason").asText())
                 .isEqualTo("split_brain");
     }
 

@@ -118,7 +118,7 @@ class LadderAndBudgetTest {
             assertThat(h.events(RecoveryEvent.Escalated.class)).singleElement()
                     .satisfies(e -> assertThat(e.reason()).contains("max_restart_attempts (3)"));
             assertThat(h.records("node_quarantined")).singleElement()
-                    .satisfies(r -> assertThat(r.details()).containsEntry("node", "node-2"));
+                    .satisfies(r -> assertThat(r.details()).containsEntry("node_id", "node-2"));
             assertThat(h.cycles(1).stuck()).isTrue();
         }
     }
@@ -242,7 +242,7 @@ class LadderAndBudgetTest {
             h.cluster.crash(2);
             h.cycles(20);
             assertThat(h.records("recovery_rung_failed")).isNotEmpty().first()
-                    .satisfies(r -> assertThat((String) r.details().get("reason")).contains("bug in strategy"));
+                    .satisfies(r -> assertThat((String) r.details().get("why")).contains("bug in strategy"));
         }
     }
 

@@ -85,7 +85,7 @@ class TokenSecrecyTest {
                 recoveryDir.resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
 
         assertThat(journal).filteredOn(r -> r.action().equals("resume_elections"))
-                .extracting(r -> r.details().get("node") + ": " + r.details().get("detail"))
+                .extracting(r -> r.details().get("node_id") + ": " + r.details().get("detail"))
                 .contains("node-1: elections resumed", "node-2: echo Bearer [redacted]");
         try (Stream<Path> files = Files.list(recoveryDir)) {
             List<Path> written = files.filter(Files::isRegularFile).toList();

@@ -58,7 +58,7 @@ class FileRecoveryJournalTest {
         details.put("nothing", null);
         details.put("instant", T0);
         details.put("duration", Duration.ofSeconds(90));
-        details.put("node", NodeId.of("node-3"));
+        details.put("node_id", NodeId.of("node-3"));
         details.put("severity", Severity.HIGH);
         details.put("path", Path.of("/var/lib/raft"));
         details.put("present", Optional.of(NodeId.of("node-1")));
@@ -86,7 +86,7 @@ class FileRecoveryJournalTest {
         expected.put("nothing", null);
         expected.put("instant", "2026-11-26T06:39:15.123Z");
         expected.put("duration", "PT1M30S");
-        expected.put("node", "node-3");
+        expected.put("node_id", "node-3");
         expected.put("severity", "HIGH");
         expected.put("path", "/var/lib/raft");
         expected.put("present", "node-1");
@@ -111,14 +111,14 @@ class FileRecoveryJournalTest {
         // Given a journal
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
             // When two records are appended
-            journal.append(record(0, "restart_node", Map.of("node", "node-1")));
+            journal.append(record(0, "restart_node", Map.of("node_id", "node-1")));
             journal.append(record(1, "snapshot", Map.of()));
         }
 
         // Then the file holds exactly two compact lines
         assertThat(Files.readString(journalFile())).isEqualTo(
                 "{\"timestamp\":\"2026-11-26T06:39:15.123Z\",\"action\":\"restart_node\","
-                + "\"details\":{\"node\":\"node-1\"}}\n"
+                + "\"details\":{\"node_id\":\"node-1\"}}\n"
                 + "{\"timestamp\":\"2026-11-26T06:39:16.123Z\",\"action\":\"snapshot\",\"details\":{}}\n");
     }
 
@@ -127,7 +127,7 @@ class FileRecoveryJournalTest {
         // Given an open journal
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
             // When a record is appended and the journal is still open
-            journal.append(record(0, "restart_node", Map.of("node", "node-1")));
+            journal.append(record(0, "restart_node", Map.of("node_id", "node-1")));
 
             // Then another reader of the file already sees it, equal to what the journal keeps
             assertThat(FileRecoveryJournal.read(journalFile())).isEqualTo(journal.records()).hasSize(1);
@@ -139,10 +139,10 @@ class FileRecoveryJournalTest {
         // Given a journal
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
             // When a record with an int and a node id is appended
-            journal.append(record(0, "restart_node", Map.of("attempt", 1, "node", NodeId.of("node-1"))));
+            journal.append(record(0, "restart_node", Map.of("attempt", 1, "node_id", NodeId.of("node-1"))));
 
             // Then records() holds what a reader of the file gets, not the original objects
-            assertThat(journal.records().get(0).details()).isEqualTo(Map.of("attempt", 1L, "node", "node-1"));
+            assertThat(journal.records().get(0).details()).isEqualTo(Map.of("attempt", 1L, "node_id", "node-1"));
         }
     }
 
@@ -150,7 +150,7 @@ class FileRecoveryJournalTest {
     void reopenedJournalAppendsAfterExistingRecords() {
         // Given a journal with two records, closed
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
-            journal.append(record(0, "restart_node", Map.of("node", "node-1")));
+            journal.append(record(0, "restart_node", Map.of("node_id", "node-1")));
             journal.append(record(1, "verify", Map.of("ok", true)));
         }
 
@@ -172,7 +172,7 @@ class FileRecoveryJournalTest {
         // Given a journal with records, and an older recovery log
         Files.writeString(dir.resolve(FileRecoveryJournal.RECOVERY_LOG_FILE_NAME), "[]");
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
-            journal.append(record(0, "restart_node", Map.of("node", NodeId.of("node-1"), "attempt", 2)));
+            journal.append(record(0, "restart_node", Map.of("node_id", NodeId.of("node-1"), "attempt", 2)));
             journal.append(record(1, "rebuild", Map.of("peers", List.of("node-2", "node-3"))));
 
             // When the recovery log is saved
@@ -202,7 +202,7 @@ class FileRecoveryJournalTest {
         // Given a journal with a record with details and one without
         try (FileRecoveryJournal journal = FileRecoveryJournal.open(dir)) {
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("node", "node-1");
+            details.put("node_id", "node-1");
             details.put("attempt", 1);
             journal.append(record(0, "restart_node", details));
             journal.append(record(1, "snapshot", Map.of()));
@@ -219,7 +219,7 @@ class FileRecoveryJournalTest {
                             "timestamp": "2026-11-26T06:39:15.123Z",
                             "action": "restart_node",
                             "details": {
-                              "node": "node-1",
+                              "node_id": "node-1",
                               "attempt": 1
                             }
                           },
@@ -236,7 +236,7 @@ class FileRecoveryJournalTest {
     void saveRecoveryLogStillWorksAfterClose() throws IOException {
         // Given a journal with a record, closed
         FileRecoveryJournal journal = FileRecoveryJournal.open(dir);
-        journal.append(record(0, "restart_node", Map.of("node", "node-1")));
+        journal.append(record(0, "restart_node", Map.of("node_id", "node-1")));
         journal.close();
 
         // When the recovery log is saved
@@ -244,7 +244,7 @@ class FileRecoveryJournalTest {
 
         // Then it holds the record
         assertThat(Files.readString(dir.resolve(FileRecoveryJournal.RECOVERY_LOG_FILE_NAME)))
-                .contains("\"action\": \"restart_node\"", "\"node\": \"node-1\"");
+                .contains("\"action\": \"restart_node\"", "\"node_id\": \"node-1\"");
     }
 
     @Test

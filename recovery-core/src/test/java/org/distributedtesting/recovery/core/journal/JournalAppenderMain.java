@@ -32,7 +32,7 @@ public final class JournalAppenderMain {
             for (long seq = 0; seq < maxRecords; seq++) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("seq", seq);
-                details.put("node", "node-" + (seq % 3 + 1));
+                details.put("node_id", "node-" + (seq % 3 + 1));
                 // lengths that vary and cross page boundaries, so a kill can land inside a line
                 details.put("padding", "p".repeat((int) (seq * 37 % 1500)));
                 journal.append(new JournalRecord(Instant.now(), "restart_node", details));

@@ -52,9 +52,9 @@ class EscalationNamedAnotherFailureOfTheNodeTest {
         assertThat(corrupt.ran()).containsExactly("repair", "repair", "repair");
         assertThat(journal.records("recovery_escalated")).singleElement().satisfies(r -> assertThat(r.details())
                 .containsEntry("failure_id", "log_corruption:" + node.value())
-                .hasEntrySatisfying("reason", reason -> assertThat((String) reason)
+                .hasEntrySatisfying("why", reason -> assertThat((String) reason)
                         .startsWith("max_restart_attempts (3) reached within restart_cooldown (60 s); the last attempt:")));
         assertThat(journal.records("node_quarantined")).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("node", node.value()));
+                .satisfies(r -> assertThat(r.details()).containsEntry("node_id", node.value()));
     }
 }

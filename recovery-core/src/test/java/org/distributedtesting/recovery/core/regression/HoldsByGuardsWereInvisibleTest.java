@@ -49,7 +49,7 @@ class HoldsByGuardsWereInvisibleTest {
             assertThat(held).singleElement().satisfies(r -> assertThat(r.details())
                     .containsEntry("guard", "node_cooldown").containsKey("until")
                     .containsEntry("failure_id", "resource_exhaustion:node-2")
-                    .hasEntrySatisfying("reason", reason -> assertThat((String) reason).contains("node_cooldown")));
+                    .hasEntrySatisfying("why", reason -> assertThat((String) reason).contains("node_cooldown")));
             assertThat(runs).hasSize(2);
         }
     }

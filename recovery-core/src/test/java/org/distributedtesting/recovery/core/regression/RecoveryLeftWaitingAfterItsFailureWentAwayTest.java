@@ -63,7 +63,7 @@ class RecoveryLeftWaitingAfterItsFailureWentAwayTest {
             assertThat(actions()).containsSubsequence("recovery_rung_failed", "failure_cleared");
             assertThat(journal.records("failure_cleared")).singleElement().satisfies(r -> assertThat(r.details())
                     .containsEntry("failure_id", "term_divergence:" + node.value())
-                    .containsEntry("reason", "no longer detected when its verification ended"));
+                    .containsEntry("why", "no longer detected when its verification ended"));
             // and when a failure of the same key comes back, its ladder starts over
             strict.flag(node);
             cycles(engine, cluster, 6);

@@ -47,11 +47,11 @@ class StartThatDiedAtOnceWaitedOutVerifyTimeoutTest {
             // Then three attempts failed fast and the node was quarantined within seconds, not minutes
             assertThat(h.records("restart_node")).hasSize(3);
             assertThat(h.records("recovery_rung_failed")).hasSize(3).allSatisfy(r -> assertThat(
-                    (String) r.details().get("reason")).contains("was started, and its process ended again"));
+                    (String) r.details().get("why")).contains("was started, and its process ended again"));
             JournalRecord escalated = h.records("recovery_escalated").get(0);
             assertThat(Duration.between(h.records("restart_node").get(0).timestamp(), escalated.timestamp()))
                     .isLessThan(options.verifyTimeout());
-            assertThat((String) escalated.details().get("reason"))
+            assertThat((String) escalated.details().get("why"))
                     .contains("max_restart_attempts (3)", "the last attempt:", "process ended again");
             assertThat(h.engine.quarantined()).hasSize(1);
         }

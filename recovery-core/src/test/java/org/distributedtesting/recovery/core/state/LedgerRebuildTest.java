@@ -307,11 +307,11 @@ class LedgerRebuildTest {
 
     @Test
     void anUnreadableRecordIsSkippedNamingItsLineAndTheRestIsRestored() {
-        // Given a journal whose second record lacks the failure type (as a journal from an older version may)
+        // Given a journal whose second record lacks the failure type (as an edited journal may)
         Failure crash = crash(NODE_2);
         confirmed(crash, at(0));
         Map<String, Object> details = new LinkedHashMap<>(JournalRecords.describe(crash));
-        details.remove("failure");
+        details.remove("reason");
         details.putAll(Map.of("rung", "restart", "attempt", 1, "outcome", "failed", "detail", "exited"));
         journal.add(new JournalRecord(at(0), "recovery_attempted", details));
         failedRestart(crash, 2, at(10));
@@ -321,9 +321,54 @@ class LedgerRebuildTest {
 
         // Then that record is named and skipped, and the others are restored
         assertThat(rebuilt.result().unreadable()).singleElement().asString()
-                .startsWith("line 2 ('recovery_attempted' at 2026-01-01T00:00:00Z): no 'failure'");
+                .startsWith("line 2 ('recovery_attempted' at 2026-01-01T00:00:00Z): no 'reason'");
         assertThat(rebuilt.result().summary()).contains("1 record could not be read and was skipped");
         assertThat(rebuilt.ledger(NODE_2).attempts(FailureType.PROCESS_CRASH)).isEqualTo(2);
+    }
+
+    /**
+     * Lines as the previous version wrote them (0.1.0 snapshots: {@code node}, {@code nodes}, the failure type in
+     * {@code failure} and the sentence in {@code reason}), in the file a daemon upgraded in place finds.
+     */
+    private static final String PREVIOUS_VERSION_JOURNAL = """
+            {"timestamp":"2026-01-01T00:00:00Z","action":"failure_detected","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"confirmations":3,"first_seen":"2025-12-31T23:59:58Z"}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"restart_node","details":{"node":"node-2","reason":"crashed",\
+            "outcome":"failed","detail":"exited with code 2","quorum_effect":"voters up 2 of 3","rung":"restart",\
+            "attempt":1,"failure":"process_crash","failure_id":"process_crash:node-2","nodes":["node-2"],\
+            "severity":"medium","summary":"'node-2' crashed","evidence":{"reachable":false}}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_attempted","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"rung":"restart","attempt":1,"outcome":"failed",\
+            "detail":"exited with code 2"}}
+            {"timestamp":"2026-01-01T00:00:00Z","action":"recovery_rung_failed","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"rung":"restart","outcome":"failed","reason":"exited with code 2"}}
+            {"timestamp":"2026-01-01T00:00:10Z","action":"recovery_escalated","details":{"failure":"process_crash",\
+            "failure_id":"process_crash:node-2","nodes":["node-2"],"severity":"medium","summary":"'node-2' crashed",\
+            "evidence":{"reachable":false},"reason":"max_restart_attempts (3) reached","outcome":"escalated"}}
+            {"timestamp":"2026-01-01T00:00:10Z","action":"node_quarantined","details":{"node":"node-2",\
+            "reason":"max_restart_attempts (3) reached","failure_id":"process_crash:node-2"}}
+            """;
+
+    @Test
+    void aJournalOfThePreviousVersionKeepsItsQuarantineAndAttempts() throws Exception {
+        // Given the journal file of the previous version: a failed restart of node-2, then its quarantine
+        Path file = Files.writeString(dir.resolve(FileRecoveryJournal.JOURNAL_FILE_NAME), PREVIOUS_VERSION_JOURNAL);
+        journal.addAll(FileRecoveryJournal.read(file));
+
+        // When the upgraded engine rebuilds its ledger from it
+        RebuiltState rebuilt = rebuildAt(at(20));
+
+        // Then every record was read, the node is still quarantined since 10 s, and its attempt and why it failed count
+        assertThat(rebuilt.result().unreadable()).isEmpty();
+        NodeLedger ledger = rebuilt.ledger(NODE_2);
+        assertThat(ledger.quarantined()).isTrue();
+        assertThat(ledger.quarantinedAt()).isEqualTo(at(10));
+        assertThat(ledger.attempts(FailureType.PROCESS_CRASH)).isEqualTo(1);
+        assertThat(ledger.lastFailure(FailureType.PROCESS_CRASH)).isEqualTo("restart: exited with code 2");
+        assertThat(rebuilt.state().actionsInWindow(at(20))).isEqualTo(1);
     }
 
     @Test

@@ -28,7 +28,9 @@ import org.distributedtesting.recovery.core.config.RecoveryConfig;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 import org.distributedtesting.recovery.core.http.client.NodeRoutes;
+import org.distributedtesting.recovery.core.history.HistoryJournal;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
+import org.distributedtesting.recovery.core.journal.RecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 import org.distributedtesting.recovery.core.supervise.OfflineChecks;
@@ -62,7 +64,8 @@ import picocli.CommandLine.Spec;
                 "1:failures remain (--once), or a simulated fault was not recovered or an invariant broke",
                 "2:usage or configuration error"},
         footer = {"%nExample config: java -jar recovery.jar --example-config",
-                "A simulation:   java -jar recovery.jar --simulate --seed 7"})
+                "A simulation:   java -jar recovery.jar --simulate --seed 7",
+                "The history:    java -jar recovery.jar report --config FILE --since 7d"})
 public final class RecoveryDaemon implements Callable<Integer> {
 
     /** Exit code: healthy or recovered. */
@@ -146,13 +149,22 @@ public final class RecoveryDaemon implements Callable<Integer> {
     /** Runs the daemon and exits the JVM with its exit code. */
     public static void main(String[] args) {
         // a simulation's story is its timeline; the engine's INFO lines would repeat it with wall-clock times
-        configureLogging(List.of(args).contains("--simulate") ? "warn" : "info");
+        // and a report's story is its tables
+        configureLogging(List.of(args).contains("--simulate") || args.length > 0 && args[0].equals("report")
+                ? "warn" : "info");
         System.exit(run(args, System.out, System.err));
     }
 
     /** Runs the daemon with these arguments; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Clock.systemUTC());
+    }
+
+    /** Runs the daemon with these arguments, and {@code report --since} counted back from {@code clock}. */
+    static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
         CommandLine cli = new CommandLine(new RecoveryDaemon(out, err));
+        // before the handlers below, which apply to the subcommands added so far
+        cli.addSubcommand("report", new ReportCommand(out, err, clock));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionStrategy(LogFile.around(new CommandLine.RunLast(), err));
@@ -210,13 +222,16 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (testAlerts) {
             return testAlerts(cfg);
         }
-        FileRecoveryJournal journal;
+        FileRecoveryJournal durable;
         try {
-            journal = FileRecoveryJournal.open(cfg.recoveryDir());
+            durable = FileRecoveryJournal.open(cfg.recoveryDir());
         } catch (RecoveryException | java.io.UncheckedIOException e) {
             err.println("recovery: cannot open the journal in " + cfg.recoveryDir() + ": " + oneLine(e));
             return USAGE;
         }
+        // indexed after the durable append and caught up now; a database that fails is logged, never fatal
+        RecoveryJournal journal = cfg.historyDatabase().<RecoveryJournal>map(db -> HistoryJournal.open(durable, db))
+                .orElse(durable);
         AlertRouter alerts;
         try {
             alerts = cfg.alerts().map(a -> AlertRouter.start(a, System.getenv(), cfg.source(), journal,
@@ -467,7 +482,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         return new Loaded(cfg, chosen, hasToken);
     }
 
-    private void saveAndClose(FileRecoveryJournal journal) {
+    private void saveAndClose(RecoveryJournal journal) {
         try {
             journal.saveRecoveryLog();
         } catch (java.io.IOException e) {

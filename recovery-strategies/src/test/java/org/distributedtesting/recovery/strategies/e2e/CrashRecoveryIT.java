@@ -46,9 +46,9 @@ class CrashRecoveryIT {
                     .orElseThrow(() -> new AssertionError("no restart_node in " + journal));
             long newPid = cluster.pid(2);
             assertThat(newPid).isNotEqualTo(killed);
-            assertThat(restart.details()).containsEntry("node", "node-2").containsEntry("pid", newPid)
-                    .containsEntry("outcome", "done").containsKey("reason");
-            assertThat((String) restart.details().get("reason")).contains("process crashed");
+            assertThat(restart.details()).containsEntry("node_id", "node-2").containsEntry("pid", newPid)
+                    .containsEntry("outcome", "done").containsEntry("reason", "process_crash");
+            assertThat((String) restart.details().get("why")).contains("process crashed");
             assertThat(journal).extracting(JournalRecord::action)
                     .containsSubsequence("failure_detected", "restart_node", "recovery_verified");
             try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {

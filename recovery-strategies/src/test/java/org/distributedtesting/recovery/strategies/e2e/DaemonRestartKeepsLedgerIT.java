@@ -119,7 +119,7 @@ class DaemonRestartKeepsLedgerIT {
             List<JournalRecord> quarantined = records("node_quarantined");
             assertThat(quarantined).hasSize(1);
             assertThat(records("recovery_escalated")).singleElement().satisfies(r -> assertThat(
-                    (String) r.details().get("reason")).contains("max_restart_attempts (2)", "exited with code 2"));
+                    (String) r.details().get("why")).contains("max_restart_attempts (2)", "exited with code 2"));
             // the second run set the torn line aside and said what it restored
             assertThat(secondLog).contains("torn line", "restored from journal",
                     "1 attempt for process_crash on 'node-2'");

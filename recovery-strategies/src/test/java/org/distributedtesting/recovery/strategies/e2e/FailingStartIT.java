@@ -47,7 +47,7 @@ class FailingStartIT {
                     dir.resolve("recovery").resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
             List<JournalRecord> failed = journal.stream().filter(r -> r.action().equals("recovery_rung_failed"))
                     .toList();
-            assertThat(failed).as(out).hasSize(3).allSatisfy(r -> assertThat((String) r.details().get("reason"))
+            assertThat(failed).as(out).hasSize(3).allSatisfy(r -> assertThat((String) r.details().get("why"))
                     .contains("exited with code 2", "cannot open database db/state.db: file is not a database"));
             JournalRecord escalated = journal.stream().filter(r -> r.action().equals("recovery_escalated"))
                     .findFirst().orElseThrow(() -> new AssertionError("no escalation:\n" + out));
@@ -55,7 +55,7 @@ class FailingStartIT {
                     .orElseThrow();
             assertThat(Duration.between(firstRestart.timestamp(), escalated.timestamp()))
                     .isLessThan(Duration.ofSeconds(60));
-            assertThat((String) escalated.details().get("reason")).contains("max_restart_attempts (3)",
+            assertThat((String) escalated.details().get("why")).contains("max_restart_attempts (3)",
                     "exited with code 2", "file is not a database");
             assertThat(out).contains("ESCALATED  process_crash:node-2");
         }

@@ -89,8 +89,9 @@ class HostileAnswersIT {
 
     /** Journal records of actions (planned, done, refused or failed) on a node other than node-3. */
     private static List<String> actionsOnOtherNodes(List<JournalRecord> journal) {
-        return journal.stream().filter(r -> r.details().containsKey("outcome") && r.details().containsKey("node"))
-                .filter(r -> !"node-3".equals(r.details().get("node")))
+        return journal.stream()
+                .filter(r -> r.details().containsKey("outcome") && r.details().containsKey("node_id"))
+                .filter(r -> !"node-3".equals(r.details().get("node_id")))
                 .map(r -> r.action() + " " + r.details()).toList();
     }
 }

@@ -71,7 +71,7 @@ class DataRecoverySafetyTest {
 
     /** Records of actions on the node, whatever their outcome (a refused action is journaled too). */
     private long actionsOn(NodeId node) {
-        return journal.records().stream().filter(r -> node.value().equals(r.details().get("node")))
+        return journal.records().stream().filter(r -> node.value().equals(r.details().get("node_id")))
                 .filter(r -> NODE_ACTIONS.contains(r.action())).count();
     }
 
@@ -108,7 +108,7 @@ class DataRecoverySafetyTest {
         // gave up
         String failureId = "database_corruption:" + corrupt.value();
         assertThat(journal.records("stop_node")).as("asked before stopping: nothing was stopped")
-                .noneSatisfy(r -> assertThat(r.details()).containsEntry("node", corrupt.value()));
+                .noneSatisfy(r -> assertThat(r.details()).containsEntry("node_id", corrupt.value()));
         assertThat(journal.records("full_state_sync_on_corrupt_database")).isNotEmpty()
                 .allSatisfy(r -> assertThat(r.details().get("detail").toString())
                         .contains("refused by quorum_budget").endsWith("nothing was stopped"));
@@ -125,7 +125,7 @@ class DataRecoverySafetyTest {
         JournalRecord firstTry = journal.records("full_state_sync_on_corrupt_database").get(0);
         assertThat(journal.records("recovery_escalated")).filteredOn(r -> failureId.equals(
                 r.details().get("failure_id"))).singleElement().satisfies(r -> {
-                    assertThat(r.details().get("reason").toString()).startsWith("held back by the engine's guards");
+                    assertThat(r.details().get("why").toString()).startsWith("held back by the engine's guards");
                     assertThat(Duration.between(firstTry.timestamp(), r.timestamp())).isGreaterThanOrEqualTo(
                             heldBackLimit);
                 });
@@ -168,9 +168,9 @@ class DataRecoverySafetyTest {
             assertThat(rungRecords(first, second)).as("rung records").startsWith(first, second)
                     .containsOnly(first, second).hasSizeBetween(2, 5);
             assertThat(journal.records("recovery_escalated")).singleElement()
-                    .satisfies(r -> assertThat(r.details()).containsEntry("nodes", List.of(node.value())));
+                    .satisfies(r -> assertThat(r.details()).containsEntry("node_ids", List.of(node.value())));
             assertThat(journal.records("node_quarantined")).singleElement()
-                    .satisfies(r -> assertThat(r.details()).containsEntry("node", node.value()));
+                    .satisfies(r -> assertThat(r.details()).containsEntry("node_id", node.value()));
             assertThat(engine.quarantined()).containsExactly(node);
             assertThat(actionsOn(node)).as("actions after escalation").isEqualTo(actionsAtEscalation);
         }

@@ -42,7 +42,7 @@ class SimulatedDataRecoveryTest {
 
     private static List<JournalRecord> records(ScenarioResult result, String action, NodeId node) {
         return result.journal().stream().filter(r -> r.action().equals(action))
-                .filter(r -> node.value().equals(r.details().get("node"))).toList();
+                .filter(r -> node.value().equals(r.details().get("node_id"))).toList();
     }
 
     @ParameterizedTest(name = "{0} nodes, seed {1}, warm-up {2} s")

@@ -140,7 +140,7 @@ class SimulatedPartitionRecoveryTest {
             JournalRecord switched = driver.journal().stream()
                     .filter(r -> r.action().equals(NetworkPartitionStrategy.USE_ALTERNATIVE_ADDRESS))
                     .findFirst().orElseThrow();
-            assertThat(switched.details()).containsEntry("node", lost.value()).containsEntry("outcome", "done")
+            assertThat(switched.details()).containsEntry("node_id", lost.value()).containsEntry("outcome", "done")
                     .containsEntry("address", "backup-net:" + specs.get(cluster.nodeIds().indexOf(lost)).port());
             assertThat(driver.cycle().snapshot().observation(lost).reachable()).isTrue();
             assertThat(cluster.invariants().violations()).isEmpty();
@@ -165,7 +165,7 @@ class SimulatedPartitionRecoveryTest {
             // Raft-safe), which fenced it; the partition's fencing rung found no leader left to fence, then alerted
             List<JournalRecord> journal = driver.journal();
             int raised = indexOf(journal, r -> r.action().equals("raise_term")
-                    && stale.value().equals(r.details().get("node")) && "done".equals(r.details().get("outcome")));
+                    && stale.value().equals(r.details().get("node_id")) && "done".equals(r.details().get("outcome")));
             assertThat(raised).as(driver.describe()).isNotNegative();
             assertThat(journal.get(raised).details()).containsEntry("rung", "raise_lagging_terms")
                     .containsEntry("failure_id", "term_divergence:" + stale.value());
@@ -203,7 +203,7 @@ class SimulatedPartitionRecoveryTest {
             List<JournalRecord> stepDowns = driver.journal().stream()
                     .filter(r -> r.action().equals("step_down_leader")).toList();
             assertThat(stepDowns).as(driver.describe()).isNotEmpty().allSatisfy(r -> {
-                assertThat(r.details()).containsEntry("node", stale.value()).containsEntry("outcome", "done")
+                assertThat(r.details()).containsEntry("node_id", stale.value()).containsEntry("outcome", "done")
                         .containsEntry("rung", "fence_minority_leader");
             });
             assertThat(cluster.view(stale).role()).isNotEqualTo(org.distributedtesting.recovery.Role.LEADER);

@@ -52,7 +52,7 @@ class SimulatedSplitBrainRecoveryTest {
         assertThat(actions(result)).containsSubsequence("failure_detected", "step_down_leader",
                 SplitBrainStrategy.FENCE_ACTION, "recovery_verified");
         assertThat(result.journal()).filteredOn(r -> r.action().equals("step_down_leader"))
-                .allSatisfy(r -> assertThat(r.details()).containsEntry("node", stale.value()));
+                .allSatisfy(r -> assertThat(r.details()).containsEntry("node_id", stale.value()));
         assertThat(actions(result)).doesNotContain("restart_node", SplitBrainStrategy.RESTART_ACTION,
                 "demote_to_non_voter");
     }
@@ -143,10 +143,10 @@ class SimulatedSplitBrainRecoveryTest {
                     SplitBrainStrategy.RESTART_ACTION, "restart_leaders_staggered", "recovery_escalated",
                     "node_quarantined");
             assertThat(driver.journal()).filteredOn(r -> r.action().equals(SplitBrainStrategy.RESTART_ACTION))
-                    .hasSize(4).allSatisfy(r -> assertThat(r.details()).containsEntry("node", stale.value())
+                    .hasSize(4).allSatisfy(r -> assertThat(r.details()).containsEntry("node_id", stale.value())
                             .containsEntry("guard", "auto_restart"));
             assertThat(driver.journal()).filteredOn(r -> r.action().equals("node_quarantined"))
-                    .anySatisfy(r -> assertThat(r.details()).containsEntry("node", stale.value()));
+                    .anySatisfy(r -> assertThat(r.details()).containsEntry("node_id", stale.value()));
             assertThat(driver.journal().subList(recordsAtEscalation, driver.journal().size()))
                     .extracting(JournalRecord::action)
                     .doesNotContain(SplitBrainStrategy.FENCE_ACTION, "step_down_all_leaders",

@@ -58,7 +58,7 @@ class SimulatedStateDivergenceTest {
         NodeId diverged = divergence.nodes().get(0);
         assertThat(result.journal()).filteredOn(r -> r.action().equals("restore_database")).singleElement()
                 .satisfies(r -> {
-                    assertThat(r.details()).containsEntry("node", diverged.value());
+                    assertThat(r.details()).containsEntry("node_id", diverged.value());
                     assertThat((List<Object>) evidence(r).get("majority")).contains(r.details().get("source"))
                             .doesNotContain(diverged.value());
                 });
@@ -91,7 +91,7 @@ class SimulatedStateDivergenceTest {
         assertThat(journal.records("recovery_verified")).as(describe(journal)).singleElement()
                 .satisfies(r -> assertThat(r.details()).containsEntry("failure_id", "state_divergence:" + leader));
         assertThat(journal.records("restore_database")).singleElement().satisfies(r -> {
-            assertThat(r.details()).containsEntry("node", leader.value()).containsEntry("outcome", "done");
+            assertThat(r.details()).containsEntry("node_id", leader.value()).containsEntry("outcome", "done");
             assertThat(r.details().get("source")).isNotEqualTo(leader.value());
             assertThat((List<Object>) evidence(r).get("majority")).hasSize(4).contains(r.details().get("source"));
         });
@@ -199,7 +199,7 @@ class SimulatedStateDivergenceTest {
                 .satisfies(r -> assertThat(r.details()).containsEntry("rung", "transfer_state")
                         .containsEntry("failure_id", "state_divergence:" + diverged.value()));
         assertThat(journal.records("restore_database")).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("node", diverged.value())
+                .satisfies(r -> assertThat(r.details()).containsEntry("node_id", diverged.value())
                         .containsEntry("outcome", "done"));
         assertThat(cluster.view(diverged).stateChecksum()).isEqualTo(cluster.view(leader).stateChecksum());
         assertThat(cluster.invariants().violations()).isEmpty();

@@ -149,7 +149,7 @@ class SimulatedTermDivergenceTest {
         assertThat(actions(journal.records())).containsSubsequence("raise_term", "step_down_leader",
                 "recovery_rung_failed", "recovery_escalated", "node_quarantined");
         assertThat(journal.records("node_quarantined")).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("node", cutOff.value()));
+                .satisfies(r -> assertThat(r.details()).containsEntry("node_id", cutOff.value()));
         assertThat(countActions(journal)).as("no action after the escalation").isEqualTo(actionsAtEscalation);
         assertThat(cluster.invariants().violations()).isEmpty();
     }

@@ -51,7 +51,7 @@ class DiskAlarmRecoveryTest {
             assertThat(cluster.actions()).containsExactly(new Action.CleanupResources(id(3)));
             assertThat(journal.records("cleanup_resources")).singleElement()
                     .satisfies(r -> assertThat(r.details())
-                            .containsEntry("node", "node-3")
+                            .containsEntry("node_id", "node-3")
                             .containsEntry("outcome", "done")
                             .containsEntry("rung", DiskAlarmStrategy.CLEANUP)
                             .containsEntry("quorum_effect", "none"));
@@ -93,7 +93,7 @@ class DiskAlarmRecoveryTest {
             assertThat(cluster.actions()).isEmpty();
             assertThat(journal.records("cleanup_resources")).singleElement()
                     .satisfies(r -> assertThat(r.details())
-                            .containsEntry("node", "node-2")
+                            .containsEntry("node_id", "node-2")
                             .containsEntry("outcome", "planned")
                             .containsEntry("dry_run", true));
         }

@@ -9,6 +9,7 @@ import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
+import org.distributedtesting.recovery.core.journal.JournalRecords;
 import org.distributedtesting.recovery.core.sim.harness.SimulatedRecovery;
 
 /**
@@ -37,8 +38,8 @@ public final class SimulatedRecoveryAssert extends AbstractAssert<SimulatedRecov
     }
 
     /**
-     * The journal has a record of {@code action} on {@code node}: its {@code node} detail is that node, or its
-     * {@code nodes} detail (a failure's nodes) contains it.
+     * The journal has a record of {@code action} on {@code node}: its {@code node_id} detail is that node, or its
+     * {@code node_ids} detail (a failure's nodes) contains it.
      */
     public SimulatedRecoveryAssert journalContainsActionOnNode(String action, NodeId node) {
         isNotNull();
@@ -52,8 +53,8 @@ public final class SimulatedRecoveryAssert extends AbstractAssert<SimulatedRecov
     }
 
     private static boolean names(JournalRecord record, NodeId node) {
-        Object one = record.details().get("node");
-        Object many = record.details().get("nodes");
+        Object one = record.details().get(JournalRecords.NODE_ID);
+        Object many = record.details().get(JournalRecords.NODE_IDS);
         return node.value().equals(one) || many instanceof List<?> list && list.contains(node.value());
     }
 
@@ -66,8 +67,8 @@ public final class SimulatedRecoveryAssert extends AbstractAssert<SimulatedRecov
     }
 
     private static String brief(JournalRecord r) {
-        Object node = r.details().get("node");
-        Object nodes = r.details().get("nodes");
+        Object node = r.details().get(JournalRecords.NODE_ID);
+        Object nodes = r.details().get(JournalRecords.NODE_IDS);
         return r.action() + (node != null ? " on " + node : nodes != null ? " on " + nodes : "");
     }
 

@@ -23,6 +23,7 @@ import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.CycleReport;
+import org.distributedtesting.recovery.core.journal.JournalRecords;
 import org.distributedtesting.recovery.core.sim.InjectedFault;
 import org.distributedtesting.recovery.core.sim.harness.SimReport;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
@@ -263,6 +264,6 @@ public abstract class RecoveryStrategyContract {
     /** Journal records of actions (they name a node and a rung), refused ones included. */
     private static int actionRecords(SimulatedRecovery recovery) {
         return (int) recovery.journal().records().stream().map(JournalRecord::details)
-                .filter(d -> d.containsKey("node") && d.containsKey("rung")).count();
+                .filter(d -> d.containsKey(JournalRecords.NODE_ID) && d.containsKey("rung")).count();
     }
 }

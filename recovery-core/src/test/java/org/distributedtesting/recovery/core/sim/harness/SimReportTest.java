@@ -33,7 +33,7 @@ class SimReportTest {
                     .contains("--- trace: last 4 of " + trace.size() + " lines ---\n"
                             + String.join("\n", trace.subList(trace.size() - 4, trace.size())) + "\n")
                     .doesNotContain(trace.get(trace.size() - 5) + "\n")
-                    .contains("restart_node {node=" + follower)
+                    .contains("restart_node {node_id=" + follower)
                     .contains("verified process_crash:" + follower + " by rung 'restart'")
                     .contains("quarantined: []");
             assertThat(report.lines().filter(l -> l.startsWith("  " + leader)).findFirst()).get().asString()

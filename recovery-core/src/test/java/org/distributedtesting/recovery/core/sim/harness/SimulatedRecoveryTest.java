@@ -48,7 +48,7 @@ class SimulatedRecoveryTest {
         assertThat(report.healthy()).isTrue();
         assertThat(cluster.view(follower).alive()).isTrue();
         assertThat(recovery.journal().records("restart_node")).singleElement()
-                .satisfies(r -> assertThat(r.details()).containsEntry("node", follower.value()));
+                .satisfies(r -> assertThat(r.details()).containsEntry("node_id", follower.value()));
         assertThat(recovery.events(RecoveryEvent.RecoveryVerified.class)).singleElement()
                 .satisfies(e -> assertThat(e.failure().key()).isEqualTo("process_crash:" + follower));
         // three cycles to confirm, a second apart, then at least one to verify: all on virtual time

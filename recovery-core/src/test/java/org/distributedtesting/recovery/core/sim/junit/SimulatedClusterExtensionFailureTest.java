@@ -64,7 +64,7 @@ class SimulatedClusterExtensionFailureTest {
                 .contains("5 nodes, seed 77, pre-vote on")
                 .contains("--- trace: last 5 of " + trace.size() + " lines ---\n"
                         + String.join("\n", trace.subList(trace.size() - 5, trace.size())) + "\n")
-                .contains("restart_node {node=" + crashed)
+                .contains("restart_node {node_id=" + crashed)
                 .contains("verified process_crash:" + crashed);
     }
 

@@ -79,7 +79,7 @@ record FaultOutcome(DemoFault fault, String node, Optional<Instant> injectedAt, 
         } else if (verified.isPresent()) {
             outcome = healthy.map(why -> "recovered, but not healthy after: " + why).orElse("recovered");
         } else if (escalated.isPresent()) {
-            outcome = "escalated: " + escalated.get().details().getOrDefault("reason", "?");
+            outcome = "escalated: " + escalated.get().details().getOrDefault("why", "?");
         } else if (cleared.isPresent()) {
             outcome = "cleared without a verified recovery";
         } else {

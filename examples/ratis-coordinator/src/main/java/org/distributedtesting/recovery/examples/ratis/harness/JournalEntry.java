@@ -64,24 +64,27 @@ public record JournalEntry(Instant timestamp, String action, Map<String, Object>
         return entries;
     }
 
-    /** The failure type the record is about ({@code process_crash}, ...), or "" when it names none. */
+    /**
+     * The failure type the record is about ({@code process_crash}, ...: {@code details.reason}), or "" when it names
+     * none.
+     */
     public String failure() {
-        return String.valueOf(details.getOrDefault("failure", ""));
+        return String.valueOf(details.getOrDefault("reason", ""));
     }
 
-    /** The nodes the record is about: {@code details.nodes}, or {@code details.node}. */
+    /** The nodes the record is about: {@code details.node_ids}, or {@code details.node_id}. */
     public List<String> nodes() {
-        Object nodes = details.get("nodes");
+        Object nodes = details.get("node_ids");
         if (nodes instanceof List<?> list) {
             return list.stream().map(String::valueOf).toList();
         }
-        Object node = details.get("node");
+        Object node = details.get("node_id");
         return node == null ? List.of() : List.of(String.valueOf(node));
     }
 
     /** Whether {@code journal} shows {@code action} carried out ({@code outcome: done}) on {@code node}. */
     public static boolean actionDone(List<JournalEntry> journal, String action, String node) {
-        return journal.stream().anyMatch(e -> e.action().equals(action) && node.equals(e.details().get("node"))
+        return journal.stream().anyMatch(e -> e.action().equals(action) && node.equals(e.details().get("node_id"))
                 && "done".equals(String.valueOf(e.details().get("outcome"))));
     }
 

@@ -76,9 +76,9 @@ public record RecoveryTimes(Injection injection, JournalEntry detected, JournalE
         return Instant.parse(String.valueOf(detected.details().get("first_seen")));
     }
 
-    /** The rung whose action was verified. */
+    /** The rung whose action was verified: the {@code resolution} of {@code recovery_verified}. */
     public String rung() {
-        return String.valueOf(verified.details().getOrDefault("rung", "?"));
+        return String.valueOf(verified.details().getOrDefault("resolution", "?"));
     }
 
     @Override

@@ -43,7 +43,7 @@ class SplitBrainRecoveryIT extends RecoveryItSupport {
                 "recover_split_brain", "recovery_verified");
         assertThat(actionDone("step_down_leader", old)).isTrue();
         assertThat(cluster.journal()).noneMatch(e -> e.action().equals("step_down_leader")
-                && fresh.equals(e.details().get("node")));
+                && fresh.equals(e.details().get("node_id")));
         NodeStatus fenced = cluster.status(old);
         assertThat(fenced.role()).isNotEqualTo(Role.LEADER);
         assertThat(cluster.status(fresh).role()).isEqualTo(Role.LEADER);
