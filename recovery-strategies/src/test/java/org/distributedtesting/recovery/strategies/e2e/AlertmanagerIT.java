@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,7 @@ class AlertmanagerIT {
 
     @Test
     void anEscalationReachesAlertmanagerAndItsReceiverAndIsResolvedWhenTheNodeRecovers() throws Exception {
-        Path alertmanager = tool("prometheus-alertmanager");
+        Path alertmanager = ToolServer.tool("prometheus-alertmanager", "prometheus-alertmanager");
         int amPort = FreePorts.next();
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", FreePorts.next()), 16);
         receiver.createContext("/hook", exchange -> {
@@ -55,7 +54,7 @@ class AlertmanagerIT {
         });
         receiver.start();
         try (StandInCluster cluster = new StandInCluster(dir, 3, -1);
-             Server am = startAlertmanager(alertmanager, amPort, receiver.getAddress().getPort())) {
+             ToolServer am = startAlertmanager(alertmanager, amPort, receiver.getAddress().getPort())) {
             cluster.start();
             String amUrl = "http://127.0.0.1:" + amPort;
             await("Alertmanager ready; its log:\n" + am.log()).atMost(LIMIT).ignoreExceptions()
@@ -127,7 +126,7 @@ class AlertmanagerIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private Server startAlertmanager(Path binary, int port, int receiverPort) throws IOException {
+    private ToolServer startAlertmanager(Path binary, int port, int receiverPort) throws IOException {
         Path config = Files.writeString(dir.resolve("alertmanager.yml"), String.join("\n",
                 "route:",
                 "  receiver: test",
@@ -142,36 +141,8 @@ class AlertmanagerIT {
                 "        send_resolved: true",
                 ""));
         Path log = dir.resolve("alertmanager.log");
-        Process process = new ProcessBuilder(binary.toString(), "--config.file=" + config,
+        return ToolServer.start(List.of(binary.toString(), "--config.file=" + config,
                 "--storage.path=" + dir.resolve("alertmanager-data"), "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Server(process, log);
-    }
-
-    /** A tool of a Debian package; fails the test saying how to install it when missing. */
-    private static Path tool(String name) {
-        for (String path : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(path, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("this test needs '" + name + "' from Debian's prometheus-alertmanager package,"
-                + " which is not on the PATH: apt-get install prometheus-alertmanager (.ci/run installs it)");
-    }
-
-    /** A child process stopped when the test ends. */
-    private record Server(Process process, Path logFile) implements AutoCloseable {
-        String log() throws IOException {
-            return Files.exists(logFile) ? Files.readString(logFile) : "";
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+                "--cluster.listen-address="), log);
     }
 }

@@ -45,8 +45,8 @@ class PrometheusIT {
 
     @Test
     void prometheusSeesTheRecoveryTheTimeToRecoverAndTheQuarantineGoUpAndDown() throws Exception {
-        Path prometheus = tool("prometheus");
-        Path promtool = tool("promtool");
+        Path prometheus = ToolServer.tool("prometheus", "prometheus");
+        Path promtool = ToolServer.tool("promtool", "prometheus");
         int metricsPort = FreePorts.next();
         int prometheusPort = FreePorts.next();
         try (StandInCluster cluster = new StandInCluster(dir, 3, -1)) {
@@ -55,7 +55,7 @@ class PrometheusIT {
             String metrics = "http://127.0.0.1:" + metricsPort;
             try (DaemonProcess daemon = DaemonProcess.start(dir, "--config", config.toString(), "--daemon",
                     "--interval", "1");
-                 Server prom = startPrometheus(prometheus, prometheusPort, metricsPort)) {
+                 ToolServer prom = startPrometheus(prometheus, prometheusPort, metricsPort)) {
                 // Given the daemon ready and healthy, and Prometheus scraping it
                 await("the daemon is ready").atMost(LIMIT).ignoreExceptions()
                         .until(() -> get(metrics + "/ready").statusCode() == 200);
@@ -73,8 +73,8 @@ class PrometheusIT {
                 await("a verified process_crash recovery in Prometheus").atMost(LIMIT).ignoreExceptions()
                         .until(() -> value(api, "sum(coordinator_recovery_recoveries_total{type=\"process_crash\","
                                 + "outcome=\"verified\"})") >= 1.0);
-                assertThat(value(api, "sum(coordinator_recovery_time_to_recover_seconds_count{type=\"process_crash\"})"))
-                        .isGreaterThanOrEqualTo(1.0);
+                assertThat(value(api, "sum(coordinator_recovery_time_to_recover_seconds_count"
+                        + "{type=\"process_crash\"})")).isGreaterThanOrEqualTo(1.0);
                 assertThat(value(api, "sum(coordinator_recovery_actions_total{action=\"restart_node\","
                         + "outcome=\"done\"})")).isGreaterThanOrEqualTo(1.0);
                 assertThat(value(api, "coordinator_recovery_node_reachable{node=\"node-2\"}")).isEqualTo(1.0);
@@ -138,7 +138,7 @@ class PrometheusIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private Server startPrometheus(Path prometheus, int port, int metricsPort) throws IOException {
+    private ToolServer startPrometheus(Path prometheus, int port, int metricsPort) throws IOException {
         Path config = Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
                 "global:",
                 "  scrape_interval: 1s",
@@ -151,37 +151,7 @@ class PrometheusIT {
                 "      - targets: ['127.0.0.1:" + metricsPort + "']",
                 ""));
         Path log = dir.resolve("prometheus.log");
-        Process process = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new Server(process, log);
-    }
-
-    /** A tool of Debian's {@code prometheus} package; fails the test saying how to install it when missing. */
-    private static Path tool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("this test needs '" + name + "' from Debian's prometheus package, which is not on"
-                + " the PATH: apt-get install prometheus (.ci/run installs it)");
-    }
-
-
-    /** A child process stopped when the test ends. */
-    private record Server(Process process, Path logFile) implements AutoCloseable {
-        String log() throws IOException {
-            return Files.exists(logFile) ? Files.readString(logFile) : "";
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        return ToolServer.start(List.of(prometheus.toString(), "--config.file=" + config, "--storage.tsdb.path="
+                + dir.resolve("prometheus-data"), "--web.listen-address=127.0.0.1:" + port), log);
     }
 }
