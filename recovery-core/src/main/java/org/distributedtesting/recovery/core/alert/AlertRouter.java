@@ -135,19 +135,20 @@ public final class AlertRouter implements RecoveryListener, AutoCloseable {
 
     private static URI secretUrl(AlertsConfig.SecretSource source, Map<String, String> env, Path configFile) {
         String text = Secrets.read(source, env, configFile);
+        URI uri;
         try {
-            URI uri = new URI(text);
-            if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())
-                    || uri.getHost() == null) {
-                throw new java.net.URISyntaxException("(not shown)", "not an http(s) URL with a host");
-            }
-            return uri;
+            uri = new URI(text);
         } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null || !"https".equalsIgnoreCase(uri.getScheme())
+                && !"http".equalsIgnoreCase(uri.getScheme())) {
             String where = source.file().map(f -> "'" + f + "'").orElse("environment variable "
                     + source.env().orElse("?"));
             throw new ConfigException(source.key(), configFile + ": " + source.key() + ": " + where
                     + " must hold an http:// or https:// URL with a host (its content is not shown)");
         }
+        return uri;
     }
 
     /** Alertmanager's alerts endpoint under its base URL. */
@@ -199,10 +200,7 @@ public final class AlertRouter implements RecoveryListener, AutoCloseable {
         Instant now = Instant.now();
         for (Route route : routes) {
             List<Notice> notices = route.format().test(now);
-            for (int i = 0; i < route.couriers().size(); i++) {
-                Courier courier = route.couriers().get(i);
-                String destination = route.couriers().size() == 1 ? route.sink().name()
-                        : route.sink().name() + "#" + (i + 1);
+            for (Courier courier : route.couriers()) {
                 boolean ok = true;
                 List<String> said = new ArrayList<>();
                 for (Notice notice : notices) {
@@ -210,7 +208,7 @@ public final class AlertRouter implements RecoveryListener, AutoCloseable {
                     ok &= attempt.accepted();
                     said.add(notice.what() + ": " + attempt.describe());
                 }
-                results.add(new TestResult(route.sink().name(), destination, ok, String.join("; ", said)));
+                results.add(new TestResult(route.sink().name(), courier.destination(), ok, String.join("; ", said)));
             }
         }
         return results;

@@ -87,11 +87,8 @@ final class AlertmanagerFormat implements Format {
                 alert.escalated = Texts.quote(e.reason());
                 return send(e.failure().key(), false, "escalated " + e.failure().key());
             }
-            case RECOVERY_VERIFIED -> {
-                return resolve(((RecoveryEvent.RecoveryVerified) event).failure().key());
-            }
-            case FAILURE_CLEARED -> {
-                return resolve(((RecoveryEvent.FailureCleared) event).failure().key());
+            case RECOVERY_VERIFIED, FAILURE_CLEARED -> {
+                return resolve(Subscription.ended(event).orElseThrow());
             }
             case NODE_RELEASED -> {
                 NodeId node = ((RecoveryEvent.NodeReleased) event).node();

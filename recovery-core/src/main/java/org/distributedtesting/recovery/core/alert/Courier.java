@@ -92,6 +92,11 @@ final class Courier implements AutoCloseable {
         this.worker.start();
     }
 
+    /** The sink's name and, when it has several, this destination's number: {@code alertmanager#2}. */
+    String destination() {
+        return destination;
+    }
+
     /** Queues a notice; never blocks. A full queue drops it (counted, and a WARN at most once a minute). */
     void offer(Notice notice) {
         if (closing.getCount() == 0 || !queue.offer(notice)) {

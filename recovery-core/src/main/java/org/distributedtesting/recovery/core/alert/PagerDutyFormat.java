@@ -68,11 +68,8 @@ final class PagerDutyFormat implements Format {
                             + Texts.quote(e.reason()), e.reason());
                 }
             }
-            case RECOVERY_VERIFIED -> {
-                return resolve(((RecoveryEvent.RecoveryVerified) event).failure().key());
-            }
-            case FAILURE_CLEARED -> {
-                return resolve(((RecoveryEvent.FailureCleared) event).failure().key());
+            case RECOVERY_VERIFIED, FAILURE_CLEARED -> {
+                return resolve(Subscription.ended(event).orElseThrow());
             }
             case NODE_RELEASED -> {
                 NodeId node = ((RecoveryEvent.NodeReleased) event).node();

@@ -29,6 +29,15 @@ record Subscription(Events level, Severity minSeverity) {
         return failure(event).map(f -> f.severity().compareTo(minSeverity) >= 0).orElse(true);
     }
 
+    /** The id of the failure whose recovery an event ends (verified or cleared), if it ends one. */
+    static Optional<String> ended(RecoveryEvent event) {
+        return switch (event.kind()) {
+            case RECOVERY_VERIFIED -> Optional.of(((RecoveryEvent.RecoveryVerified) event).failure().key());
+            case FAILURE_CLEARED -> Optional.of(((RecoveryEvent.FailureCleared) event).failure().key());
+            default -> Optional.empty();
+        };
+    }
+
     /** The failure an event is about, if any. */
     static Optional<Failure> failure(RecoveryEvent event) {
         return Optional.ofNullable(switch (event.kind()) {

@@ -50,6 +50,14 @@ public final class JournalRecords {
     private JournalRecords() {
     }
 
+    /**
+     * A value as the journal writes it in a record's details: maps, lists, strings, numbers and booleans, with ids,
+     * times and durations as the journal spells them.
+     */
+    public static Object jsonValue(Object value) {
+        return JournalCodec.toJsonValue(value);
+    }
+
     /** The record as the journal writes it: one compact JSON object, in the seed's shape, without a newline. */
     public static byte[] json(JournalRecord record) {
         byte[] line = JournalCodec.encode(record).line();

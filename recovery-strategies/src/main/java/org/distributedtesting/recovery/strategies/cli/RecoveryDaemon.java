@@ -269,6 +269,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
             journal.close();
             probe.close();
             control.close();
+            if (supervisor != null) {
+                supervisor.close();
+            }
             err.println("recovery: " + oneLine(e));
             return USAGE;
         }
