@@ -15,10 +15,17 @@ module org.distributedtesting.recovery.core {
     requires static org.assertj.core;
     // only for monitor.RecoveryMetrics, which binds the engine to a MeterRegistry of the application's
     requires static micrometer.core;
+    // only for coordination.zookeeper: several daemons on one cluster, one of them active (Curator's leader latch)
+    requires static curator.client;
+    requires static curator.framework;
+    requires static curator.recipes;
+    requires static zookeeper;
 
     exports org.distributedtesting.recovery.core;
     exports org.distributedtesting.recovery.core.alert;
     exports org.distributedtesting.recovery.core.config;
+    exports org.distributedtesting.recovery.core.coordination;
+    exports org.distributedtesting.recovery.core.coordination.zookeeper;
     exports org.distributedtesting.recovery.core.history;
     exports org.distributedtesting.recovery.core.http;
     exports org.distributedtesting.recovery.core.http.client;

@@ -48,6 +48,8 @@ public sealed interface RecoveryEvent {
         NODE_RELEASED,
         /** {@link ActionBudgetExhausted}. */
         ACTION_BUDGET_EXHAUSTED,
+        /** {@link RoleChanged}. */
+        ROLE_CHANGED,
         /** {@link CycleCompleted}. */
         CYCLE_COMPLETED
     }
@@ -386,6 +388,44 @@ public sealed interface RecoveryEvent {
         @Override
         public Kind kind() {
             return Kind.ACTION_BUDGET_EXHAUSTED;
+        }
+    }
+
+    /**
+     * This engine became the active one of several watching the cluster (it alone plans and acts, under a new
+     * fencing epoch), or a standby (it detects and reports, and acts on nothing). Only an engine given a coordination
+     * has roles; a lone engine is always active and never emits this.
+     *
+     * @param at       when the cycle saw the change
+     * @param instance this engine's instance id in the coordination group
+     * @param active   whether it is now the active engine
+     * @param epoch    the fencing epoch it acts under when active; when standby, the last epoch it held, or 0
+     * @param reason   why, in a sentence (who holds the lease, or what cut this engine off)
+     */
+    record RoleChanged(Instant at, String instance, boolean active, long epoch, String reason)
+            implements RecoveryEvent {
+        /**
+         * @throws NullPointerException if any argument is null
+         * @throws IllegalArgumentException if {@code epoch} is negative, or an active engine has no epoch
+         */
+        public RoleChanged {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(reason, "reason");
+            if (epoch < 0 || active && epoch == 0) {
+                throw new IllegalArgumentException("an active engine needs an epoch > 0, and no epoch is negative;"
+                        + " was " + epoch);
+            }
+        }
+
+        /** {@code active} or {@code standby}. */
+        public String role() {
+            return active ? "active" : "standby";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ROLE_CHANGED;
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
@@ -22,6 +24,9 @@ import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.act.LadderRunner;
+import org.distributedtesting.recovery.core.coordination.Coordination;
+import org.distributedtesting.recovery.core.coordination.CoordinationException;
+import org.distributedtesting.recovery.core.coordination.Lease;
 import org.distributedtesting.recovery.core.detect.Damping;
 import org.distributedtesting.recovery.core.detect.Damping.Detected;
 import org.distributedtesting.recovery.core.detect.Damping.Tracked;
@@ -29,7 +34,10 @@ import org.distributedtesting.recovery.core.detect.DetectorPass;
 import org.distributedtesting.recovery.core.guard.Guards;
 import org.distributedtesting.recovery.core.plan.Planner;
 import org.distributedtesting.recovery.core.probe.ProbeRunner;
+import org.distributedtesting.recovery.core.report.CoordinatedJournal;
 import org.distributedtesting.recovery.core.report.EventSink;
+import org.distributedtesting.recovery.core.state.ActiveRecovery;
+import org.distributedtesting.recovery.core.state.Authority;
 import org.distributedtesting.recovery.core.state.EngineState;
 import org.distributedtesting.recovery.core.state.LedgerRebuild;
 import org.distributedtesting.recovery.core.state.Quarantine;
@@ -62,6 +70,8 @@ final class Cycle {
     private final Quarantine quarantine;
     private final Verifier verifier;
     private final Planner planner;
+    private final Authority authority;
+    private final List<FailureType> types;
     private final Deque<ClusterSnapshot> history = new ArrayDeque<>();
     private long cycle;
 
@@ -69,19 +79,21 @@ final class Cycle {
         this.nodes = List.copyOf(b.nodes);
         this.clock = b.clock;
         this.options = b.options;
-        this.sink = new EventSink(b.journal);
+        this.authority = b.coordination == null ? Authority.alone() : Authority.of(b.coordination);
+        this.sink = new EventSink(authority.coordinated() ? new CoordinatedJournal(b.journal, authority) : b.journal);
         b.listeners.forEach(sink::addListener);
         this.probes = new ProbeRunner(b.probe, b.supervisor, clock, probeExecutor, timer, options.probeTimeout());
         this.state = new EngineState(nodes, options, clock);
-        if (b.restoreFromJournal) {
-            LedgerRebuild.restore(b.journal.records(), state, b.strategies.stream().map(RecoveryStrategy::type)
-                    .toList());
+        this.types = b.strategies.stream().map(RecoveryStrategy::type).toList();
+        // one of several engines takes the shared ledger when it becomes active, not its own journal's
+        if (b.restoreFromJournal && !authority.coordinated()) {
+            LedgerRebuild.restore(b.journal.records(), state, types);
         }
         this.detectors = new DetectorPass(b.strategies, state::knows);
         this.damping = new Damping(sink);
         Recoveries recoveries = new Recoveries(state, sink);
         this.quarantine = new Quarantine(state, recoveries, sink);
-        Guards guards = new Guards(state, recoveries, quarantine);
+        Guards guards = new Guards(state, recoveries, quarantine, authority);
         this.verifier = new Verifier(state, recoveries, quarantine, sink);
         LadderRunner ladder = new LadderRunner(state, recoveries, quarantine, guards, b.control(), probes, sink);
         this.planner = new Planner(state, recoveries, quarantine, guards, ladder, sink);
@@ -101,8 +113,11 @@ final class Cycle {
         List<Failure> failures = detected.stream().map(Detected::failure).toList();
 
         Instant now = clock.instant();
+        authority.observe().ifPresent(lease -> takeRole(lease, now));
         state.suspects(failures);
-        quarantine.updateHealth(now);
+        if (authority.acting()) {
+            quarantine.updateHealth(now); // a standby's ledger is rebuilt from the shared one when it becomes active
+        }
         Verifier.Verified verified = verifier.verify(snapshot, past, damping::tracks, now);
         verified.verified().forEach(f -> damping.forget(f.key()));
         for (Tracked gone : damping.update(detected, now)) {
@@ -115,6 +130,9 @@ final class Cycle {
                 continue;
             }
             damping.announce(tracked, now);
+            if (!authority.acting()) {
+                continue; // a standby journals what it sees and acts on nothing
+            }
             Planner.Planned planned = planner.plan(tracked, snapshot, past, damping::tracks, now);
             rungs += planned.rungRun() ? 1 : 0;
             planned.escalated().ifPresent(escalated::add);
@@ -135,6 +153,57 @@ final class Cycle {
                 cycle, snapshot.reachable().size(), nodes.size(), failures.size(), rungs, awaiting,
                 elapsed.toMillis());
         return report;
+    }
+
+    /**
+     * One of several engines changes role. Becoming active: the ledger is rebuilt from the shared one (when it cannot
+     * be read this engine stays a standby, and tries again next cycle). Becoming a standby: the recoveries in progress
+     * are abandoned; the next active engine confirms their failures afresh.
+     */
+    private void takeRole(Lease lease, Instant now) {
+        Coordination coordination = authority.coordination().orElseThrow();
+        String reason = lease.reason();
+        List<String> abandoned = abandonRecoveries();
+        if (!abandoned.isEmpty()) {
+            reason += "; recoveries in progress abandoned: " + String.join(", ", abandoned);
+        }
+        if (lease.active()) {
+            try {
+                List<JournalRecord> shared = coordination.sharedLedger();
+                state.forgetLedger();
+                LedgerRebuild.Result rebuilt = LedgerRebuild.restore(shared, state, types);
+                reason += "; ledger rebuilt from " + shared.size() + " shared records: " + rebuilt.summary();
+            } catch (CoordinationException e) {
+                lease = Lease.standby(lease.epoch(), "holds the lease of epoch " + lease.epoch() + " but cannot read"
+                        + " the shared ledger, so acts on nothing until it can: " + e.getMessage());
+                if (!authority.held().active() && abandoned.isEmpty() && authority.held().epoch() == lease.epoch()
+                        && authority.held().reason().equals(lease.reason())) {
+                    authority.take(lease); // said already; tried again next cycle
+                    return;
+                }
+                reason = lease.reason();
+            }
+        }
+        authority.take(lease);
+        sink.emit(new RecoveryEvent.RoleChanged(now, coordination.instanceId(), lease.active(), lease.epoch(),
+                reason));
+        LOG.warn("{} is now {}{}: {}", coordination.instanceId(), lease.role(),
+                lease.active() ? " (epoch " + lease.epoch() + ")" : "", reason);
+    }
+
+    private List<String> abandonRecoveries() {
+        List<String> keys = new ArrayList<>();
+        for (ActiveRecovery recovery : recoveries.all()) {
+            recoveries.release(recovery);
+            recoveries.end(recovery);
+            keys.add(recovery.key());
+        }
+        return keys;
+    }
+
+    /** The lease this engine acts under: always active for a lone engine. */
+    Lease lease() {
+        return authority.held();
     }
 
     /** The cycle interval while a failure is being confirmed or verified. */

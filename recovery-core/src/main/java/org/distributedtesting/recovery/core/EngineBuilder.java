@@ -16,6 +16,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryListener;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.coordination.Coordination;
 import org.distributedtesting.recovery.core.journal.InMemoryJournal;
 import org.distributedtesting.recovery.core.journal.RecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.SupervisedNodeControl;
@@ -39,6 +40,7 @@ public final class EngineBuilder {
     RecoveryJournal journal;
     boolean ownsJournal;
     boolean restoreFromJournal = true;
+    Coordination coordination;
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
     ScheduledExecutorService scheduler;
@@ -112,6 +114,20 @@ public final class EngineBuilder {
      */
     public EngineBuilder restoreFromJournal(boolean restore) {
         this.restoreFromJournal = restore;
+        return this;
+    }
+
+    /**
+     * One of several engines (daemons on several hosts) watching this cluster: it probes, detects and journals every
+     * cycle, but plans and acts only while {@code coordination} gives it the lease, and before every action it asks
+     * again. On becoming active it rebuilds its ledger from the coordination's shared ledger (not from its own
+     * journal), and while active it shares every record the ledger needs; on losing the lease it abandons its
+     * recoveries in progress. Every journal record then names the instance, its role and epoch, and every change of
+     * role is a {@link org.distributedtesting.recovery.RecoveryEvent.RoleChanged} event. The engine does not close
+     * the coordination. Without one (the default) the engine is alone and always acts.
+     */
+    public EngineBuilder coordination(Coordination coordination) {
+        this.coordination = Objects.requireNonNull(coordination, "coordination");
         return this;
     }
 

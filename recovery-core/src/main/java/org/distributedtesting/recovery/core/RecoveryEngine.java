@@ -23,6 +23,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryListener;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.coordination.Lease;
 import org.distributedtesting.recovery.core.journal.JournalAppendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,6 +250,20 @@ public final class RecoveryEngine implements AutoCloseable {
     /** The engine's clock. */
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * The lease the engine's last cycle acted (or stood by) under: for one of several engines given a
+     * {@link EngineBuilder#coordination coordination}, active with its fencing epoch or standby with the reason; a
+     * lone engine is always active. Waits for a running cycle.
+     */
+    public Lease lease() {
+        lock.lock();
+        try {
+            return cycle.lease();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

@@ -64,6 +64,11 @@ final class Texts {
                 var e = (RecoveryEvent.ActionBudgetExhausted) event;
                 yield new Text("Action budget spent", quote(e.reason()));
             }
+            case ROLE_CHANGED -> {
+                var e = (RecoveryEvent.RoleChanged) event;
+                yield new Text((e.active() ? "Active: " : "Standby: ") + quote(e.instance())
+                        + (e.active() ? " (epoch " + e.epoch() + ")" : ""), quote(e.reason()));
+            }
             case ACTION_TAKEN -> {
                 var e = (RecoveryEvent.ActionTaken) event;
                 yield new Text("Action " + e.action().name() + " on " + e.action().node() + ": "

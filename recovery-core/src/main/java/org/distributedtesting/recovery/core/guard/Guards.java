@@ -17,6 +17,7 @@ import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.core.state.ActiveRecovery;
+import org.distributedtesting.recovery.core.state.Authority;
 import org.distributedtesting.recovery.core.state.EngineState;
 import org.distributedtesting.recovery.core.state.NodeLedger;
 import org.distributedtesting.recovery.core.state.Quarantine;
@@ -43,11 +44,14 @@ public final class Guards {
     public static final String ACTION_BUDGET = "action_budget";
     /** The guard that keeps every committed entry on a majority of intact voters. */
     public static final String COMMITTED_REPLICAS = "committed_replicas";
+    /** The guard that stops an engine that no longer holds the lease of several engines on one cluster. */
+    public static final String LEASE = "lease";
 
     /** Action guards that mean "not now" rather than "this rung cannot work": waiting, not climbing, is the answer. */
     public static final Set<String> WAIT_GUARDS = Set.of("quorum_budget", ONE_RECOVERY_PER_NODE, ACTION_BUDGET,
-            COMMITTED_REPLICAS);
+            COMMITTED_REPLICAS, LEASE);
 
+    private final Authority authority;
     private final EngineState state;
     private final Recoveries recoveries;
     private final Quarantine quarantine;
@@ -57,8 +61,10 @@ public final class Guards {
      * @param state      the engine's memory of the nodes
      * @param recoveries the recoveries in progress
      * @param quarantine the attempt budget's bookkeeping
+     * @param authority  whether this engine may act (the lease of several engines on one cluster)
      */
-    public Guards(EngineState state, Recoveries recoveries, Quarantine quarantine) {
+    public Guards(EngineState state, Recoveries recoveries, Quarantine quarantine, Authority authority) {
+        this.authority = Objects.requireNonNull(authority, "authority");
         this.state = Objects.requireNonNull(state, "state");
         this.recoveries = Objects.requireNonNull(recoveries, "recoveries");
         this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
@@ -153,6 +159,10 @@ public final class Guards {
     public Admission beforeAction(Action action, ActiveRecovery recovery, ClusterSnapshot snapshot,
                                   ClusterHistory history, Instant now) {
         NodeId node = action.node();
+        Optional<String> lost = authority.lost();
+        if (lost.isPresent()) {
+            return refuse(LEASE, lost.get());
+        }
         if (!state.knows(node)) {
             return refuse("unknown_node", "node '" + node + "' is not in this cluster");
         }

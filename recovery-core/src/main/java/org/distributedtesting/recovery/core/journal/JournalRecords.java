@@ -46,6 +46,15 @@ public final class JournalRecords {
     public static final String WHY = "why";
     /** The detail naming the rung that recovered a failure, on the record that ends its recovery. */
     public static final String RESOLUTION = "resolution";
+    /**
+     * With a coordination (several engines on one cluster): the instance that wrote the record, on every record
+     * and on {@code role_changed}.
+     */
+    public static final String INSTANCE = "instance";
+    /** With a coordination: {@code active} or {@code standby}, the role the writer had when it wrote the record. */
+    public static final String ROLE = "role";
+    /** With a coordination: the fencing epoch the writer held (0 for a standby that never held one). */
+    public static final String EPOCH = "epoch";
 
     private JournalRecords() {
     }
@@ -62,6 +71,19 @@ public final class JournalRecords {
     public static byte[] json(JournalRecord record) {
         byte[] line = JournalCodec.encode(record).line();
         return java.util.Arrays.copyOf(line, line.length - 1);
+    }
+
+    /**
+     * Reads back one record written by {@link #json(JournalRecord)} (a journal line without its newline).
+     *
+     * @throws IllegalArgumentException if {@code json} is not such a record; the message says what is wrong
+     */
+    public static JournalRecord parse(byte[] json) {
+        try {
+            return JournalCodec.decode(json);
+        } catch (JournalCodec.MalformedLineException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -89,6 +111,7 @@ public final class JournalRecords {
                 yield Optional.of(node(e, "node_released", e.node(), e.reason()));
             }
             case ACTION_BUDGET_EXHAUSTED -> Optional.of(budget((RecoveryEvent.ActionBudgetExhausted) event));
+            case ROLE_CHANGED -> Optional.of(role((RecoveryEvent.RoleChanged) event));
             case CYCLE_COMPLETED -> Optional.empty();
         };
     }
@@ -234,5 +257,14 @@ public final class JournalRecords {
         Map<String, Object> details = describe(e.failure());
         details.put(WHY, e.reason());
         return new JournalRecord(e.at(), "action_budget_exhausted", details);
+    }
+
+    private static JournalRecord role(RecoveryEvent.RoleChanged e) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put(INSTANCE, e.instance());
+        details.put(ROLE, e.role());
+        details.put(EPOCH, e.epoch());
+        details.put(WHY, e.reason());
+        return new JournalRecord(e.at(), "role_changed", details);
     }
 }

@@ -56,6 +56,10 @@ public final class EventLines {
             }
             case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
             // one per cycle, which would drown the rest; the others are in the journal
+            case ROLE_CHANGED -> {
+                RecoveryEvent.RoleChanged e = (RecoveryEvent.RoleChanged) event;
+                yield e.instance() + " " + e.role() + (e.active() ? " at epoch " + e.epoch() : "") + ": " + e.reason();
+            }
             case RECOVERY_PREEMPTED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
         };
     }

@@ -47,6 +47,17 @@ public final class EngineState {
         }
     }
 
+    /**
+     * Forgets every node's ledger and the action budget's window, before a rebuild from a shared ledger: an engine
+     * that becomes the active one of several takes their memory, not its own. Nodes busy with a recovery stay so
+     * (the caller ends its recoveries first).
+     */
+    public void forgetLedger() {
+        ledgers.replaceAll((node, old) -> new NodeLedger());
+        actionTimes.clear();
+        budgetAlertedAt = null;
+    }
+
     /** The policy. */
     public RecoveryOptions options() {
         return options;

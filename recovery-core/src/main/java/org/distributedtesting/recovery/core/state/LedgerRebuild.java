@@ -127,6 +127,18 @@ public final class LedgerRebuild {
         return result;
     }
 
+    /**
+     * Whether the ledger needs {@code record}: a record about a failure going on or ended, a rung, an action, a
+     * quarantine's step, a budget alert. Several engines on one cluster share exactly these.
+     */
+    public static boolean matters(JournalRecord record) {
+        try {
+            return LedgerEntry.read(record).isPresent();
+        } catch (IllegalArgumentException e) {
+            return false; // a record the rebuild cannot read would only be skipped by it
+        }
+    }
+
     private void replay(JournalRecord record, int line) {
         Optional<LedgerEntry> read;
         try {

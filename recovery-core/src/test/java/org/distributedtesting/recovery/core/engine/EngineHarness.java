@@ -11,6 +11,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.core.CycleReport;
 import org.distributedtesting.recovery.core.RecoveryEngine;
+import org.distributedtesting.recovery.core.coordination.Coordination;
 import org.distributedtesting.recovery.core.journal.InMemoryJournal;
 
 /** Wires an engine to a fake cluster on virtual time, and remembers what happened. */
@@ -41,12 +42,23 @@ public final class EngineHarness implements AutoCloseable {
 
     private EngineHarness(FakeCluster cluster, MutableClock clock, InMemoryJournal journal, RecoveryOptions options,
                           RecoveryStrategy... strategies) {
+        this(cluster, clock, journal, options, null, strategies);
+    }
+
+    /** One of several engines on {@code cluster}, each with its own journal, coordinated by {@code coordination}. */
+    public EngineHarness(FakeCluster cluster, MutableClock clock, RecoveryOptions options, Coordination coordination,
+                         RecoveryStrategy... strategies) {
+        this(cluster, clock, new InMemoryJournal(), options, coordination, strategies);
+    }
+
+    private EngineHarness(FakeCluster cluster, MutableClock clock, InMemoryJournal journal, RecoveryOptions options,
+                          Coordination coordination, RecoveryStrategy... strategies) {
         this.cluster = cluster;
         this.clock = clock;
         this.journal = journal;
         this.options = options;
         this.strategies = strategies.clone();
-        engine = RecoveryEngine.builder()
+        var builder = RecoveryEngine.builder()
                 .nodes(cluster.specs)
                 .probe(cluster)
                 .control(cluster)
@@ -57,8 +69,11 @@ public final class EngineHarness implements AutoCloseable {
                 .clock(clock)
                 .sleeper(clock.sleeper())
                 .probeExecutor(Runnable::run)
-                .listener(events::add)
-                .build();
+                .listener(events::add);
+        if (coordination != null) {
+            builder.coordination(coordination);
+        }
+        engine = builder.build();
     }
 
     /**

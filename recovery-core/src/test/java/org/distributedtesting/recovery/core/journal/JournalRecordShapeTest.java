@@ -68,6 +68,17 @@ class JournalRecordShapeTest {
     }
 
     @Test
+    void aChangeOfRoleNamesTheInstanceItsRoleAndEpochAndNoNode() {
+        JournalRecord record = recordOf(new RecoveryEvent.RoleChanged(T, "recovery-b", true, 7,
+                "instance 'recovery-b' holds the lease"));
+
+        assertThat(record.action()).isEqualTo("role_changed");
+        assertThat(record.details()).containsExactly(Map.entry("instance", "recovery-b"),
+                Map.entry("role", "active"), Map.entry("epoch", 7L),
+                Map.entry("why", "instance 'recovery-b' holds the lease"));
+    }
+
+    @Test
     void anActionRecordNamesItsNodeTheFailureTypeAsReasonAndSaysWhyApart() {
         JournalRecord record = recordOf(restart());
 
@@ -138,6 +149,7 @@ class JournalRecordShapeTest {
             case NODE_HALF_OPEN -> Optional.of(((RecoveryEvent.NodeHalfOpen) event).reason());
             case NODE_RELEASED -> Optional.of(((RecoveryEvent.NodeReleased) event).reason());
             case ACTION_BUDGET_EXHAUSTED -> Optional.of(((RecoveryEvent.ActionBudgetExhausted) event).reason());
+            case ROLE_CHANGED -> Optional.of(((RecoveryEvent.RoleChanged) event).reason());
             case FAILURE_CONFIRMED, RUNG_ATTEMPTED, RECOVERY_VERIFIED, CYCLE_COMPLETED -> Optional.empty();
         };
         Map<String, Object> details = recordOf(event).details();

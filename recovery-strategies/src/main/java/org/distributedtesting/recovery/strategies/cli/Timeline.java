@@ -159,6 +159,11 @@ final class Timeline implements RecoveryListener {
                     + " no longer detected";
             // the escalation's line names the quarantined nodes; pre-emptions, releases and half-open nodes are in
             // the journal
+            case ROLE_CHANGED -> {
+                RecoveryEvent.RoleChanged e = (RecoveryEvent.RoleChanged) event;
+                yield (e.active() ? "ACTIVE     " : "STANDBY    ") + e.instance()
+                        + (e.active() ? " acts, epoch " + e.epoch() : " acts on nothing") + ": " + e.reason();
+            }
             case NODE_QUARANTINED, RECOVERY_PREEMPTED, NODE_HALF_OPEN, NODE_RELEASED, CYCLE_COMPLETED -> null;
         };
     }
