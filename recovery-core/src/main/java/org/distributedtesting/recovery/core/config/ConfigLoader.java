@@ -22,6 +22,7 @@ import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.core.coordination.zookeeper.ZooKeeperSettings;
 
 /**
  * Loads and validates the cluster configuration file: the seed's JSON format plus optional settings with safe
@@ -46,7 +47,8 @@ public final class ConfigLoader {
 
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
             RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
-            ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY, HistorySection.KEY);
+            ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY, HistorySection.KEY,
+            CoordinationSection.KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -241,9 +243,11 @@ public final class ConfigLoader {
         Optional<AlertsConfig> alerts = ConfigReader.optional(top, AlertsSection.KEY)
                 .map(v -> AlertsSection.read(reader, v, baseDir, defaultCluster));
         Optional<Path> historyDatabase = HistorySection.read(reader, top, baseDir);
+        Optional<ZooKeeperSettings> coordination = ConfigReader.optional(top, CoordinationSection.KEY)
+                .map(v -> CoordinationSection.read(reader, v));
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
         return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
-                controlTokenEnv, metricsListen, alerts, historyDatabase);
+                controlTokenEnv, metricsListen, alerts, historyDatabase, coordination);
     }
 }

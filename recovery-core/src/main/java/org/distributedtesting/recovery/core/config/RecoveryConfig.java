@@ -15,6 +15,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.core.coordination.zookeeper.ZooKeeperSettings;
 
 /**
  * A validated cluster configuration, as {@link ConfigLoader} reads it from the JSON file.
@@ -37,12 +38,14 @@ import org.distributedtesting.recovery.Settings;
  * @param alerts           where the daemon sends notifications (config: {@code alerts}); empty: nowhere
  * @param historyDatabase  the DuckDB file the journal's records are also indexed in (config:
  *                         {@code history_database}); empty: none
+ * @param coordination     where several daemons of this cluster agree which one acts (config:
+ *                         {@code coordination}); empty: this daemon is alone and always acts
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                              Optional<Path> controlTokenFile, String controlTokenEnv,
                              Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts,
-                             Optional<Path> historyDatabase) {
+                             Optional<Path> historyDatabase, Optional<ZooKeeperSettings> coordination) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -61,6 +64,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(metricsListen, "metricsListen");
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(historyDatabase, "historyDatabase");
+        Objects.requireNonNull(coordination, "coordination");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -80,6 +84,21 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         TreeMap<String, Settings> settingsCopy = new TreeMap<>(strategySettings);
         settingsCopy.values().forEach(s -> Objects.requireNonNull(s, "strategy settings must not be null"));
         strategySettings = Collections.unmodifiableMap(settingsCopy);
+    }
+
+    /**
+     * A configuration without a coordination: one daemon, which always acts.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                          Optional<Path> controlTokenFile, String controlTokenEnv,
+                          Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts,
+                          Optional<Path> historyDatabase) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
+                metricsListen, alerts, historyDatabase, Optional.empty());
     }
 
     /**

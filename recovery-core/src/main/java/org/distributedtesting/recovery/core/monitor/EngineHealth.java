@@ -77,6 +77,7 @@ public final class EngineHealth implements RecoveryListener, JournalAppendListen
     private volatile long cycles;
     private volatile String journalError;
     private volatile boolean stopping;
+    private volatile RecoveryEvent.RoleChanged role;
 
     /**
      * A health watch that starts now; tell it of events with {@link #onEvent} and of journal appends with
@@ -104,6 +105,9 @@ public final class EngineHealth implements RecoveryListener, JournalAppendListen
 
     @Override
     public void onEvent(RecoveryEvent event) {
+        if (event instanceof RecoveryEvent.RoleChanged changed) {
+            role = changed;
+        }
         if (event instanceof RecoveryEvent.CycleCompleted completed) {
             // a failed append aborts its cycle, so a completed cycle journaled everything it decided
             journalError = null;
@@ -130,6 +134,14 @@ public final class EngineHealth implements RecoveryListener, JournalAppendListen
     /** The engine is being stopped: every later check is unhealthy. */
     public void stopping() {
         stopping = true;
+    }
+
+    /**
+     * The engine's last change of role, when it is one of several on a cluster (active or standby, its epoch, why);
+     * empty for a lone engine, or before its first cycle. A standby is healthy: detecting and reporting is its job.
+     */
+    public Optional<RecoveryEvent.RoleChanged> role() {
+        return Optional.ofNullable(role);
     }
 
     /** Whether the first cycle has completed. */

@@ -88,6 +88,8 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
     private volatile Instant lastCycle;
     private volatile int quarantined;
     private volatile int budgetLeft;
+    private volatile boolean active;
+    private volatile long epoch;
 
     /**
      * Meters of {@code engine}, not yet bound: {@link #bindTo(MeterRegistry)} registers them and starts listening.
@@ -125,6 +127,8 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
         this.registry = registry;
         quarantined = engine.quarantined().size();
         budgetLeft = engine.actionBudgetLeft();
+        active = engine.lease().active();
+        epoch = engine.lease().epoch();
         List<FailureType> types = engine.strategies().stream().map(RecoveryStrategy::type).toList();
         for (FailureType type : types) {
             for (Severity severity : Severity.values()) {
@@ -161,6 +165,12 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
         add(Gauge.builder(PREFIX + ".last.cycle.age", this, RecoveryMetrics::lastCycleAge).baseUnit("seconds")
                 .description("time since the last completed cycle (since the metrics were bound, before the first)")
                 .register(registry));
+        add(Gauge.builder(PREFIX + ".active", this, m -> m.active ? 1 : 0)
+                .description("1 when this engine plans and acts, 0 when it is a standby of several on one cluster"
+                        + " (a lone engine is always 1)").register(registry));
+        add(Gauge.builder(PREFIX + ".fencing.epoch", this, m -> m.epoch)
+                .description("the fencing epoch this engine acts under (the last it held when standby; 0 for a lone"
+                        + " engine)").register(registry));
         cycles = cycles();
         cycleDuration = cycleDuration();
         journalAppend = journalAppend();
@@ -224,6 +234,11 @@ public final class RecoveryMetrics implements MeterBinder, RecoveryListener, Jou
                 quarantined = engine.quarantined().size();
                 budgetLeft = engine.actionBudgetLeft();
                 lastCycle = e.at();
+            }
+            case ROLE_CHANGED -> {
+                var e = (RecoveryEvent.RoleChanged) event;
+                active = e.active();
+                epoch = e.epoch();
             }
             case RUNG_ATTEMPTED, RUNG_FAILED, RECOVERY_DEFERRED, RECOVERY_PREEMPTED, ACTION_BUDGET_EXHAUSTED -> {
                 // the actions they led to are counted; a spent budget shows in action.budget.remaining

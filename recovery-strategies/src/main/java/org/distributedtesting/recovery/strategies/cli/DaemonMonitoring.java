@@ -64,8 +64,8 @@ final class DaemonMonitoring implements AutoCloseable {
         EngineHealth health = EngineHealth.watch(engine, interval);
         Map<String, Supplier<Page>> pages = new LinkedHashMap<>();
         pages.put("/metrics", () -> Page.text(200, PROMETHEUS_TEXT, registry.scrape()));
-        pages.put("/health", () -> health(health.check()));
-        pages.put("/ready", () -> ready(health.check()));
+        pages.put("/health", () -> health(health));
+        pages.put("/ready", () -> ready(health));
         try {
             MonitoringServer server = MonitoringServer.start(listen.socketAddress(), pages);
             return new DaemonMonitoring(registry, metrics, health, server);
@@ -130,17 +130,19 @@ final class DaemonMonitoring implements AutoCloseable {
         registry.close();
     }
 
-    private static Page health(EngineHealth.Check check) {
-        return json(check.healthy() ? 200 : 503, body(check));
+    private static Page health(EngineHealth health) {
+        EngineHealth.Check check = health.check();
+        return json(check.healthy() ? 200 : 503, body(check, health));
     }
 
-    private static Page ready(EngineHealth.Check check) {
-        ObjectNode body = body(check);
+    private static Page ready(EngineHealth health) {
+        EngineHealth.Check check = health.check();
+        ObjectNode body = body(check, health);
         body.put("ready", check.ready());
         return json(check.ready() ? 200 : 503, body);
     }
 
-    private static ObjectNode body(EngineHealth.Check check) {
+    private static ObjectNode body(EngineHealth.Check check, EngineHealth health) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("status", check.status().jsonName());
         body.put("healthy", check.healthy());
@@ -149,6 +151,13 @@ final class DaemonMonitoring implements AutoCloseable {
         body.put("seconds_since_last_cycle", Math.round(check.sinceLast().toMillis() / 100.0) / 10.0);
         body.put("cycles", check.cycles());
         body.put("interval_seconds", check.interval().toMillis() / 1000.0);
+        // several daemons on one cluster: which one this is, and whether it acts
+        health.role().ifPresent(role -> {
+            body.put("instance", role.instance());
+            body.put("role", role.role());
+            body.put("epoch", role.epoch());
+            body.put("role_reason", role.reason());
+        });
         return body;
     }
 

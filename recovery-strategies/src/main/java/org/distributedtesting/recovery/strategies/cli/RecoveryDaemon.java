@@ -25,10 +25,11 @@ import org.distributedtesting.recovery.core.config.ConfiguredStrategies;
 import org.distributedtesting.recovery.core.config.ListenAddress;
 import org.distributedtesting.recovery.core.config.MessageText;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
+import org.distributedtesting.recovery.core.coordination.zookeeper.ZooKeeperCoordination;
+import org.distributedtesting.recovery.core.history.HistoryJournal;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
 import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 import org.distributedtesting.recovery.core.http.client.NodeRoutes;
-import org.distributedtesting.recovery.core.history.HistoryJournal;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.journal.RecoveryJournal;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
@@ -37,11 +38,11 @@ import org.distributedtesting.recovery.core.supervise.OfflineChecks;
 import org.distributedtesting.recovery.spi.ProcessSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The command-line daemon. {@code --once} (the default) runs cycles until the cluster is healthy or nothing more
@@ -241,6 +242,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
             err.println("recovery: " + oneLine(e));
             return USAGE;
         }
+        // several daemons on one cluster: only the one holding the lease acts (joins in the background: an
+        // unreachable ZooKeeper makes this daemon a standby that detects and reports, not a failed start)
+        ZooKeeperCoordination coordination = cfg.coordination()
+                .map(settings -> ZooKeeperCoordination.start(settings, Clock.systemUTC())).orElse(null);
         // asked on every request, so that a rotated token file takes effect; never printed or logged
         Supplier<String> token = () -> cfg.controlToken(System.getenv()).orElse(null);
         // an alternative address the partition strategy switches a node to is used by probes and actions alike
@@ -257,6 +262,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (supervisor != null) {
             builder.supervisor(supervisor);
         }
+        if (coordination != null) {
+            builder.coordination(coordination);
+        }
         RecoveryEngine engine = builder.build();
         DaemonMonitoring monitoring;
         try {
@@ -272,6 +280,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
             if (supervisor != null) {
                 supervisor.close();
             }
+            if (coordination != null) {
+                coordination.close();
+            }
             err.println("recovery: " + oneLine(e));
             return USAGE;
         }
@@ -280,6 +291,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
                 monitoring.stopping();
             }
             engine.close();
+            if (coordination != null) {
+                coordination.close(); // gives the lease up at once: a standby takes over without a session timeout
+            }
             if (alerts != null) {
                 alerts.close(); // before the journal: a notification given up while closing is journaled
             }
@@ -296,6 +310,11 @@ public final class RecoveryDaemon implements Callable<Integer> {
         out.println("watching " + cfg.nodes().size() + " nodes with " + strategies.size() + " strategies"
                 + (options.dryRun() ? " (dry run: nothing will be changed)" : "") + "; journal "
                 + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
+        if (coordination != null) {
+            out.println("one of several daemons: instance '" + coordination.instanceId() + "' in "
+                    + coordination.settings().basePath() + " on ZooKeeper " + coordination.settings().connect()
+                    + "; only the instance holding the lease acts");
+        }
         if (monitoring != null) {
             out.println("metrics on " + monitoring.url() + "/metrics, health on /health and /ready");
             if (alerts != null) {

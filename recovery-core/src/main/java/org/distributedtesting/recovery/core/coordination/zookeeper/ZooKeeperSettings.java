@@ -21,6 +21,8 @@ public record ZooKeeperSettings(String connect, String basePath, Duration sessio
                                 Duration connectionTimeout, String instanceId, Duration ledgerRetention) {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    private static final Pattern SERVER = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):"
+            + "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])");
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._-]+)+");
 
     /** The default session timeout. */
@@ -43,6 +45,12 @@ public record ZooKeeperSettings(String connect, String basePath, Duration sessio
         Objects.requireNonNull(ledgerRetention, "ledgerRetention");
         if (connect.isBlank()) {
             throw new IllegalArgumentException("connect must name the ZooKeeper servers (host:port,...)");
+        }
+        for (String server : connect.split(",", -1)) {
+            if (!SERVER.matcher(server.strip()).matches()) {
+                throw new IllegalArgumentException("connect must be host:port[,host:port...], but '" + server
+                        + "' in '" + connect + "' is not host:port");
+            }
         }
         if (!PATH.matcher(basePath).matches()) {
             throw new IllegalArgumentException("base_path must be a znode path like /coordinator-recovery/prod"
