@@ -104,8 +104,8 @@ final class ControlEndpoint {
         if (!admitted(exchange, epoch)) {
             return;
         }
-        LOG.info("Node '{}' carries out {} requested by {}", node, request.action().name(),
-                exchange.remoteAddress());
+        LOG.info("Node '{}' carries out {} requested by {}{}", node, request.action().name(),
+                exchange.remoteAddress(), epoch.isPresent() ? " at epoch " + epoch.getAsLong() : "");
         Exchanges.json(exchange, 200, ActionJson.answer(execute(request)));
     }
 
