@@ -31,7 +31,8 @@ final class NodesSection {
     /** Anything that looks like a placeholder, so that a misspelt one is an error rather than passed on. */
     private static final Pattern PLACEHOLDER_LIKE = Pattern.compile("\\{([A-Za-z][A-Za-z_-]*)}");
 
-    private static final List<String> PLACEHOLDERS = List.of("id", "host", "port", "data_dir");
+    /** The placeholders of {@code maintenance_command}: the node's, and the daemon's fencing epoch. */
+    private static final List<String> PLACEHOLDERS = List.of("id", "host", "port", "data_dir", "epoch");
 
 
     private static final int MIN_PORT = 1;
@@ -133,8 +134,8 @@ final class NodesSection {
             while (placeholder.find()) {
                 if (!PLACEHOLDERS.contains(placeholder.group(1))) {
                     throw reader.fail(ConfigReader.element(path, i), "unknown placeholder "
-                            + ConfigReader.quote(placeholder.group()) + "; the placeholders are {id}, {host}, {port}"
-                            + " and {data_dir}");
+                            + ConfigReader.quote(placeholder.group()) + "; the placeholders are {id}, {host}, {port},"
+                            + " {data_dir} and {epoch}");
                 }
             }
         }

@@ -15,6 +15,8 @@ import org.distributedtesting.recovery.NodeSpec;
 final class CommandLine {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(id|host|port|data_dir)}");
+    /** A maintenance command's placeholders: the node's, and the daemon's fencing epoch. */
+    private static final Pattern MAINTENANCE_PLACEHOLDER = Pattern.compile("\\{(id|host|port|data_dir|epoch)}");
 
     private CommandLine() {
     }
@@ -31,7 +33,18 @@ final class CommandLine {
     static List<String> of(List<String> template, NodeSpec node, Path absoluteDataDir) {
         return template.stream()
                 .map(argument -> PLACEHOLDER.matcher(argument).replaceAll(match ->
-                        Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir))))
+                        Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir, 0))))
+                .toList();
+    }
+
+    /**
+     * The node's maintenance command with the node's placeholders replaced, and {@code {epoch}} with
+     * {@code epoch} (0 when the daemon has none), as {@link #of}.
+     */
+    static List<String> maintenance(NodeSpec node, Path absoluteDataDir, long epoch) {
+        return node.maintenanceCommand().stream()
+                .map(argument -> MAINTENANCE_PLACEHOLDER.matcher(argument).replaceAll(match ->
+                        Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir, epoch))))
                 .toList();
     }
 
@@ -40,8 +53,9 @@ final class CommandLine {
         return command.stream().map(CommandLine::quoted).collect(Collectors.joining(" "));
     }
 
-    private static String value(String placeholder, NodeSpec node, Path absoluteDataDir) {
+    private static String value(String placeholder, NodeSpec node, Path absoluteDataDir, long epoch) {
         return switch (placeholder) {
+            case "epoch" -> Long.toString(epoch);
             case "id" -> node.id().value();
             case "host" -> node.host();
             case "port" -> Integer.toString(node.port());

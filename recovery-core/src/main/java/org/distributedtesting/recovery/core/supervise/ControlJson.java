@@ -22,12 +22,16 @@ import org.distributedtesting.recovery.core.http.codec.JsonReads;
  *
  * <p>A request is the body the HTTP protocol sends for the action, plus {@code "action"}: the last segment of the
  * action's control path ({@code move_aside}, {@code restore}, {@code reset}, {@code shutdown}, ...), since there is
- * no path to tell them apart. An answer is the HTTP protocol's answer:
+ * no path to tell them apart, and {@value #EPOCH} when the daemon has a fencing epoch (the HTTP protocol sends it as
+ * a header). An answer is the HTTP protocol's answer:
  * {@code {"outcome":"done"|"failed","detail":"...","data":{...}}}.
  *
  * <p>Stateless and thread-safe.
  */
 public final class ControlJson {
+
+    /** The request member that carries the daemon's fencing epoch, a positive number, when it has one. */
+    public static final String EPOCH = "epoch";
 
     private static final String ACTION = "action";
 
@@ -47,6 +51,20 @@ public final class ControlJson {
      *                                  one of the request's own
      */
     public static String request(Action action, Optional<String> sourceAddress, Map<String, String> extra) {
+        return request(action, sourceAddress, extra, 0);
+    }
+
+    /**
+     * As {@link #request(Action, Optional, Map)}, with the daemon's fencing epoch as the number member
+     * {@value #EPOCH} when it is positive.
+     *
+     * @param epoch the daemon's fencing epoch; 0 or less when it has none, and the request has no such member
+     * @throws NullPointerException     if any argument is null
+     * @throws IllegalArgumentException if {@code action} is a start or restart, or an extra member would replace
+     *                                  one of the request's own
+     */
+    public static String request(Action action, Optional<String> sourceAddress, Map<String, String> extra,
+                                 long epoch) {
         Objects.requireNonNull(sourceAddress, "sourceAddress");
         Objects.requireNonNull(extra, "extra");
         ActionJson.Request request = ActionJson.request(action, ignored -> sourceAddress)
@@ -60,6 +78,12 @@ public final class ControlJson {
             }
             body.put(name, Objects.requireNonNull(value, name));
         });
+        if (epoch > 0) {
+            if (body.has(EPOCH)) {
+                throw new IllegalArgumentException("extra member '" + EPOCH + "' would replace the fencing epoch");
+            }
+            body.put(EPOCH, epoch);
+        }
         return write(body);
     }
 

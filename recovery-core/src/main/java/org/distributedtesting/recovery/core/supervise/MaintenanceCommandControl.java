@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -29,6 +30,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
+import org.distributedtesting.recovery.core.http.codec.FencingEpoch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,13 +44,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The contract with the command, in any language ({@code docs/node-protocol.md}, "Repairs on a stopped node"):
  * <ul>
- *   <li>argv is the configured command with {@code {id}}, {@code {host}}, {@code {port}} and {@code {data_dir}}
- *       replaced; the working directory is the node's data directory (created if missing);</li>
+ *   <li>argv is the configured command with {@code {id}}, {@code {host}}, {@code {port}}, {@code {data_dir}} and
+ *       {@code {epoch}} (the daemon's fencing epoch, {@code 0} when it has none) replaced; the working directory is
+ *       the node's data directory (created if missing);</li>
  *   <li>standard input is one line of JSON, the node protocol's control request ({@link ControlJson#request}) plus
  *       {@code data_dir}, and for a restore the source's {@code from}, {@code from_address} and
- *       {@code from_data_dir}, then end of file;</li>
+ *       {@code from_data_dir}, and {@code "epoch":<n>} when the daemon has a fencing epoch, then end of file;</li>
  *   <li>the control token is in the environment variable {@value #TOKEN_ENV} (removed when there is none), never in
- *       argv;</li>
+ *       argv; the fencing epoch is in {@value #EPOCH_ENV} (removed when there is none);</li>
  *   <li>standard error is appended to {@code <data_dir>/}{@value #LOG_FILE};</li>
  *   <li>standard output must be exactly one line, {@code {"outcome":"done"|"failed","detail":"...","data":{...}}},
  *       of at most {@value #MAX_OUTPUT_BYTES} bytes, and the exit code 0. The exit code says whether the tool itself
@@ -67,6 +70,9 @@ public final class MaintenanceCommandControl implements NodeControl {
     /** The environment variable that carries the control token to the command. */
     public static final String TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
 
+    /** The environment variable that carries the daemon's fencing epoch to the command, when it has one. */
+    public static final String EPOCH_ENV = "RECOVERY_EPOCH";
+
     /** The file in the node's data directory that receives the command's standard error. */
     public static final String LOG_FILE = "maintenance.log";
 
@@ -82,19 +88,33 @@ public final class MaintenanceCommandControl implements NodeControl {
     private final NodeControl delegate;
     private final Duration timeout;
     private final Supplier<Optional<String>> token;
+    private final LongSupplier epoch;
     private final Clock clock;
+
+    /**
+     * A control without a fencing epoch: as {@link #MaintenanceCommandControl(List, NodeControl, Duration, Supplier,
+     * LongSupplier, Clock)} with an epoch of 0.
+     *
+     * @throws NullPointerException     if any argument is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public MaintenanceCommandControl(List<NodeSpec> nodes, NodeControl delegate, Duration timeout,
+                                     Supplier<Optional<String>> token, Clock clock) {
+        this(nodes, delegate, timeout, token, () -> 0, clock);
+    }
 
     /**
      * @param nodes    the cluster's nodes; those with a maintenance command have their data actions run by it
      * @param delegate receives every other action
      * @param timeout  how long one command may run ({@link RecoveryOptions#maintenanceTimeout()})
      * @param token    the control token, asked for every command so that it can rotate; empty when there is none
+     * @param epoch    the daemon's fencing epoch, asked for every command; 0 or less when it has none
      * @param clock    for the time stamp of each run's header line in the log file
      * @throws NullPointerException     if any argument is null
      * @throws IllegalArgumentException if {@code timeout} is not positive
      */
     public MaintenanceCommandControl(List<NodeSpec> nodes, NodeControl delegate, Duration timeout,
-                                     Supplier<Optional<String>> token, Clock clock) {
+                                     Supplier<Optional<String>> token, LongSupplier epoch, Clock clock) {
         this.nodes = nodes.stream().collect(Collectors.toUnmodifiableMap(NodeSpec::id, Function.identity(),
                 (a, b) -> a));
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -103,6 +123,7 @@ public final class MaintenanceCommandControl implements NodeControl {
             throw new IllegalArgumentException("timeout must be > 0, but was " + timeout);
         }
         this.token = Objects.requireNonNull(token, "token");
+        this.epoch = Objects.requireNonNull(epoch, "epoch");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -117,12 +138,13 @@ public final class MaintenanceCommandControl implements NodeControl {
 
     private ActionResult run(NodeSpec spec, Action action) throws InterruptedException {
         Path dataDir = spec.dataDir().toAbsolutePath().normalize();
-        List<String> command = CommandLine.of(spec.maintenanceCommand(), spec, dataDir);
+        long fencing = FencingEpoch.current(epoch);
+        List<String> command = CommandLine.maintenance(spec, dataDir, fencing);
         String rendered = CommandLine.render(command);
         String what = "the maintenance command of '" + spec.id() + "' for " + action.name();
         Path log = dataDir.resolve(LOG_FILE);
         Optional<String> secret = token.get().filter(t -> !t.isEmpty());
-        String request = ControlJson.request(action, sourceAddress(action), requestExtras(action, dataDir));
+        String request = ControlJson.request(action, sourceAddress(action), requestExtras(action, dataDir), fencing);
         Path output = null;
         Process process;
         try {
@@ -139,6 +161,10 @@ public final class MaintenanceCommandControl implements NodeControl {
                     .redirectOutput(output.toFile());
             builder.environment().remove(TOKEN_ENV);
             secret.ifPresent(t -> builder.environment().put(TOKEN_ENV, t));
+            builder.environment().remove(EPOCH_ENV);
+            if (fencing > 0) {
+                builder.environment().put(EPOCH_ENV, Long.toString(fencing));
+            }
             process = builder.start();
             ForeignProcess.helperStarted(process);
         } catch (IOException e) {

@@ -92,7 +92,7 @@ class BadConfigTest {
                 bad("maintenance_command misspelt placeholder", nodes("{'id': 'n1', 'host': 'h', 'port': 1, "
                         + "'data_dir': 'd', 'maintenance_command': ['repair', '--dir={data-dir}']}"),
                         "nodes[0].maintenance_command[1]", "unknown placeholder '{data-dir}'; the placeholders are "
-                                + "{id}, {host}, {port} and {data_dir}"),
+                                + "{id}, {host}, {port}, {data_dir} and {epoch}"),
                 bad("maintenance_command misspelt", nodes("{'id': 'n1', 'host': 'h', 'port': 1, 'data_dir': 'd', "
                         + "'maintenance_comand': ['repair']}"), "nodes[0].maintenance_comand",
                         "did you mean 'maintenance_command'?"),

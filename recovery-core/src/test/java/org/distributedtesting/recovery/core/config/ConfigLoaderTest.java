@@ -35,7 +35,8 @@ class ConfigLoaderTest {
                     {'id': 'node-1', 'host': 'coordinator1.example.com', 'port': 8080, 'data_dir': '/srv/node1',
                      'alternative_addresses': ['10.0.0.2:8080', '[::1]:8080'],
                      'command': ['java', '-jar', 'node.jar', '--port', '{port}'],
-                     'maintenance_command': ['repair', '--data-dir', '{data_dir}', '--filter={a:1}']},
+                     'maintenance_command': ['repair', '--data-dir', '{data_dir}', '--filter={a:1}',
+                                             '--epoch={epoch}']},
                     {'id': 'node_2.b', 'host': 'coordinator2.example.com', 'port': 8080, 'data_dir': '/srv/node2'}
                   ],
                   'recovery_dir': '%s',
@@ -60,7 +61,7 @@ class ConfigLoaderTest {
                 new NodeSpec(NodeId.of("node-1"), "coordinator1.example.com", 8080, Path.of("/srv/node1"),
                         List.of("10.0.0.2:8080", "[::1]:8080"),
                         List.of("java", "-jar", "node.jar", "--port", "{port}"),
-                        List.of("repair", "--data-dir", "{data_dir}", "--filter={a:1}")),
+                        List.of("repair", "--data-dir", "{data_dir}", "--filter={a:1}", "--epoch={epoch}")),
                 NodeSpec.of("node_2.b", "coordinator2.example.com", 8080, Path.of("/srv/node2")));
         assertThat(config.recoveryDir()).isEqualTo(recovery).isDirectory();
         assertThat(config.options()).isEqualTo(new RecoveryOptions(false, false, 7, Duration.ofSeconds(90), 4,

@@ -36,6 +36,20 @@ public final class RawRequests {
         return postAuthorized(path, body, token == null ? null : "Bearer " + token);
     }
 
+    /**
+     * {@code POST path} with a JSON body, {@code Authorization: Bearer <token>} and further headers, each given as
+     * name and value; a name given twice is sent twice.
+     */
+    public HttpResponse<String> post(String path, String body, String token, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** {@code POST path} with {@code authorization} as the header's whole value, when not null. */
     public HttpResponse<String> postAuthorized(String path, byte[] body, String authorization)
             throws IOException, InterruptedException {

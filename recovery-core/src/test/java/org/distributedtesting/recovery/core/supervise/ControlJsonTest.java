@@ -55,6 +55,18 @@ class ControlJsonTest {
     }
 
     @Test
+    void aPositiveEpochIsANumberMemberAndNoneLeavesItOut() {
+        // When
+        String fenced = ControlJson.request(new Action.Reset(NODE, Artifact.LOG), Optional.empty(), Map.of(), 42);
+        String unfenced = ControlJson.request(new Action.Reset(NODE, Artifact.LOG), Optional.empty(), Map.of(), 0);
+
+        // Then
+        assertThat(fenced).isEqualTo("{\"action\":\"reset\",\"node_id\":\"node-1\",\"artifact\":\"log\","
+                + "\"epoch\":42}");
+        assertThat(unfenced).isEqualTo("{\"action\":\"reset\",\"node_id\":\"node-1\",\"artifact\":\"log\"}");
+    }
+
+    @Test
     void anExtraMemberMayNotReplaceOneOfTheRequest() {
         assertThatThrownBy(() -> ControlJson.request(new Action.Reset(NODE, Artifact.LOG), Optional.empty(),
                 Map.of("artifact", "database")))

@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.Action.Artifact;
 import org.distributedtesting.recovery.ActionResult;
@@ -142,6 +144,66 @@ class MaintenanceCommandControlTest {
 
         // Then
         assertThat(result).isEqualTo(ActionResult.Done.of("token:unset"));
+    }
+
+    @Test
+    void theEpochReachesTheCommandInItsEnvironmentArgvAndRequest() throws Exception {
+        // Given a daemon at epoch 17, and a tool that takes the epoch as an argument too
+        MaintenanceCommandControl control = epochControl(script("""
+                printf '%s' "$RECOVERY_EPOCH" > "$1/epoch-seen"
+                printf '%s\\n' "$@" > "$1/argv"
+                cat > "$1/request.json"
+                echo '{"outcome":"done","detail":"moved"}'
+                """), () -> 17);
+
+        // When
+        ActionResult result = control.execute(new Action.MoveAside(N1, Artifact.DATABASE));
+
+        // Then
+        assertThat(result).isEqualTo(ActionResult.Done.of("moved"));
+        assertThat(Files.readString(dataDir(N1).resolve("epoch-seen"))).isEqualTo("17");
+        assertThat(Files.readAllLines(dataDir(N1).resolve("argv")))
+                .containsExactly(dataDir(N1).toString(), "--epoch=17", "17");
+        JsonNode request = JSON.readTree(Files.readString(dataDir(N1).resolve("request.json")));
+        assertThat(request.get("epoch").isIntegralNumber()).isTrue();
+        assertThat(request.get("epoch").asLong()).isEqualTo(17);
+    }
+
+    @Test
+    void withoutAnEpochTheVariableIsAbsentThePlaceholderIsZeroAndTheRequestHasNone() throws Exception {
+        // Given a daemon without an epoch
+        MaintenanceCommandControl control = epochControl(script("""
+                printf '%s\\n' "$@" > "$1/argv"
+                cat > "$1/request.json"
+                echo "{\\"outcome\\":\\"done\\",\\"detail\\":\\"epoch:${RECOVERY_EPOCH-unset}\\"}"
+                """), () -> 0);
+
+        // When
+        ActionResult result = control.execute(new Action.Reset(N1, Artifact.LOG));
+
+        // Then
+        assertThat(result).isEqualTo(ActionResult.Done.of("epoch:unset"));
+        assertThat(Files.readAllLines(dataDir(N1).resolve("argv")))
+                .containsExactly(dataDir(N1).toString(), "--epoch=0", "0");
+        assertThat(JSON.readTree(Files.readString(dataDir(N1).resolve("request.json"))).has("epoch")).isFalse();
+    }
+
+    @Test
+    void theEpochIsAskedForAtEachCommand() throws Exception {
+        // Given an epoch that a takeover raises between two repairs
+        AtomicLong epoch = new AtomicLong(3);
+        MaintenanceCommandControl control = epochControl(script("""
+                echo "{\\"outcome\\":\\"done\\",\\"detail\\":\\"epoch:$RECOVERY_EPOCH\\"}"
+                """), epoch::get);
+
+        // When
+        ActionResult first = control.execute(new Action.Reset(N1, Artifact.LOG));
+        epoch.set(4);
+        ActionResult second = control.execute(new Action.Reset(N1, Artifact.LOG));
+
+        // Then
+        assertThat(List.of(first, second)).containsExactly(ActionResult.Done.of("epoch:3"),
+                ActionResult.Done.of("epoch:4"));
     }
 
     @Test
@@ -296,6 +358,13 @@ class MaintenanceCommandControlTest {
                 node(N1, 7001, List.of("/bin/sh", script.toString(), "{data_dir}", "{id}", "{host}", "{port}")),
                 node(N2, 7002, List.of()));
         return new MaintenanceCommandControl(nodes, DELEGATE, timeout, () -> token, CLOCK);
+    }
+
+    /** n1 runs {@code /bin/sh script {data_dir} --epoch={epoch} {epoch}}, with the given epoch. */
+    private MaintenanceCommandControl epochControl(Path script, LongSupplier epoch) {
+        List<NodeSpec> nodes = List.of(node(N1, 7001, List.of("/bin/sh", script.toString(), "{data_dir}",
+                "--epoch={epoch}", "{epoch}")));
+        return new MaintenanceCommandControl(nodes, DELEGATE, TIMEOUT, () -> Optional.of(TOKEN), epoch, CLOCK);
     }
 
     private NodeSpec node(NodeId id, int port, List<String> maintenance) {

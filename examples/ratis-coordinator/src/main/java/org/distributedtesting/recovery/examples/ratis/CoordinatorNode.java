@@ -87,8 +87,10 @@ public final class CoordinatorNode implements AutoCloseable {
         this.reporter = new StatusReporter(this, clock);
         this.control = new CoordinatorNodeControl(this, onStop);
         try {
+            // fenced durably: a restarted node still refuses a recovery daemon that lost its lease
             NodeProtocolServer.Builder server = NodeProtocolServer.builder(id, reporter::status)
-                    .port(options.httpPort());
+                    .port(options.httpPort())
+                    .fencingFile(dataDir.fencingFile());
             // control endpoints only with a token: without --token-file the node is watched, never driven
             controlToken().ifPresent(token -> server.control(control).token(token)
                     .databaseCopy(this::openDatabaseCopy));

@@ -28,6 +28,7 @@ import org.distributedtesting.recovery.Action.Artifact;
  * <pre>
  * data-dir/
  *   node.lock               held by the running node (and by LocalDataDirControl while it works)
+ *   fencing-epoch           the highest fencing epoch a recovery daemon's control request carried
  *   db/coordinator.db       the SQLite database: tasks, workers, and the applied index with its checksum  (DATABASE)
  *   raft/                   Apache Ratis' storage: log segments, term and vote, configuration            (LOG)
  *   snapshots/              Ratis snapshots, each a consistent copy of the database at its index         (SNAPSHOTS)
@@ -96,6 +97,14 @@ public final class DataDir {
 
     Path lockFile() {
         return root.resolve("node.lock");
+    }
+
+    /**
+     * The node protocol's fencing file: the highest epoch of a recovery daemon the node has accepted, so that it
+     * refuses a daemon that lost its lease also after a restart. Beside the artifacts, so no repair moves it.
+     */
+    public Path fencingFile() {
+        return root.resolve("fencing-epoch");
     }
 
     /** The directory that holds {@code artifact}. */

@@ -51,4 +51,19 @@ class DataDirTest {
         }
         assertThatThrownBy(() -> dir.purgeBackups(0)).hasMessage("keep must be >= 1, but was 0");
     }
+
+    @Test
+    void theFencingFileLiesBesideTheArtifactsSoNoRepairMovesIt() throws Exception {
+        DataDir dir = new DataDir(root);
+        Clock clock = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
+        dir.createDirectories();
+        Files.writeString(dir.fencingFile(), "5\n");
+        for (Artifact artifact : Artifact.values()) {
+            Files.writeString(dir.artifactPath(artifact).resolve("f"), artifact.name());
+            dir.moveAside(artifact, clock);
+        }
+
+        assertThat(dir.fencingFile()).isEqualTo(root.toAbsolutePath().resolve("fencing-epoch"));
+        assertThat(Files.readString(dir.fencingFile())).isEqualTo("5\n");
+    }
 }

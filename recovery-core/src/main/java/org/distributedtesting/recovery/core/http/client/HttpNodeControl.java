@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionKind;
@@ -24,6 +25,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
 import org.distributedtesting.recovery.core.http.codec.BearerToken;
+import org.distributedtesting.recovery.core.http.codec.FencingEpoch;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * reads at most {@link Builder#maxResponseBytes(int)} bytes of answer. Every failure (unreachable, timed out,
  * refused, an answer outside the protocol) becomes an {@link ActionResult.Failed} with a short message. The
  * token never appears in a result, a message or a log line: where a node echoes it back, it is replaced.
+ *
+ * <p>With an {@link Builder#epoch(LongSupplier) epoch}, every request carries it as {@value #EPOCH_HEADER}, and a
+ * node that has accepted a higher one refuses the request with 409: the result is then an
+ * {@link ActionResult.Failed} whose detail starts with {@value #STALE_EPOCH} ({@link #refusedAsStale}), so that a
+ * daemon can tell that another daemon has taken over from any other failure.
  *
  * <p>One custom action is the monitor's own: {@value NodeRoutes#USE_ALTERNATIVE_ADDRESS} (parameter
  * {@code address}, one of the node's configured alternative addresses) is not sent to the node, which the monitor
@@ -62,11 +69,21 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     /** The result's detail for the process actions no node can carry out on itself. */
     public static final String NEEDS_SUPERVISOR = "start/restart need a process supervisor";
 
+    /** The request header that carries the daemon's fencing epoch; see {@link Builder#epoch(LongSupplier)}. */
+    public static final String EPOCH_HEADER = FencingEpoch.HEADER;
+
+    /**
+     * How the detail of a result starts when the node refused the request's fencing epoch (or its lack of one)
+     * because it has accepted a higher epoch, from a daemon that has taken over since.
+     */
+    public static final String STALE_EPOCH = "node refused a stale fencing epoch";
+
     private static final Logger LOG = LoggerFactory.getLogger(HttpNodeControl.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Map<NodeId, NodeSpec> nodes;
     private final Supplier<String> token;
+    private final LongSupplier epoch;
     private final Duration deadline;
     private final int maxResponseBytes;
     private final DeadlineClient client;
@@ -77,13 +94,14 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         builder.nodes.forEach(node -> byId.put(node.id(), node));
         this.nodes = Map.copyOf(byId);
         this.token = builder.token;
+        this.epoch = builder.epoch;
         this.deadline = builder.deadline;
         this.maxResponseBytes = builder.maxResponseBytes;
         this.routes = builder.routes;
         this.client = new DeadlineClient("http-control-" + INSTANCES.incrementAndGet(), builder.connectTimeout);
     }
 
-    /** A builder with the defaults: 10 s per request, 2 s connect timeout, 64 KiB answers, no token. */
+    /** A builder with the defaults: 10 s per request, 2 s connect timeout, 64 KiB answers, no token, no epoch. */
     public static Builder builder() {
         return new Builder();
     }
@@ -126,8 +144,14 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             return useAlternative(node, alternative, end, secret);
         }
         String path = request.get().path();
+        long sent;
         try {
-            ActionResult result = exchange(node, request.get(), end, secret);
+            sent = FencingEpoch.current(epoch);
+        } catch (RuntimeException e) {
+            return new ActionResult.Failed("cannot read the fencing epoch: " + e.getMessage());
+        }
+        try {
+            ActionResult result = exchange(node, request.get(), end, secret, sent);
             LOG.debug("Node '{}' answered {} to {} in {} ms", node.id(), result.done() ? "done" : "failed", path,
                     end.elapsedMillis());
             return result;
@@ -137,6 +161,17 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             LOG.debug("POST {} to node '{}' failed after {} ms: {}", path, node.id(), end.elapsedMillis(), reason);
             return new ActionResult.Failed("POST " + path + " failed: " + reason);
         }
+    }
+
+    /**
+     * Whether {@code result} says that the node refused the request's fencing epoch: another daemon, with a higher
+     * epoch, has controlled the node since this daemon's epoch was taken.
+     *
+     * @throws NullPointerException if {@code result} is null
+     */
+    public static boolean refusedAsStale(ActionResult result) {
+        return Objects.requireNonNull(result, "result") instanceof ActionResult.Failed failed
+                && failed.detail().startsWith(STALE_EPOCH);
     }
 
     /**
@@ -175,8 +210,8 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
                 "primary", node.address()));
     }
 
-    private ActionResult exchange(NodeSpec node, ActionJson.Request request, Deadline end, String secret)
-            throws IOException, InterruptedException {
+    private ActionResult exchange(NodeSpec node, ActionJson.Request request, Deadline end, String secret,
+                                  long sentEpoch) throws IOException, InterruptedException {
         URI uri = routes.uri(node, request.path());
         HttpRequest.Builder http = HttpRequest.newBuilder(uri)
                 .timeout(end.remaining())
@@ -184,10 +219,17 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JsonReads.write(request.body())));
         BearerToken.authorize(http, secret);
+        FencingEpoch.send(http, sentEpoch);
         HttpResponse<InputStream> response = client.send(http.build(), uri.getHost(), end);
         byte[] body;
         try (InputStream in = response.body()) {
             body = client.readBounded(in, maxResponseBytes, end, "response");
+        }
+        if (response.statusCode() == 409) {
+            Optional<ActionResult> fenced = staleEpoch(node, request.path(), body, sentEpoch);
+            if (fenced.isPresent()) {
+                return fenced.get();
+            }
         }
         if (response.statusCode() != 200) {
             throw new ProtocolException(ProbeFailures.httpFailure(response.statusCode(), body, secret));
@@ -205,6 +247,29 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         }
     }
 
+    /**
+     * The failure a 409 answer means when it is a fencing refusal (it has {@value FencingEpoch#FENCED_EPOCH}, the
+     * node's epoch); empty for another 409, such as a request meant for another node.
+     */
+    private static Optional<ActionResult> staleEpoch(NodeSpec node, String path, byte[] body, long sentEpoch) {
+        JsonNode answer;
+        try {
+            answer = JsonReads.readObject(body, "response");
+        } catch (ProtocolException notJson) {
+            return Optional.empty();
+        }
+        Optional<JsonNode> fenced = JsonReads.member(answer, FencingEpoch.FENCED_EPOCH);
+        if (fenced.isEmpty()) {
+            return Optional.empty();
+        }
+        String nodeEpoch = fenced.filter(JsonNode::isIntegralNumber).filter(JsonNode::canConvertToLong)
+                .map(v -> "epoch " + v.longValue()).orElse("a higher epoch");
+        String detail = STALE_EPOCH + ": this daemon sent " + (sentEpoch > 0 ? "epoch " + sentEpoch : "none")
+                + ", and '" + node.id() + "' has accepted " + nodeEpoch + " from a newer recovery daemon (POST "
+                + path + ")";
+        LOG.info("Node '{}' refused {}: {}", node.id(), path, detail);
+        return Optional.of(new ActionResult.Failed(detail));
+    }
 
     /**
      * Builds an {@link HttpNodeControl}. Required: {@link #nodes}. Not thread-safe; {@link #build()} copies its
@@ -213,6 +278,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     public static final class Builder {
         private List<NodeSpec> nodes = List.of();
         private Supplier<String> token;
+        private LongSupplier epoch = () -> 0;
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration connectTimeout = HttpNodeProbe.DEFAULT_CONNECT_TIMEOUT;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -249,6 +315,18 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
          */
         public Builder token(Supplier<String> token) {
             this.token = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /**
+         * The fencing epoch of this daemon, sent as {@value HttpNodeControl#EPOCH_HEADER} with every control
+         * request and asked for on every request, so that it follows the daemon's lease. A value of 0 or less means
+         * no epoch: no header is sent, and a node that was ever fenced refuses the request. Default: no epoch.
+         *
+         * @throws NullPointerException if {@code epoch} is null
+         */
+        public Builder epoch(LongSupplier epoch) {
+            this.epoch = Objects.requireNonNull(epoch, "epoch");
             return this;
         }
 

@@ -1,12 +1,14 @@
 package org.distributedtesting.recovery.core.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeId;
@@ -14,15 +16,19 @@ import org.distributedtesting.recovery.core.http.ControlRequest;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
 import org.distributedtesting.recovery.core.http.codec.BearerToken;
+import org.distributedtesting.recovery.core.http.codec.FencingEpoch;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of the control endpoints: the bearer token check, then the request body (at most
- * {@link NodeProtocolServer#MAX_REQUEST_BYTES}), then the host's handler. A request without the right token is
- * answered 401 before its body is read, and the host is not called. Neither the token nor the
- * {@code Authorization} header is logged.
+ * The server side of the control endpoints: the bearer token check, the {@value FencingEpoch#HEADER} header's
+ * syntax, then the request body (at most {@link NodeProtocolServer#MAX_REQUEST_BYTES}), then the fencing check
+ * ({@link EpochFence}), then the host's handler. A request without the right token is answered 401 before its body
+ * is read, and the host is not called. Neither the token nor the {@code Authorization} header is logged.
+ *
+ * <p>The database copy is not fenced: other nodes fetch it for a restore, they carry no epoch, and it changes
+ * nothing on this node; the restore that asks for it is fenced on the node that carries it out.
  *
  * <p>Thread-safe when the host's handler, the token supplier and the database copy supplier are.
  */
@@ -39,18 +45,21 @@ final class ControlEndpoint {
     private final ControlRequest.Handler host;
     private final Supplier<String> token;
     private final Supplier<InputStream> databaseCopy;
+    private final EpochFence fence;
 
     /**
      * @param host         the host's handler, or null when the node accepts no control actions
      * @param token        the token requests must present, or null when no endpoint needs one
      * @param databaseCopy opens a consistent copy of the database, or null when the node serves none
+     * @param fence        the highest fencing epoch seen, which every control request is checked against
      */
     ControlEndpoint(NodeId node, ControlRequest.Handler host, Supplier<String> token,
-                    Supplier<InputStream> databaseCopy) {
+                    Supplier<InputStream> databaseCopy, EpochFence fence) {
         this.node = node;
         this.host = host;
         this.token = token;
         this.databaseCopy = databaseCopy;
+        this.fence = Objects.requireNonNull(fence, "fence");
     }
 
     boolean servesDatabaseCopy() {
@@ -60,6 +69,13 @@ final class ControlEndpoint {
     /** Answers a {@code POST} to one of {@link ActionJson#PATHS}. */
     void control(Exchange exchange, String path) throws IOException {
         if (!authorized(exchange)) {
+            return;
+        }
+        OptionalLong epoch;
+        try {
+            epoch = FencingEpoch.parse(exchange.requestHeaderValues(FencingEpoch.HEADER));
+        } catch (ProtocolException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
             return;
         }
         byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
@@ -85,8 +101,11 @@ final class ControlEndpoint {
             Exchanges.error(exchange, 400, e.getMessage());
             return;
         }
-        LOG.info("Node '{}' carries out {} requested by {}", node, request.action().name(),
-                exchange.remoteAddress());
+        if (!admitted(exchange, epoch)) {
+            return;
+        }
+        LOG.info("Node '{}' carries out {} requested by {}{}", node, request.action().name(),
+                exchange.remoteAddress(), epoch.isPresent() ? " at epoch " + epoch.getAsLong() : "");
         Exchanges.json(exchange, 200, ActionJson.answer(execute(request)));
     }
 
@@ -127,6 +146,33 @@ final class ControlEndpoint {
             LOG.warn("Node '{}' failed to carry out {}", node, request.action().name(), e);
             return new ActionResult.Failed(oneLine(e));
         }
+    }
+
+    /**
+     * Whether the request's epoch passes the fence (raising it when higher); answers 409 when the epoch is stale or
+     * missing on a fenced node, 500 when a higher one cannot be stored.
+     */
+    private boolean admitted(Exchange exchange, OptionalLong epoch) throws IOException {
+        Optional<EpochFence.Refusal> refusal;
+        try {
+            refusal = fence.admit(epoch);
+        } catch (IOException e) {
+            LOG.error("Node '{}' refused {} {} from {}: its fencing epoch could not be stored", node,
+                    exchange.method(), exchange.path(), exchange.remoteAddress(), e);
+            Exchanges.error(exchange, 500, oneLine(e));
+            return false;
+        }
+        if (refusal.isEmpty()) {
+            return true;
+        }
+        EpochFence.Refusal refused = refusal.get();
+        LOG.warn("Node '{}' refused {} {} from {}: {}", node, exchange.method(), exchange.path(),
+                exchange.remoteAddress(), refused.message());
+        ObjectNode answer = JsonReads.MAPPER.createObjectNode().put("error", refused.message())
+                .put(FencingEpoch.FENCED_EPOCH, refused.fencedEpoch());
+        refused.requestEpoch().ifPresent(e -> answer.put(FencingEpoch.REQUEST_EPOCH, e));
+        Exchanges.json(exchange, 409, answer);
+        return false;
     }
 
     /** Whether the request presents the token; answers 401 when it does not. */

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -62,6 +63,11 @@ final class Exchange {
     /** The first value of the request header {@code name} (any case), or null. */
     String requestHeader(String name) {
         return head.header(name);
+    }
+
+    /** Every value of the request header {@code name} (any case), empty when the request has none. */
+    List<String> requestHeaderValues(String name) {
+        return head.headerValues(name);
     }
 
     boolean hasRequestHeader(String name) {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.core.http.ControlRequest;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
+import org.distributedtesting.recovery.core.http.codec.FencingEpoch;
 import org.distributedtesting.recovery.core.http.codec.JsonReads;
 import org.distributedtesting.recovery.core.http.codec.StatusJson;
 import org.slf4j.Logger;
@@ -39,6 +41,18 @@ import org.slf4j.LoggerFactory;
  *       path 404.</li>
  * </ul>
  * Neither the token nor the {@code Authorization} header is ever logged.
+ *
+ * <p><b>Fencing.</b> When several recovery daemons watch one cluster, the active one sends its epoch, a number that
+ * grows with every change of the active daemon, as {@value #EPOCH_HEADER} on every {@code POST} control request.
+ * The server remembers the highest epoch it has accepted, and refuses a control request with a lower one with 409
+ * ({@code {"error":"stale fencing epoch 3: ...","fenced_epoch":5,"request_epoch":3}}) without calling the host, so
+ * that a daemon that lost its lease and still acts cannot undo what its successor did. An equal or higher epoch is
+ * accepted, a higher one stored first. A request without the header is accepted only as long as the node was never
+ * fenced, so a single daemon without coordination works as before; once fenced, it is refused with 409 too. A
+ * header that is not one positive decimal number is answered 400. The epoch is checked after the token and after
+ * the body was read and found to be a request for this node, so a refused or malformed request never raises it.
+ * The database copy is not fenced: other nodes fetch it, it changes nothing here. Keep the epoch across restarts
+ * with {@link Builder#fencingFile(Path)}; without it the server keeps it in memory and warns once when first fenced.
  *
  * <p>Slow or hostile clients cannot starve the status: every admitted connection is served on a thread of its own,
  * so a read request never waits behind another request, and a control handler that blocks holds only its own
@@ -69,6 +83,9 @@ public final class NodeProtocolServer implements AutoCloseable {
     /** How many connections the server holds open at once, each with its thread: 128. */
     public static final int DEFAULT_MAX_CONNECTIONS = 128;
 
+    /** The request header that carries the recovery daemon's fencing epoch, a positive decimal number. */
+    public static final String EPOCH_HEADER = FencingEpoch.HEADER;
+
     private static final Logger LOG = LoggerFactory.getLogger(NodeProtocolServer.class);
     /** Connections the system may queue before this server accepts them. */
     private static final int BACKLOG = 64;
@@ -78,11 +95,14 @@ public final class NodeProtocolServer implements AutoCloseable {
     private final NodeId node;
     private final Supplier<NodeStatus> status;
     private final ControlEndpoint control;
+    private final EpochFence fence;
 
     private NodeProtocolServer(Builder b) throws IOException {
         this.node = b.node;
         this.status = b.status;
-        this.control = new ControlEndpoint(b.node, b.control, b.token, b.databaseCopy);
+        // read before binding: a node whose fencing file is corrupt must not serve at all
+        this.fence = b.fencingFile == null ? EpochFence.inMemory(b.node) : EpochFence.durable(b.node, b.fencingFile);
+        this.control = new ControlEndpoint(b.node, b.control, b.token, b.databaseCopy, fence);
         ConnectionLimits limits = new ConnectionLimits(b.maxConnectionsPerClient, b.maxConnections);
         Duration headerTimeout = b.headerTimeout;
         Duration bodyTimeout = b.bodyTimeout;
@@ -115,6 +135,14 @@ public final class NodeProtocolServer implements AutoCloseable {
     /** The port the server listens on (useful when built with port 0). */
     public int port() {
         return listening.getLocalPort();
+    }
+
+    /**
+     * The highest fencing epoch a control request has carried (or the fencing file held at start); 0 when the node
+     * was never fenced.
+     */
+    public long fencingEpoch() {
+        return fence.highest();
     }
 
     /** Stops accepting requests, ends requests in flight (closing their connections), and stops the threads. */
@@ -177,6 +205,7 @@ public final class NodeProtocolServer implements AutoCloseable {
         private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
         private int maxConnectionsPerClient = DEFAULT_MAX_CONNECTIONS_PER_CLIENT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Path fencingFile;
 
         private Builder(NodeId node, Supplier<NodeStatus> status) {
             this.node = Objects.requireNonNull(node, "node");
@@ -303,10 +332,28 @@ public final class NodeProtocolServer implements AutoCloseable {
         }
 
         /**
+         * Keeps the highest fencing epoch in {@code file}, so that the node stays fenced across restarts: without
+         * it, a restarted node would accept the requests of a daemon that lost its lease long ago. The file holds
+         * one decimal number and a line break. A higher epoch is written to it atomically (a temporary file beside
+         * it, forced to disk, renamed over it) before the request that carried it is handled; a request whose
+         * epoch cannot be stored is answered 500 and not handled. Put it in the node's own state directory, where
+         * a repair of its data does not move it. Without this option the epoch is kept in memory only, and the
+         * server warns once, when it is first fenced.
+         *
+         * @throws NullPointerException if {@code file} is null
+         */
+        public Builder fencingFile(Path file) {
+            this.fencingFile = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws IllegalStateException if a control or a database copy is set without a token
-         * @throws IOException           if the address cannot be bound
+         * @throws IOException           if the address cannot be bound, or the {@link #fencingFile(Path) fencing
+         *                               file} cannot be read or does not hold an epoch (the message says what
+         *                               to do)
          */
         public NodeProtocolServer start() throws IOException {
             if ((control != null || databaseCopy != null) && token == null) {
