@@ -31,9 +31,11 @@ import org.distributedtesting.recovery.core.http.client.NodeRoutes;
 import org.distributedtesting.recovery.core.history.HistoryJournal;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.journal.RecoveryJournal;
+import org.distributedtesting.recovery.core.supervise.CommandSupervisor;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 import org.distributedtesting.recovery.core.supervise.OfflineChecks;
+import org.distributedtesting.recovery.core.supervise.RoutingSupervisor;
 import org.distributedtesting.recovery.spi.ProcessSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -248,7 +250,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         HttpNodeProbe probe = HttpNodeProbe.builder().token(token).routes(routes).build();
         HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).routes(routes).build();
         NodeControl nodeControl = nodeControl(cfg, control);
-        ProcessSupervisor supervisor = supervised ? supervisor(nodeControl) : null;
+        ProcessSupervisor supervisor = supervised ? supervisor(cfg.nodes(), nodeControl, token) : null;
         var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl)
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
         if (alerts != null) {
@@ -395,13 +397,20 @@ public final class RecoveryDaemon implements Callable<Integer> {
     }
 
     /**
-     * The local supervisor, and for nodes with a maintenance command the check of a stopped node's data when its
-     * process ended by itself (it may not start on a damaged log or database).
+     * The local supervisor for nodes with a {@code command}, the {@link CommandSupervisor} for nodes with
+     * {@code supervise} commands (both kinds in one cluster share a {@link RoutingSupervisor}), and for nodes with a
+     * maintenance command the check of a stopped node's data when its process ended by itself (it may not start on
+     * a damaged log or database).
      */
-    static ProcessSupervisor supervisor(NodeControl nodeControl) {
-        LocalProcessSupervisor local = new LocalProcessSupervisor();
-        return nodeControl instanceof MaintenanceCommandControl maintenance ? new OfflineChecks(local, maintenance)
-                : local;
+    static ProcessSupervisor supervisor(List<NodeSpec> nodes, NodeControl nodeControl, Supplier<String> token) {
+        boolean anyLocal = nodes.stream().anyMatch(n -> !n.startCommand().isEmpty());
+        boolean anyCommands = nodes.stream().anyMatch(n -> n.supervision().isPresent());
+        // no fencing epoch yet: the commands get 0
+        ProcessSupervisor commands = anyCommands ? new CommandSupervisor(token, () -> 0L, Clock.systemUTC()) : null;
+        ProcessSupervisor processes = commands == null ? new LocalProcessSupervisor()
+                : anyLocal ? new RoutingSupervisor(new LocalProcessSupervisor(), commands) : commands;
+        return nodeControl instanceof MaintenanceCommandControl maintenance
+                ? new OfflineChecks(processes, maintenance) : processes;
     }
 
     private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {
