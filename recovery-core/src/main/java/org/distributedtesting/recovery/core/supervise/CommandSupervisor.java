@@ -154,7 +154,8 @@ public final class CommandSupervisor implements ProcessSupervisor {
         if (ran.stdout().length > MAX_OUTPUT_BYTES) {
             return StatusAnswer.unknown(what + " printed more than " + MAX_OUTPUT_BYTES + " bytes on stdout");
         }
-        return StatusAnswer.of(ran.exitCode(), new String(ran.stdout(), StandardCharsets.UTF_8), ran.redact(), what);
+        return StatusAnswer.of(ran.exitCode(), new String(ran.stdout(), StandardCharsets.UTF_8), ran.tail(),
+                ran.redact(), what);
     }
 
     /**

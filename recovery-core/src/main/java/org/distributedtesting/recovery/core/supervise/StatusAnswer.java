@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -44,14 +45,17 @@ final class StatusAnswer {
      *
      * @param exitCode the status command's exit code
      * @param stdout   its standard output, at most {@link CommandSupervisor#MAX_OUTPUT_BYTES} bytes
+     * @param tail     the end of what it printed, stderr's or else stdout's, redacted and printable, for an answer
+     *                 outside the contract
      * @param redact   removes the control token from the command's text before it is shown
      * @param what     how the detail names the command, e.g. {@code "the status command of 'node-2'"}
      */
-    static ProcessStatus of(int exitCode, String stdout, UnaryOperator<String> redact, String what) {
+    static ProcessStatus of(int exitCode, String stdout, Optional<String> tail, UnaryOperator<String> redact,
+                            String what) {
         List<String> lines = stdout.lines().filter(line -> !line.isBlank()).map(String::strip).toList();
         if (exitCode != 0 && exitCode != SupervisionCommands.EXIT_STOPPED) {
             return unknown(what + " exited with code " + exitCode + ", neither 0 (running) nor "
-                    + SupervisionCommands.EXIT_STOPPED + " (stopped)" + said(lines, redact));
+                    + SupervisionCommands.EXIT_STOPPED + " (stopped)" + tail.map(t -> "; it printed: " + t).orElse(""));
         }
         boolean running = exitCode == 0;
         if (!lines.isEmpty() && lines.get(0).startsWith("{")) {
@@ -117,10 +121,6 @@ final class StatusAnswer {
     /** An unknown status with a reason. */
     static ProcessStatus unknown(String detail) {
         return new ProcessStatus(Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(), detail);
-    }
-
-    private static String said(List<String> lines, UnaryOperator<String> redact) {
-        return lines.isEmpty() ? "" : "; it printed: " + shown(redact.apply(String.join(" | ", lines)));
     }
 
     /** The command's text as one printable line of at most {@value #MAX_SHOWN_CHARS} characters. */
