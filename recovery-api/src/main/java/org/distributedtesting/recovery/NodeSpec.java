@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * What the configuration says about one node: where it listens, where its data lives, how to reach it another
- * way, and how to start its process when it is supervised locally.
+ * way, and how to start its process: as a local child process ({@code startCommand}) or through commands that
+ * start, stop and watch it elsewhere ({@code supervision}), never both.
  *
  * <p>Immutable and thread-safe.
  *
@@ -22,13 +23,17 @@ import java.util.Optional;
  *                             restore or reset its data; empty when the node's data is repaired some other way
  * @param pidFile              the pid file of a node whose process another tool started (systemd's
  *                             {@code PIDFile=}, a script's), through which a supervisor adopts it; empty when none
+ * @param supervision          the commands that start, stop and watch a process this library cannot run itself (on
+ *                             another host, under systemd); empty when none
  */
 public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
-                       List<String> startCommand, List<String> maintenanceCommand, Optional<Path> pidFile) {
+                       List<String> startCommand, List<String> maintenanceCommand, Optional<Path> pidFile,
+                       Optional<SupervisionCommands> supervision) {
 
     /**
      * @throws NullPointerException if any argument is null
-     * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1..65535
+     * @throws IllegalArgumentException if {@code host} is blank, {@code port} is outside 1..65535, or the node has
+     *                                  both a start command and supervision commands
      */
     public NodeSpec {
         Objects.requireNonNull(id, "id");
@@ -44,6 +49,23 @@ public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<Stri
         startCommand = List.copyOf(startCommand);
         maintenanceCommand = List.copyOf(maintenanceCommand);
         Objects.requireNonNull(pidFile, "pidFile");
+        Objects.requireNonNull(supervision, "supervision");
+        if (!startCommand.isEmpty() && supervision.isPresent()) {
+            throw new IllegalArgumentException("node '" + id + "' has both a start command and supervision commands;"
+                    + " its process is run either by this library or by those commands, not both");
+        }
+    }
+
+    /**
+     * A node without supervision commands.
+     *
+     * @throws NullPointerException if any argument is null
+     * @throws IllegalArgumentException if {@code host} is blank or {@code port} is outside 1..65535
+     */
+    public NodeSpec(NodeId id, String host, int port, Path dataDir, List<String> alternativeAddresses,
+                    List<String> startCommand, List<String> maintenanceCommand, Optional<Path> pidFile) {
+        this(id, host, port, dataDir, alternativeAddresses, startCommand, maintenanceCommand, pidFile,
+                Optional.empty());
     }
 
     /**
@@ -73,9 +95,20 @@ public record NodeSpec(NodeId id, String host, int port, Path dataDir, List<Stri
         return new NodeSpec(NodeId.of(id), host, port, dataDir, List.of(), List.of());
     }
 
-    /** Whether this library can start and stop the node's process. */
+    /** Whether this library can start and stop the node's process: it has a start command or supervision commands. */
     public boolean supervised() {
-        return !startCommand.isEmpty();
+        return !startCommand.isEmpty() || supervision.isPresent();
+    }
+
+    /**
+     * The same node, its process started, stopped and watched through {@code commands}.
+     *
+     * @throws NullPointerException if {@code commands} is null
+     * @throws IllegalArgumentException if the node has a start command
+     */
+    public NodeSpec withSupervision(SupervisionCommands commands) {
+        return new NodeSpec(id, host, port, dataDir, alternativeAddresses, startCommand, maintenanceCommand, pidFile,
+                Optional.of(Objects.requireNonNull(commands, "commands")));
     }
 
     /** Whether a maintenance command repairs this node's data while it is stopped. */

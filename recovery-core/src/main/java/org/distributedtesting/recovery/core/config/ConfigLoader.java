@@ -140,7 +140,10 @@ public final class ConfigLoader {
                      "alternative_addresses": ["10.0.0.1:8081"],
                      "command": ["java", "-jar", "node.jar", "--port", "{port}"]},
                     {"id": "node-2", "host": "127.0.0.1", "port": 8082, "data_dir": "data/node-2",
-                     "alternative_addresses": [], "command": ["java", "-jar", "node.jar", "--port", "{port}"]},
+                     "alternative_addresses": [],
+                     "supervise": {"start": ["systemctl", "start", "coordinator@{id}"],
+                                   "stop": ["systemctl", "stop", "coordinator@{id}"],
+                                   "status": ["systemctl", "is-active", "coordinator@{id}"], "timeout": 30}},
                     {"id": "node-3", "host": "127.0.0.1", "port": 8083, "data_dir": "data/node-3",
                      "maintenance_command": ["repair-tool", "--id", "{id}", "--data-dir", "{data_dir}"]}
                   ],

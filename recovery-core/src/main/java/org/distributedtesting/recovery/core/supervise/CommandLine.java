@@ -2,21 +2,21 @@ package org.distributedtesting.recovery.core.supervise;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.distributedtesting.recovery.NodeSpec;
 
 /**
- * Turns a node's configured start or maintenance command into the arguments of its process, and back into one line for logs.
+ * Turns a node's configured start, maintenance or supervision command into the arguments of its process, and back into one line for logs.
  *
  * <p>Stateless and thread-safe.
  */
 final class CommandLine {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(id|host|port|data_dir)}");
-    /** A maintenance command's placeholders: the node's, and the daemon's fencing epoch. */
-    private static final Pattern MAINTENANCE_PLACEHOLDER = Pattern.compile("\\{(id|host|port|data_dir|epoch)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private CommandLine() {
     }
@@ -31,9 +31,17 @@ final class CommandLine {
 
     /** {@code template} (one of the node's commands) with the node's placeholders replaced, as {@link #of}. */
     static List<String> of(List<String> template, NodeSpec node, Path absoluteDataDir) {
+        return of(template, node, absoluteDataDir, Map.of());
+    }
+
+    /**
+     * {@code template} with the node's placeholders and those of {@code more} (by name without braces, such as
+     * {@code grace_seconds}) replaced; any other {@code {name}} stays as it is.
+     */
+    static List<String> of(List<String> template, NodeSpec node, Path absoluteDataDir, Map<String, String> more) {
         return template.stream()
-                .map(argument -> PLACEHOLDER.matcher(argument).replaceAll(match ->
-                        Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir, 0))))
+                .map(argument -> PLACEHOLDER.matcher(argument).replaceAll(match -> Matcher.quoteReplacement(
+                        value(match.group(1), node, absoluteDataDir, more).orElse(match.group()))))
                 .toList();
     }
 
@@ -42,10 +50,7 @@ final class CommandLine {
      * {@code epoch} (0 when the daemon has none), as {@link #of}.
      */
     static List<String> maintenance(NodeSpec node, Path absoluteDataDir, long epoch) {
-        return node.maintenanceCommand().stream()
-                .map(argument -> MAINTENANCE_PLACEHOLDER.matcher(argument).replaceAll(match ->
-                        Matcher.quoteReplacement(value(match.group(1), node, absoluteDataDir, epoch))))
-                .toList();
+        return of(node.maintenanceCommand(), node, absoluteDataDir, Map.of("epoch", Long.toString(epoch)));
     }
 
     /** The command as a shell would need it typed, so that a logged line can be read back unambiguously. */
@@ -53,14 +58,14 @@ final class CommandLine {
         return command.stream().map(CommandLine::quoted).collect(Collectors.joining(" "));
     }
 
-    private static String value(String placeholder, NodeSpec node, Path absoluteDataDir, long epoch) {
+    private static Optional<String> value(String placeholder, NodeSpec node, Path absoluteDataDir,
+                                          Map<String, String> more) {
         return switch (placeholder) {
-            case "epoch" -> Long.toString(epoch);
-            case "id" -> node.id().value();
-            case "host" -> node.host();
-            case "port" -> Integer.toString(node.port());
-            case "data_dir" -> absoluteDataDir.toString();
-            default -> throw new IllegalStateException("placeholder pattern and values disagree on " + placeholder);
+            case "id" -> Optional.of(node.id().value());
+            case "host" -> Optional.of(node.host());
+            case "port" -> Optional.of(Integer.toString(node.port()));
+            case "data_dir" -> Optional.of(absoluteDataDir.toString());
+            default -> Optional.ofNullable(more.get(placeholder));
         };
     }
 

@@ -136,7 +136,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
 
     /** A node with no live process: says which pid it last had, when its pid file still names one. */
     private static ProcessStatus notRunning(NodeSpec node) {
-        if (!node.supervised()) {
+        if (node.startCommand().isEmpty()) {
             return ProcessStatus.unknown();
         }
         Optional<String> foreign = ForeignProcess.signs(node, Optional.empty());
@@ -172,7 +172,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             if (closed.get()) {
                 throw new IllegalStateException("supervisor is closed; node '" + node.id() + "' cannot be started");
             }
-            if (!node.supervised()) {
+            if (node.startCommand().isEmpty()) {
                 throw new IllegalStateException("node '" + node.id() + "' has no \"command\" in the config, so it "
                         + "cannot be started; add its start command to the node's entry");
             }

@@ -1,8 +1,6 @@
 package org.distributedtesting.recovery.core.supervise;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
@@ -80,7 +76,6 @@ public final class MaintenanceCommandControl implements NodeControl {
     public static final int MAX_OUTPUT_BYTES = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(MaintenanceCommandControl.class);
-    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(5);
     private static final String REDACTED = "[redacted]";
     private static final int MAX_SHOWN_OUTPUT_CHARS = 200;
 
@@ -145,68 +140,45 @@ public final class MaintenanceCommandControl implements NodeControl {
         Path log = dataDir.resolve(LOG_FILE);
         Optional<String> secret = token.get().filter(t -> !t.isEmpty());
         String request = ControlJson.request(action, sourceAddress(action), requestExtras(action, dataDir), fencing);
-        Path output = null;
-        Process process;
+        CommandRun run;
         try {
             Files.createDirectories(dataDir);
             Files.writeString(log, "--- " + clock.instant() + " " + action.name() + " by coordinator-recovery: "
                     + rendered + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            // a file rather than a pipe: nobody has to read it while the command runs, so it can never block on
-            // a full pipe, and a grandchild that keeps it open cannot make the daemon wait
-            output = Files.createTempFile("maintenance-" + spec.id() + "-", ".out");
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(dataDir.toFile())
-                    .redirectError(Redirect.appendTo(log.toFile()))
-                    .redirectOutput(output.toFile());
+                    .redirectError(Redirect.appendTo(log.toFile()));
             builder.environment().remove(TOKEN_ENV);
             secret.ifPresent(t -> builder.environment().put(TOKEN_ENV, t));
             builder.environment().remove(EPOCH_ENV);
             if (fencing > 0) {
                 builder.environment().put(EPOCH_ENV, Long.toString(fencing));
             }
-            process = builder.start();
-            ForeignProcess.helperStarted(process);
+            run = CommandRun.start(builder, "maintenance command");
         } catch (IOException e) {
-            deleteQuietly(output);
             return new ActionResult.Failed("could not start " + what + " (" + rendered + "): " + e.getMessage());
         }
-        try {
-            LOG.info("Running {} as pid {}: {}", what, process.pid(), rendered);
-            send(process, request);
-            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                kill(process);
+        try (run) {
+            LOG.info("Running {} as pid {}: {}", what, run.pid(), rendered);
+            run.send(request + "\n");
+            if (!run.finish(timeout)) {
                 return new ActionResult.Failed(what + " did not finish within " + seconds(timeout)
                         + " s (recovery_options.maintenance_timeout), so it and its child processes were killed;"
                         + " its stderr is in " + log);
             }
-            return result(what, process.exitValue(), output, log, secret);
-        } catch (InterruptedException e) {
-            kill(process);
-            throw e;
-        } finally {
-            ForeignProcess.helperEnded(process);
-            deleteQuietly(output);
+            return result(what, run, log, secret);
         }
     }
 
-    /** Writes the request and closes standard input; a command that exits without reading it is judged by its output. */
-    private static void send(Process process, String request) {
-        try (OutputStream in = process.getOutputStream()) {
-            in.write((request + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            LOG.debug("Could not write the request to maintenance command pid {} (it may not read it): {}",
-                    process.pid(), e.getMessage());
-        }
-    }
-
-    private static ActionResult result(String what, int exitCode, Path output, Path log, Optional<String> secret) {
+    private static ActionResult result(String what, CommandRun run, Path log, Optional<String> secret) {
+        int exitCode = run.exitCode();
         if (exitCode != 0) {
             return new ActionResult.Failed(what + " exited with code " + exitCode + "; its stderr is in " + log);
         }
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(output)) {
-            bytes = in.readNBytes(MAX_OUTPUT_BYTES + 1);
+        try {
+            bytes = run.stdout(MAX_OUTPUT_BYTES);
         } catch (IOException e) {
             return new ActionResult.Failed("could not read the output of " + what + ": " + e.getMessage());
         }
@@ -241,18 +213,6 @@ public final class MaintenanceCommandControl implements NodeControl {
         return extras;
     }
 
-    /** Kills the command and every process it started, then waits (bounded) for the command to be gone. */
-    private static void kill(Process process) throws InterruptedException {
-        // descendants first collected: once the command is dead, its children are re-parented and not found
-        List<ProcessHandle> tree = Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
-        tree.forEach(ProcessHandle::destroyForcibly);
-        if (!process.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("Maintenance command pid {} still runs {} after SIGKILL", process.pid(), KILL_TIMEOUT);
-        }
-        LOG.info("Killed maintenance command pid {} and its descendants {}", process.pid(),
-                tree.stream().skip(1).map(ProcessHandle::pid).toList());
-    }
-
     private static String redact(String text, Optional<String> secret) {
         return secret.map(s -> text.replace(s, REDACTED)).orElse(text);
     }
@@ -263,16 +223,5 @@ public final class MaintenanceCommandControl implements NodeControl {
 
     private static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("Could not delete the temporary output file {} of a maintenance command", file, e);
-        }
     }
 }

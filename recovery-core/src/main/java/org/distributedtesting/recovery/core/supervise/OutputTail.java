@@ -42,9 +42,17 @@ final class OutputTail {
         } catch (IOException e) {
             return Optional.empty();
         }
+        return ofText(text, header);
+    }
+
+    /**
+     * The last {@value #LINES} non-blank lines of {@code text} after its last line that starts with {@code header}
+     * (null: none), as {@link #of}; empty when there is nothing to show.
+     */
+    static Optional<String> ofText(String text, String header) {
         List<String> lines = new ArrayList<>();
         for (String line : text.lines().toList()) {
-            if (line.startsWith(header)) {
+            if (header != null && line.startsWith(header)) {
                 lines.clear();
             } else if (!line.isBlank()) {
                 lines.add(line.strip());

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeSpec;
@@ -32,9 +33,11 @@ import org.distributedtesting.recovery.core.http.client.HttpNodeProbe;
 import org.distributedtesting.recovery.core.http.client.NodeRoutes;
 import org.distributedtesting.recovery.core.journal.FileRecoveryJournal;
 import org.distributedtesting.recovery.core.journal.RecoveryJournal;
+import org.distributedtesting.recovery.core.supervise.CommandSupervisor;
 import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
 import org.distributedtesting.recovery.core.supervise.MaintenanceCommandControl;
 import org.distributedtesting.recovery.core.supervise.OfflineChecks;
+import org.distributedtesting.recovery.core.supervise.RoutingSupervisor;
 import org.distributedtesting.recovery.spi.ProcessSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,14 +249,19 @@ public final class RecoveryDaemon implements Callable<Integer> {
         // unreachable ZooKeeper makes this daemon a standby that detects and reports, not a failed start)
         ZooKeeperCoordination coordination = cfg.coordination()
                 .map(settings -> ZooKeeperCoordination.start(settings, Clock.systemUTC())).orElse(null);
+        // the fencing epoch every control request, maintenance and supervise command carries: the lease's while this
+        // daemon holds it, the last one it held afterwards (so a late request is refused by a node that has seen a
+        // newer one); none for a lone daemon
+        LongSupplier epoch = coordination == null ? () -> 0 : () -> coordination.lease().epoch();
         // asked on every request, so that a rotated token file takes effect; never printed or logged
         Supplier<String> token = () -> cfg.controlToken(System.getenv()).orElse(null);
         // an alternative address the partition strategy switches a node to is used by probes and actions alike
         NodeRoutes routes = new NodeRoutes();
         HttpNodeProbe probe = HttpNodeProbe.builder().token(token).routes(routes).build();
-        HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).routes(routes).build();
-        NodeControl nodeControl = nodeControl(cfg, control);
-        ProcessSupervisor supervisor = supervised ? supervisor(nodeControl) : null;
+        HttpNodeControl control = HttpNodeControl.builder().nodes(cfg.nodes()).token(token).routes(routes)
+                .epoch(epoch).build();
+        NodeControl nodeControl = nodeControl(cfg, control, epoch);
+        ProcessSupervisor supervisor = supervised ? supervisor(cfg.nodes(), nodeControl, token, epoch) : null;
         var builder = RecoveryEngine.builder().nodes(cfg.nodes()).probe(probe).control(nodeControl)
                 .strategies(strategies).options(options).journal(journal).listener(new Timeline(out));
         if (alerts != null) {
@@ -406,21 +414,33 @@ public final class RecoveryDaemon implements Callable<Integer> {
      * run by that command instead: such a node is stopped while its data is repaired, so it cannot answer them.
      */
     static NodeControl nodeControl(RecoveryConfig cfg, HttpNodeControl protocol) {
+        return nodeControl(cfg, protocol, () -> 0);
+    }
+
+    /** As {@link #nodeControl(RecoveryConfig, HttpNodeControl)}, the maintenance command given {@code epoch}. */
+    static NodeControl nodeControl(RecoveryConfig cfg, HttpNodeControl protocol, LongSupplier epoch) {
         if (cfg.nodes().stream().noneMatch(NodeSpec::hasMaintenanceCommand)) {
             return protocol;
         }
         return new MaintenanceCommandControl(cfg.nodes(), protocol, cfg.options().maintenanceTimeout(),
-                () -> cfg.controlToken(System.getenv()), Clock.systemUTC());
+                () -> cfg.controlToken(System.getenv()), epoch, Clock.systemUTC());
     }
 
     /**
-     * The local supervisor, and for nodes with a maintenance command the check of a stopped node's data when its
-     * process ended by itself (it may not start on a damaged log or database).
+     * The local supervisor for nodes with a {@code command}, the {@link CommandSupervisor} for nodes with
+     * {@code supervise} commands (both kinds in one cluster share a {@link RoutingSupervisor}), and for nodes with a
+     * maintenance command the check of a stopped node's data when its process ended by itself (it may not start on
+     * a damaged log or database).
      */
-    static ProcessSupervisor supervisor(NodeControl nodeControl) {
-        LocalProcessSupervisor local = new LocalProcessSupervisor();
-        return nodeControl instanceof MaintenanceCommandControl maintenance ? new OfflineChecks(local, maintenance)
-                : local;
+    static ProcessSupervisor supervisor(List<NodeSpec> nodes, NodeControl nodeControl, Supplier<String> token,
+                                        LongSupplier epoch) {
+        boolean anyLocal = nodes.stream().anyMatch(n -> !n.startCommand().isEmpty());
+        boolean anyCommands = nodes.stream().anyMatch(n -> n.supervision().isPresent());
+        ProcessSupervisor commands = anyCommands ? new CommandSupervisor(token, epoch, Clock.systemUTC()) : null;
+        ProcessSupervisor processes = commands == null ? new LocalProcessSupervisor()
+                : anyLocal ? new RoutingSupervisor(new LocalProcessSupervisor(), commands) : commands;
+        return nodeControl instanceof MaintenanceCommandControl maintenance
+                ? new OfflineChecks(processes, maintenance) : processes;
     }
 
     private int runDaemon(RecoveryEngine engine, Runnable shutdown) throws InterruptedException {
