@@ -270,8 +270,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (supervisor != null) {
             builder.supervisor(supervisor);
         }
+        FenceOnTakeover fencing = coordination == null ? null
+                : new FenceOnTakeover(control, cfg.nodes().stream().map(NodeSpec::id).toList());
         if (coordination != null) {
-            builder.coordination(coordination);
+            builder.coordination(coordination).listener(fencing);
         }
         RecoveryEngine engine = builder.build();
         DaemonMonitoring monitoring;
@@ -290,6 +292,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
             }
             if (coordination != null) {
                 coordination.close();
+                fencing.close();
             }
             err.println("recovery: " + oneLine(e));
             return USAGE;
@@ -301,6 +304,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
             engine.close();
             if (coordination != null) {
                 coordination.close(); // gives the lease up at once: a standby takes over without a session timeout
+                fencing.close();
             }
             if (alerts != null) {
                 alerts.close(); // before the journal: a notification given up while closing is journaled

@@ -1,6 +1,7 @@
 package org.distributedtesting.recovery.core.http.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -160,6 +161,47 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
             String reason = ProbeFailures.redact(failure, secret).getMessage();
             LOG.debug("POST {} to node '{}' failed after {} ms: {}", path, node.id(), end.elapsedMillis(), reason);
             return new ActionResult.Failed("POST " + path + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Raises the node's fencing epoch to this control's current one and does nothing else
+     * ({@code POST /api/control/fence}): a daemon that becomes the active one of several fences every node before it
+     * acts, so that a request the previous one sends late is refused.
+     *
+     * @return done with the node's epoch, or failed saying why (no epoch to send, unreachable, a newer epoch there:
+     *         {@link #refusedAsStale})
+     * @throws IllegalArgumentException if the node is not one of this control's nodes
+     * @throws IllegalStateException    if this control is closed
+     * @throws InterruptedException     if the calling thread is interrupted while waiting for the node
+     */
+    public ActionResult fence(NodeId id) throws InterruptedException {
+        NodeSpec node = nodes.get(Objects.requireNonNull(id, "id"));
+        if (node == null) {
+            throw new IllegalArgumentException("node '" + id + "' is not one of the nodes " + nodes.keySet()
+                    + " this control was built with");
+        }
+        if (client.isClosed()) {
+            throw new IllegalStateException("HttpNodeControl is closed; create a new one to fence node '" + id + "'");
+        }
+        Deadline end = Deadline.after(deadline);
+        String secret;
+        long sent;
+        try {
+            secret = BearerToken.current(token);
+            sent = FencingEpoch.current(epoch);
+        } catch (RuntimeException e) {
+            return new ActionResult.Failed("cannot read the control token or the fencing epoch: " + e.getMessage());
+        }
+        if (sent <= 0) {
+            return new ActionResult.Failed("no fencing epoch to send");
+        }
+        ObjectNode body = JsonReads.MAPPER.createObjectNode().put("node_id", id.value());
+        try {
+            return exchange(node, new ActionJson.Request(ActionJson.FENCE, body), end, secret, sent);
+        } catch (IOException | RuntimeException e) {
+            String reason = ProbeFailures.redact(e, secret).getMessage();
+            return new ActionResult.Failed("POST " + ActionJson.FENCE + " failed: " + reason);
         }
     }
 

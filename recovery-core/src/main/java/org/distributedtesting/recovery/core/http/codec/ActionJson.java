@@ -42,6 +42,11 @@ public final class ActionJson {
     public static final String STATUS = "/api/status";
     /** The path from which a node serves a consistent copy of its database, answered by {@code GET}. */
     public static final String DATABASE_COPY = "/api/control/database_copy";
+    /**
+     * {@code POST}: raises the node's fencing epoch to the request's {@code Recovery-Epoch} and does nothing else; a
+     * recovery daemon that becomes the active one sends it to every node before it acts.
+     */
+    public static final String FENCE = "/api/control/fence";
 
     static final String CANCEL_OPERATIONS = "/api/health/cancel_operations";
     static final String CLEANUP_RESOURCES = "/api/health/cleanup_resources";

@@ -110,6 +110,51 @@ final class ControlEndpoint {
     }
 
     /**
+     * Answers {@code POST /api/control/fence}: the request's epoch (required) raises the node's fencing epoch, and
+     * nothing else happens; a stale one is refused as for any control request. Answered also by a node whose host
+     * has no control, since fencing is the server's own.
+     */
+    void fence(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        OptionalLong epoch;
+        try {
+            epoch = FencingEpoch.parse(exchange.requestHeaderValues(FencingEpoch.HEADER));
+        } catch (ProtocolException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
+            return;
+        }
+        if (epoch.isEmpty()) {
+            Exchanges.error(exchange, 400, "a fence request must carry the " + FencingEpoch.HEADER + " header");
+            return;
+        }
+        byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
+        if (body == null) {
+            Exchanges.error(exchange, 413, "request body exceeds " + NodeProtocolServer.MAX_REQUEST_BYTES + " bytes");
+            return;
+        }
+        try {
+            JsonNode json = JsonReads.readObject(body.length == 0 ? EMPTY_OBJECT : body, "request body");
+            Optional<String> addressee = JsonReads.member(json, "node_id").map(v -> JsonReads.text(v, "node_id"));
+            if (addressee.isPresent() && !addressee.get().equals(node.value())) {
+                Exchanges.error(exchange, 409, "this is node '" + node + "', not '"
+                        + JsonReads.shorten(addressee.get()) + "'");
+                return;
+            }
+        } catch (ProtocolException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
+            return;
+        }
+        if (!admitted(exchange, epoch)) {
+            return;
+        }
+        LOG.info("Node '{}' is fenced at epoch {} by {}", node, epoch.getAsLong(), exchange.remoteAddress());
+        Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done("fenced at epoch "
+                + fence.highest(), java.util.Map.of("epoch", fence.highest()))));
+    }
+
+    /**
      * Streams a copy of the database for {@code GET /api/control/database_copy}. A copy that fails half-way
      * throws before the chunked body is ended, and the connection then ends without its last chunk, so that the
      * client sees a broken transfer rather than a short database.

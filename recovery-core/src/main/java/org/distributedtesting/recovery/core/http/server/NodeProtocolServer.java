@@ -166,6 +166,12 @@ public final class NodeProtocolServer implements AutoCloseable {
             } else {
                 Exchanges.methodNotAllowed(exchange, "POST");
             }
+        } else if (ActionJson.FENCE.equals(path)) {
+            if ("POST".equals(method)) {
+                control.fence(exchange);
+            } else {
+                Exchanges.methodNotAllowed(exchange, "POST");
+            }
         } else if (ActionJson.DATABASE_COPY.equals(path) && control.servesDatabaseCopy()) {
             if ("GET".equals(method)) {
                 control.databaseCopy(exchange);
