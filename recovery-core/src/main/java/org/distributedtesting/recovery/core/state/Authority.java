@@ -55,22 +55,19 @@ public final class Authority {
     }
 
     /**
-     * The start of a cycle: reads the lease now. Returns it when the role or the epoch changed since the last cycle
-     * (and on a coordinated engine's first cycle, so the journal says which role it started in); the caller then
-     * takes it with {@link #take(Lease)}, or declines to act under it.
+     * The start of a cycle: reads the lease now. Returns it when the role, the epoch or the reason changed since the
+     * last cycle (and on a coordinated engine's first cycle, so the journal says which role it started in); the
+     * caller then takes it with {@link #take(Lease)}, or declines to act under it.
      */
     public Optional<Lease> observe() {
         if (coordination == null) {
             return Optional.empty();
         }
         Lease live = coordination.lease();
-        boolean changed = !announced || live.active() != held.active()
-                || live.active() && live.epoch() != held.epoch();
-        if (!changed) {
-            held = live; // a standby's reason may change (who holds the lease); it stays a standby
-            return Optional.empty();
-        }
-        return Optional.of(live);
+        // a standby's reason is news too: another instance took the lease, or ZooKeeper became unreachable
+        boolean changed = !announced || live.active() != held.active() || live.epoch() != held.epoch()
+                || !live.reason().equals(held.reason());
+        return changed ? Optional.of(live) : Optional.empty();
     }
 
     /** The cycle acts (or stands by) under {@code lease} from now on. */

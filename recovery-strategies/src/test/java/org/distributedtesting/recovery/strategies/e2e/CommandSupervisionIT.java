@@ -3,10 +3,8 @@ package org.distributedtesting.recovery.strategies.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,7 +35,7 @@ class CommandSupervisionIT {
         try (StandInCluster cluster = new StandInCluster(dir, 3, -1)) {
             // given three running nodes, node-2 supervised by scripts only
             cluster.start();
-            Path scripts = writeScripts(cluster.node(2));
+            Path scripts = SupervisionScripts.write(dir, cluster.node(2));
             Path config = writeConfig(cluster, scripts);
             // when node-2 is killed with SIGKILL
             long killed = cluster.kill(2);
@@ -70,46 +68,6 @@ class CommandSupervisionIT {
         }
     }
 
-    /** start.sh, stop.sh and status.sh for a stand-in node, called with {id} {port} {data_dir}. */
-    private Path writeScripts(NodeSpec node) throws IOException {
-        Path scripts = Files.createDirectories(dir.resolve("scripts"));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String launch = node.startCommand().stream().skip(1).map(CommandSupervisionIT::quoted)
-                .map(a -> a.replace("{id}", "\"$1\"").replace("{port}", "\"$2\"").replace("{data_dir}", "\"$3\""))
-                .collect(Collectors.joining(" "));
-        script(scripts.resolve("start.sh"), """
-                cd "$3" || exit 1
-                echo "$RECOVERY_EPOCH" > epochs
-                setsid nohup %s %s >> node.log 2>&1 < /dev/null &
-                echo $! > node.pid
-                """.formatted(quoted(java), launch));
-        script(scripts.resolve("status.sh"), """
-                pid=$(cat "$3/node.pid" 2>/dev/null) || { echo inactive; exit 3; }
-                if kill -0 "$pid" 2>/dev/null; then echo "{\\"pid\\":$pid}"; exit 0; fi
-                echo inactive; exit 3
-                """);
-        script(scripts.resolve("stop.sh"), """
-                pid=$(cat "$3/node.pid" 2>/dev/null) || exit 0
-                kill "$pid" 2>/dev/null || exit 0
-                waited=0
-                while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt "$RECOVERY_GRACE_SECONDS" ]; do
-                  sleep 1; waited=$((waited + 1))
-                done
-                kill -9 "$pid" 2>/dev/null
-                exit 0
-                """);
-        return scripts;
-    }
-
-    private static void script(Path path, String body) throws IOException {
-        Files.writeString(path, "#!/bin/sh\n" + body, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private static String quoted(String argument) {
-        return argument.startsWith("{") ? argument : "'" + argument.replace("'", "'\\''") + "'";
-    }
-
     /** node-1 and node-3 with their local command, node-2 with supervise scripts. */
     private Path writeConfig(StandInCluster cluster, Path scripts) throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"nodes\": [\n");
@@ -118,12 +76,7 @@ class CommandSupervisionIT {
             json.append("    {\"id\": \"").append(n.id()).append("\", \"host\": \"127.0.0.1\", \"port\": ")
                     .append(n.port()).append(", \"data_dir\": \"").append(n.dataDir()).append("\", ");
             if (i == 2) {
-                json.append("\"supervise\": {");
-                for (String verb : List.of("start", "stop", "status")) {
-                    json.append('"').append(verb).append("\": [\"").append(scripts.resolve(verb + ".sh"))
-                            .append("\", \"{id}\", \"{port}\", \"{data_dir}\"], ");
-                }
-                json.append("\"timeout\": 20}");
+                json.append(SupervisionScripts.superviseJson(scripts, 20));
             } else {
                 json.append("\"command\": [").append(n.startCommand().stream().map(a -> '"' + a + '"')
                         .collect(Collectors.joining(", "))).append(']');

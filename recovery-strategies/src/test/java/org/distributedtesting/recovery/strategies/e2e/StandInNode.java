@@ -86,7 +86,11 @@ public final class StandInNode {
         NodeStatus status = NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1)
                 .leader(NodeId.of("node-1")).commitIndex(42).appliedIndex(42).lastLogIndex(42)
                 .stateChecksum(new StateChecksum("c0ffee", 42)).build();
-        NodeProtocolServer.builder(NodeId.of(id), () -> status).port(port).start();
+        var server = NodeProtocolServer.builder(NodeId.of(id), () -> status).port(port);
+        if (data != null) {
+            server.fencingFile(data.resolve("fencing-epoch")); // a restarted node still refuses a stale daemon
+        }
+        server.start();
         System.out.println("stand-in " + id + " listening on 127.0.0.1:" + port);
         new CountDownLatch(1).await();
     }

@@ -93,6 +93,9 @@ public final class ZooKeeperCoordination implements Coordination {
                 .sessionTimeoutMs(millis(settings.sessionTimeout()))
                 .connectionTimeoutMs(millis(settings.connectionTimeout()))
                 .retryPolicy(new ExponentialBackoffRetry(250, 3))
+                // the configured servers are the ones to use: Curator would otherwise replace them with the
+                // addresses the ensemble advertises, past a proxy or a name the operator chose
+                .ensembleTracker(false)
                 .build();
         this.latch = new LeaderLatch(client, settings.basePath() + LEADER, settings.instanceId());
     }
