@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -111,7 +112,8 @@ final class ControlEndpoint {
 
     /**
      * Answers {@code POST /api/control/fence}: the request's epoch (required) raises the node's fencing epoch, and
-     * nothing else happens; a stale one is refused as for any control request. Answered also by a node whose host
+     * nothing else happens; a stale one is refused as for any control request. The answer carries the node's epoch
+     * after the check: the request's, or a higher one that arrived meanwhile. Answered also by a node whose host
      * has no control, since fencing is the server's own.
      */
     void fence(Exchange exchange) throws IOException {
@@ -150,8 +152,10 @@ final class ControlEndpoint {
             return;
         }
         LOG.info("Node '{}' is fenced at epoch {} by {}", node, epoch.getAsLong(), exchange.remoteAddress());
-        Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done("fenced at epoch "
-                + fence.highest(), java.util.Map.of("epoch", fence.highest()))));
+        // read once: a higher fence arriving meanwhile must not make the detail and the data disagree
+        long fenced = fence.highest();
+        Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done("fenced at epoch " + fenced,
+                Map.of("epoch", fenced))));
     }
 
     /**

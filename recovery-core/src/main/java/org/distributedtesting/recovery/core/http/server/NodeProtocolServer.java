@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  * fenced, so a single daemon without coordination works as before; once fenced, it is refused with 409 too. A
  * header that is not one positive decimal number is answered 400. The epoch is checked after the token and after
  * the body was read and found to be a request for this node, so a refused or malformed request never raises it.
- * The database copy is not fenced: other nodes fetch it, it changes nothing here. Keep the epoch across restarts
- * with {@link Builder#fencingFile(Path)}; without it the server keeps it in memory and warns once when first fenced.
+ * The database copy is not fenced: other nodes fetch it, it changes nothing here. {@code POST /api/control/fence}
+ * (header required, token as for control requests) raises the epoch and does nothing else: a daemon that becomes
+ * active sends it to every node before it acts; a server without a host control answers it too. Keep the epoch
+ * across restarts with {@link Builder#fencingFile(Path)}; without it the server keeps it in memory and warns once
+ * when first fenced.
  *
  * <p>Slow or hostile clients cannot starve the status: every admitted connection is served on a thread of its own,
  * so a read request never waits behind another request, and a control handler that blocks holds only its own

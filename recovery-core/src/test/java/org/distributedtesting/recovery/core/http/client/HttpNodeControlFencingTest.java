@@ -1,8 +1,12 @@
 package org.distributedtesting.recovery.core.http.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.distributedtesting.recovery.core.http.StatusServer.utf8;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The fencing epoch of {@link HttpNodeControl}: the header it sends, and a node's refusal of a stale one. */
+/**
+ * The fencing epoch of {@link HttpNodeControl}: the header it sends, a node's refusal of a stale one, and
+ * {@link HttpNodeControl#fence}.
+ */
 class HttpNodeControlFencingTest {
 
     private static final NodeId NODE = NodeId.of("node-1");
@@ -159,6 +166,105 @@ class HttpNodeControlFencingTest {
         assertThat(HttpNodeControl.refusedAsStale(ActionResult.Done.of("node refused a stale fencing epoch")))
                 .isFalse();
         assertThat(HttpNodeControl.refusedAsStale(new ActionResult.Failed("not the leader"))).isFalse();
+    }
+
+    @Test
+    void fenceRaisesTheNodesEpochAndAnswersDoneWithIt() throws Exception {
+        // Given a daemon that became active at epoch 6
+        try (HttpNodeControl control = control(node(), () -> 6)) {
+            // When
+            ActionResult result = control.fence(NODE);
+
+            // Then the node is fenced, and nothing else was asked of it
+            assertThat(result.done()).isTrue();
+            assertThat(result.detail()).isEqualTo("fenced at epoch 6");
+            assertThat(((ActionResult.Done) result).data()).containsOnlyKeys("epoch");
+            assertThat(((Number) ((ActionResult.Done) result).data().get("epoch")).longValue()).isEqualTo(6);
+            assertThat(server.fencingEpoch()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void fenceSendsTheEpochAndTheNodeId() throws Exception {
+        // Given a node that records what it is sent
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (StatusServer recording = StatusServer.start(exchange -> {
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Recovery-Epoch") + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            StatusServer.respond(exchange, 200, utf8("{\"outcome\":\"done\",\"detail\":\"fenced at epoch 8\"}"));
+        }); HttpNodeControl control = control(recording.node("node-1"), () -> 8)) {
+            // When
+            control.fence(NODE);
+
+            // Then
+            assertThat(seen).containsExactly("POST /api/control/fence 8 {\"node_id\":\"node-1\"}");
+        }
+    }
+
+    @Test
+    void fenceWithoutAnEpochFailsWithoutARequest() throws Exception {
+        // Given a daemon without coordination, and a node that records requests
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (StatusServer recording = StatusServer.start(exchange -> {
+            seen.add(exchange.getRequestURI().getPath());
+            StatusServer.respond(exchange, 200, utf8("{\"outcome\":\"done\",\"detail\":\"ok\"}"));
+        }); HttpNodeControl control = control(recording.node("node-1"), () -> 0)) {
+            // When
+            ActionResult result = control.fence(NODE);
+
+            // Then
+            assertThat(result).isEqualTo(new ActionResult.Failed("no fencing epoch to send"));
+            assertThat(HttpNodeControl.refusedAsStale(result)).isFalse();
+            assertThat(seen).isEmpty();
+        }
+    }
+
+    @Test
+    void fenceAtAnEpochOlderThanTheNodesIsRefusedAsStale() throws Exception {
+        // Given a node a newer daemon, at epoch 5, has fenced
+        try (HttpNodeControl newer = control(node(), () -> 5);
+             HttpNodeControl older = control(node(), () -> 3)) {
+            assertThat(newer.fence(NODE).done()).isTrue();
+
+            // When the older daemon fences it at epoch 3
+            ActionResult result = older.fence(NODE);
+
+            // Then
+            assertThat(result).isEqualTo(new ActionResult.Failed("node refused a stale fencing epoch: this daemon"
+                    + " sent epoch 3, and 'node-1' has accepted epoch 5 from a newer recovery daemon (POST"
+                    + " /api/control/fence)"));
+            assertThat(HttpNodeControl.refusedAsStale(result)).isTrue();
+            assertThat(server.fencingEpoch()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void fenceOfAnUnreachableNodeFailsSayingWhy() throws Exception {
+        // Given a node whose port nobody listens on
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        try (HttpNodeControl control = control(NodeSpec.of("node-1", "127.0.0.1", port, Path.of("/srv/node-1")),
+                () -> 4)) {
+            // When
+            ActionResult result = control.fence(NODE);
+
+            // Then
+            assertThat(result).isEqualTo(new ActionResult.Failed("POST /api/control/fence failed: connection"
+                    + " refused"));
+            assertThat(HttpNodeControl.refusedAsStale(result)).isFalse();
+        }
+    }
+
+    @Test
+    void fenceOfANodeTheControlDoesNotKnowIsAProgrammerError() {
+        try (HttpNodeControl control = control(node(), () -> 4)) {
+            assertThatThrownBy(() -> control.fence(NodeId.of("node-7")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("node 'node-7' is not one of the nodes [node-1] this control was built with");
+        }
     }
 
     private NodeSpec node() {
