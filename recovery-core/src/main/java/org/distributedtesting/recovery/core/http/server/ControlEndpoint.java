@@ -69,34 +69,21 @@ final class ControlEndpoint {
 
     /** Answers a {@code POST} to one of {@link ActionJson#PATHS}. */
     void control(Exchange exchange, String path) throws IOException {
-        if (!authorized(exchange)) {
-            return;
-        }
-        OptionalLong epoch;
-        try {
-            epoch = FencingEpoch.parse(exchange.requestHeaderValues(FencingEpoch.HEADER));
-        } catch (ProtocolException e) {
-            Exchanges.error(exchange, 400, e.getMessage());
-            return;
-        }
-        byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
+        OptionalLong epoch = authorizedEpoch(exchange);
+        byte[] body = epoch == null ? null : body(exchange);
         if (body == null) {
-            Exchanges.error(exchange, 413, "request body exceeds " + NodeProtocolServer.MAX_REQUEST_BYTES + " bytes");
             return;
         }
         if (host == null) {
             Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Failed(NO_CONTROL)));
             return;
         }
+        JsonNode json = addressedToThisNode(exchange, body);
+        if (json == null) {
+            return;
+        }
         ControlRequest request;
         try {
-            JsonNode json = JsonReads.readObject(body.length == 0 ? EMPTY_OBJECT : body, "request body");
-            Optional<String> addressee = JsonReads.member(json, "node_id").map(v -> JsonReads.text(v, "node_id"));
-            if (addressee.isPresent() && !addressee.get().equals(node.value())) {
-                Exchanges.error(exchange, 409, "this is node '" + node + "', not '"
-                        + JsonReads.shorten(addressee.get()) + "'");
-                return;
-            }
             request = ActionJson.read(node, path, json);
         } catch (ProtocolException | IllegalArgumentException e) {
             Exchanges.error(exchange, 400, e.getMessage());
@@ -117,38 +104,16 @@ final class ControlEndpoint {
      * has no control, since fencing is the server's own.
      */
     void fence(Exchange exchange) throws IOException {
-        if (!authorized(exchange)) {
-            return;
-        }
-        OptionalLong epoch;
-        try {
-            epoch = FencingEpoch.parse(exchange.requestHeaderValues(FencingEpoch.HEADER));
-        } catch (ProtocolException e) {
-            Exchanges.error(exchange, 400, e.getMessage());
+        OptionalLong epoch = authorizedEpoch(exchange);
+        if (epoch == null) {
             return;
         }
         if (epoch.isEmpty()) {
             Exchanges.error(exchange, 400, "a fence request must carry the " + FencingEpoch.HEADER + " header");
             return;
         }
-        byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
-        if (body == null) {
-            Exchanges.error(exchange, 413, "request body exceeds " + NodeProtocolServer.MAX_REQUEST_BYTES + " bytes");
-            return;
-        }
-        try {
-            JsonNode json = JsonReads.readObject(body.length == 0 ? EMPTY_OBJECT : body, "request body");
-            Optional<String> addressee = JsonReads.member(json, "node_id").map(v -> JsonReads.text(v, "node_id"));
-            if (addressee.isPresent() && !addressee.get().equals(node.value())) {
-                Exchanges.error(exchange, 409, "this is node '" + node + "', not '"
-                        + JsonReads.shorten(addressee.get()) + "'");
-                return;
-            }
-        } catch (ProtocolException e) {
-            Exchanges.error(exchange, 400, e.getMessage());
-            return;
-        }
-        if (!admitted(exchange, epoch)) {
+        byte[] body = body(exchange);
+        if (body == null || addressedToThisNode(exchange, body) == null || !admitted(exchange, epoch)) {
             return;
         }
         LOG.info("Node '{}' is fenced at epoch {} by {}", node, epoch.getAsLong(), exchange.remoteAddress());
@@ -156,6 +121,48 @@ final class ControlEndpoint {
         long fenced = fence.highest();
         Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done("fenced at epoch " + fenced,
                 Map.of("epoch", fenced))));
+    }
+
+    /** The request's fencing epoch, if it is authorized; null when it was answered (401, or 400 for the header). */
+    private OptionalLong authorizedEpoch(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return null;
+        }
+        try {
+            return FencingEpoch.parse(exchange.requestHeaderValues(FencingEpoch.HEADER));
+        } catch (ProtocolException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The request body, or null when it was too large (answered 413). */
+    private static byte[] body(Exchange exchange) throws IOException {
+        byte[] body = Exchanges.body(exchange, NodeProtocolServer.MAX_REQUEST_BYTES);
+        if (body == null) {
+            Exchanges.error(exchange, 413, "request body exceeds " + NodeProtocolServer.MAX_REQUEST_BYTES + " bytes");
+        }
+        return body;
+    }
+
+    /**
+     * The body as a JSON object whose {@code node_id}, if it has one, is this node's; null when it was answered (400
+     * not a JSON object, 409 another node's).
+     */
+    private JsonNode addressedToThisNode(Exchange exchange, byte[] body) throws IOException {
+        try {
+            JsonNode json = JsonReads.readObject(body.length == 0 ? EMPTY_OBJECT : body, "request body");
+            Optional<String> addressee = JsonReads.member(json, "node_id").map(v -> JsonReads.text(v, "node_id"));
+            if (addressee.isPresent() && !addressee.get().equals(node.value())) {
+                Exchanges.error(exchange, 409, "this is node '" + node + "', not '"
+                        + JsonReads.shorten(addressee.get()) + "'");
+                return null;
+            }
+            return json;
+        } catch (ProtocolException e) {
+            Exchanges.error(exchange, 400, e.getMessage());
+            return null;
+        }
     }
 
     /**
