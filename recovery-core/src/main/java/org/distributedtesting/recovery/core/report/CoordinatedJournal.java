@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The journal of one of several engines on a cluster: every record says which instance wrote it, in which role and
  * under which epoch ({@value JournalRecords#INSTANCE}, {@value JournalRecords#ROLE}, {@value JournalRecords#EPOCH}),
- * and is appended durably to this instance's own journal first; then, when this instance acts, a record that the
- * ledger needs ({@link LedgerRebuild#matters}) is shared through the {@link Coordination}, so the next active instance
- * rebuilds the same attempts, quarantines and budget. A record the store could not take is kept and shared again
+ * and is appended durably to this instance's own journal. When this instance acts, a record that the ledger needs
+ * ({@link LedgerRebuild#matters}) is shared through the {@link Coordination} first, so the next active instance
+ * rebuilds the same attempts, quarantines and budget even if this one dies between the two writes. A record the store could not take is kept and shared again
  * before the next one, while this instance holds the same epoch; when it loses the lease, what was not shared is
  * dropped with a warning (the new active instance starts from what the store has).
  *
@@ -62,10 +62,12 @@ public final class CoordinatedJournal implements RecoveryJournal {
         details.putIfAbsent(JournalRecords.ROLE, lease.role());
         details.putIfAbsent(JournalRecords.EPOCH, lease.epoch());
         JournalRecord stamped = new JournalRecord(record.timestamp(), record.action(), details);
-        durable.append(stamped);
+        // shared first: a daemon killed between the two writes leaves the record where the next active one reads it;
+        // only its own journal, which no other instance reads, may lack it
         if (lease.active() && LedgerRebuild.matters(stamped)) {
             share(stamped, lease.epoch());
         }
+        durable.append(stamped);
     }
 
     private void share(JournalRecord record, long epoch) {

@@ -84,11 +84,26 @@ final class ForeignProcess {
                 .filter(p -> !own.contains(p.pid()))
                 .filter(ProcessLiveness::isRunning)
                 .filter(p -> p.info().command().map(ForeignProcess::baseName).filter(names::contains).isPresent())
-                .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
-                        .anyMatch(arg -> arg.contains(dataDir)))
+                .filter(p -> arguments(p).stream().anyMatch(arg -> arg.contains(dataDir)))
                 .findFirst()
                 .map(p -> "process " + p.pid() + " runs " + program + " with the data directory " + dataDir
                         + " in its arguments");
+    }
+
+    /**
+     * A process's arguments, whole: from {@code /proc/PID/cmdline} where there is one, since the JDK's own view ends
+     * at a page (a JVM node with a long class path has its {@code --data} past it); the JDK's otherwise.
+     */
+    private static List<String> arguments(ProcessHandle process) {
+        Path cmdline = PROC.resolve(Long.toString(process.pid())).resolve("cmdline");
+        try {
+            String[] all = new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8)
+                    .split("\0");
+            return all.length <= 1 ? List.of() : List.of(all).subList(1, all.length);
+        } catch (IOException | SecurityException e) {
+            // no /proc (not Linux), or the process ended or is another user's: what the JDK can see
+            return process.info().arguments().map(List::of).orElse(List.of());
+        }
     }
 
     /**

@@ -44,6 +44,23 @@ class ForeignProcessTest extends LocalProcessTestSupport {
     }
 
     @Test
+    void theDataDirectoryIsFoundPastAPageOfArgumentsAsAJvmWithALongClassPathHasThem() throws IOException {
+        // Given a node's program started by someone else with 8 KiB of arguments before its data directory (a JVM's
+        // class path), which the JDK's view of a command line cuts off
+        NodeSpec node = shNode("n7", "sleep 600");
+        Files.createDirectories(node.dataDir());
+        Process foreign = new ProcessBuilder("sh", "-c", "sleep 600; :", "node", "x".repeat(8192),
+                node.dataDir().toString()).start();
+        killAfterTest(foreign.pid());
+
+        // Then the supervisor still sees it, and will not start a second copy
+        ProcessStatus status = supervisor.status(node);
+        assertThat(status.liveness()).isEqualTo(ProcessStatus.Liveness.UNKNOWN);
+        assertThat(status.detail()).contains("process " + foreign.pid(), "in its arguments");
+        assertThatThrownBy(() -> supervisor.start(node)).isInstanceOf(SupervisionException.class);
+    }
+
+    @Test
     void aProcessHoldingAFileOpenInTheDataDirectoryMakesItsLivenessUnknownWhateverItsArguments() throws Exception {
         // Given a process of another program, started elsewhere, that holds the node's database open (its arguments
         // do not name the data directory: it found it through its own config file)
