@@ -262,7 +262,12 @@ public sealed interface Action {
         }
     }
 
-    /** Replaces a node's artifact with a consistent copy from {@code from}. */
+    /**
+     * Replaces a node's artifact with a consistent copy from {@code from}. The built-in repairs send it to a stopped
+     * node (through its maintenance command) and, once the node is back, ask the current leader to step down
+     * ({@link StepDown}), so that a new leader tracks the repaired node's replication afresh; a node must expect both
+     * (docs/node-protocol.md, {@code restore}).
+     */
     record Restore(NodeId node, Artifact artifact, NodeId from) implements Action {
         /** @throws NullPointerException if any argument is null */
         public Restore {

@@ -48,6 +48,7 @@ public final class NodeLedger {
     /** Attempts of one failure type, when the last one started, and why the last failed one did. */
     private static final class Attempts {
         int count;
+        Instant first;
         Instant last;
         String lastFailure;
     }
@@ -56,7 +57,16 @@ public final class NodeLedger {
     public void attempted(FailureType type, Instant now) {
         Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
         a.count++;
+        if (a.first == null) {
+            a.first = now;
+        }
         a.last = now;
+    }
+
+    /** When the first of the counted attempts for a failure of {@code type} started, or null. */
+    public Instant firstAttempt(FailureType type) {
+        Attempts a = attempts.get(type);
+        return a == null ? null : a.first;
     }
 
     /**

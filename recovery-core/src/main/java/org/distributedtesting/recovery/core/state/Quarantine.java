@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
@@ -46,8 +47,15 @@ public final class Quarantine {
     public String attemptsSpent(ActiveRecovery recovery) {
         String last = recovery.nodes().stream().map(n -> state.ledger(n).lastFailure(recovery.failure().type()))
                 .filter(Objects::nonNull).findFirst().map(why -> "; the last attempt: " + why).orElse("");
-        return "max_restart_attempts (" + options.maxRestartAttempts() + ") reached within restart_cooldown ("
-                + options.restartCooldown().toSeconds() + " s)" + last;
+        FailureType type = recovery.failure().type();
+        Instant now = state.clock().instant();
+        String span = recovery.nodes().stream().map(n -> state.ledger(n).firstAttempt(type)).filter(Objects::nonNull)
+                .min(Instant::compareTo).map(first -> " over " + Duration.between(first, now).toSeconds() + " s")
+                .orElse("");
+        // the count starts over only after a whole restart_cooldown of health: the attempts may span far more
+        return "max_restart_attempts (" + options.maxRestartAttempts() + ") reached: " + attempts(recovery)
+                + " attempts" + span + ", with no healthy restart_cooldown (" + options.restartCooldown().toSeconds()
+                + " s) between them" + last;
     }
 
     /** The most attempts any of the recovery's nodes has made for its failure type. */

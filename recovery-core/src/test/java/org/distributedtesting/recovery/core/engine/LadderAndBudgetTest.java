@@ -124,6 +124,27 @@ class LadderAndBudgetTest {
     }
 
     @Test
+    void theEscalationSaysHowLongTheAttemptsReallySpannedNotTheRestartCooldown() {
+        List<String> log = new ArrayList<>();
+        // backoff of 50 s then 100 s between three attempts: they span 150 s, well past restart_cooldown (60 s),
+        // and still count together because the node was never healthy in between
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST.toBuilder().maxRestartAttempts(3)
+                .backoffInitial(Duration.ofSeconds(50)).backoffMax(Duration.ofSeconds(100)).build(),
+                ladder(log, RungResult.failed("could not")))) {
+            h.cluster.crash(2);
+            h.cycles(400);
+
+            assertThat(log).hasSize(3);
+            String reason = h.events(RecoveryEvent.Escalated.class).get(0).reason();
+            java.util.regex.Matcher span = java.util.regex.Pattern.compile("3 attempts over (\\d+) s").matcher(reason);
+            assertThat(span.find()).as(reason).isTrue();
+            assertThat(Long.parseLong(span.group(1))).as(reason).isGreaterThanOrEqualTo(150);
+            assertThat(reason).contains("with no healthy restart_cooldown (60 s) between them")
+                    .doesNotContain("within restart_cooldown");
+        }
+    }
+
+    @Test
     void releasesAQuarantinedNodeOnceItHasBeenHealthyForTheRestartWindow() {
         List<String> log = new ArrayList<>();
         try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST.toBuilder()

@@ -53,7 +53,8 @@ class EscalationNamedAnotherFailureOfTheNodeTest {
         assertThat(journal.records("recovery_escalated")).singleElement().satisfies(r -> assertThat(r.details())
                 .containsEntry("failure_id", "log_corruption:" + node.value())
                 .hasEntrySatisfying("why", reason -> assertThat((String) reason)
-                        .startsWith("max_restart_attempts (3) reached within restart_cooldown (60 s); the last attempt:")));
+                        .startsWith("max_restart_attempts (3) reached: 3 attempts over ")
+                        .contains(" s, with no healthy restart_cooldown (60 s) between them; the last attempt:")));
         assertThat(journal.records("node_quarantined")).singleElement()
                 .satisfies(r -> assertThat(r.details()).containsEntry("node_id", node.value()));
     }
