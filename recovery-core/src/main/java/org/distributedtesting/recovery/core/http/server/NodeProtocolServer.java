@@ -280,7 +280,9 @@ public final class NodeProtocolServer implements AutoCloseable {
         /**
          * The token control requests must present as {@code Authorization: Bearer <token>}, asked for on every
          * request so that it can rotate; surrounding whitespace is dropped. A null or blank token refuses every
-         * control request.
+         * control request. A node the recovery daemon starts (config {@code nodes[].command}) finds the daemon's
+         * token in its environment: {@code token(() -> System.getenv("RECOVERY_CONTROL_TOKEN"))}. Without this
+         * call no request needs a token.
          *
          * @throws NullPointerException if {@code token} is null
          */
