@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each process starts in a session and process group of its own, through {@code setsid} where it is on the
  * {@code PATH} (util-linux; it runs the command in place, so the pid recorded is the node's own): a signal to the
- * daemon's process group (a wrapper such as {@code timeout} or a shell that is stopped, systemd's default
- * {@code KillMode=control-group}, Ctrl-C in a terminal) does not reach the nodes. Without {@code setsid} the nodes
- * stay in the daemon's process group, and a warning says so once. The control token, when the supervisor has one,
+ * daemon's process group (a wrapper such as {@code timeout} or a shell that is stopped, Ctrl-C in a terminal,
+ * {@code kill -TERM -PGID}) does not reach the nodes. Without {@code setsid} the nodes stay in the daemon's process
+ * group, and a warning says so once. systemd kills by control group, not process group: a unit running the daemon
+ * needs {@code KillMode=process} for its nodes to outlive it. The control token, when the supervisor has one,
  * is in the process's environment as {@value #TOKEN_ENV} (removed from the inherited environment when there is
  * none), never in its arguments or in {@value #LOG_FILE}.
  *

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a node's process in a session and process group of its own, through util-linux's {@code setsid}: a signal
- * to the daemon's process group (a wrapper that is stopped, systemd's {@code KillMode=control-group}, Ctrl-C) must
- * not take the cluster down with the daemon. The JDK cannot start a process in a new session itself.
+ * to the daemon's process group (a wrapper such as {@code timeout} that is stopped, a shell, Ctrl-C) must not take
+ * the cluster down with the daemon. The JDK cannot start a process in a new session itself. (systemd kills a unit
+ * by its control group instead, which a session does not leave: its unit needs {@code KillMode=process}.)
  *
  * <p>{@code setsid} forks only when it is a process group leader; a child the JDK starts never is, so it calls
  * {@code setsid()} and execs the node's program in place, and the pid the supervisor records is the node's own.
@@ -34,7 +35,7 @@ final class NewSession {
             return setsid;
         }
         LOG.warn("No setsid on the PATH ({}): nodes started here stay in the daemon's process group, so a signal to"
-                + " that group (systemd's KillMode=control-group, a wrapper that is stopped) stops them too; install"
+                + " that group (a wrapper such as timeout that is stopped, Ctrl-C) stops them too; install"
                 + " util-linux", path);
         return Optional.empty();
     }

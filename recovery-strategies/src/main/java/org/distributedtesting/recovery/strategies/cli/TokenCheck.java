@@ -74,8 +74,8 @@ final class TokenCheck {
                     + " (a node the daemon starts finds it in RECOVERY_CONTROL_TOKEN; docs/node-protocol.md)";
         }
         if (detail.contains("HTTP 404") || detail.contains("HTTP 405")) {
-            return id + " does not answer POST " + HttpNodeControl.PING_PATH + " (" + detail + "), so whether it accepts the"
-                    + " control token is known only when the first control action reaches it";
+            return id + " does not answer POST " + HttpNodeControl.PING_PATH + " (" + detail + "), so whether it"
+                    + " accepts the control token is known only when the first control action reaches it";
         }
         return id + " could not be asked whether it accepts the control token (" + detail + "); it is checked by"
                 + " its first control action";

@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * not fenced: the server answers it itself, {@code {"outcome":"done","detail":"control token accepted"}} when the
  * token matches and 401 otherwise, also without a host control. The daemon sends it to every node at its start and
  * reports a node that refuses its token. A node the daemon starts (config {@code nodes[].command}) finds the token
- * in its environment variable {@code RECOVERY_CONTROL_TOKEN}; pass {@code () -> System.getenv("RECOVERY_CONTROL_TOKEN")}
- * to {@link Builder#token(Supplier)}.
+ * in its environment variable {@code RECOVERY_CONTROL_TOKEN}; pass
+ * {@code () -> System.getenv("RECOVERY_CONTROL_TOKEN")} to {@link Builder#token(Supplier)}.
  *
  * <p>Slow or hostile clients cannot starve the status: every admitted connection is served on a thread of its own,
  * so a read request never waits behind another request, and a control handler that blocks holds only its own
