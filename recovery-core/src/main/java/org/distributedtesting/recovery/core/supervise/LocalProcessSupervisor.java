@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.ProcessStatus;
@@ -39,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * second copy on its data directory. The node's port is no sign: a proxy in front of the node accepts connections
  * while the node is down.
  *
+ * <p>Each process starts in a session and process group of its own, through {@code setsid} where it is on the
+ * {@code PATH} (util-linux; it runs the command in place, so the pid recorded is the node's own): a signal to the
+ * daemon's process group (a wrapper such as {@code timeout} or a shell that is stopped, Ctrl-C in a terminal,
+ * {@code kill -TERM -PGID}) does not reach the nodes. Without {@code setsid} the nodes stay in the daemon's process
+ * group, and a warning says so once. systemd kills by control group, not process group: a unit running the daemon
+ * needs {@code KillMode=process} for its nodes to outlive it. The control token, when the supervisor has one,
+ * is in the process's environment as {@value #TOKEN_ENV} (removed from the inherited environment when there is
+ * none), never in its arguments or in {@value #LOG_FILE}.
+ *
  * <p>{@link #close()} leaves the processes running, so that restarting the daemon does not take the cluster down;
  * a supervisor made by {@link #stoppingOnClose(Duration)} stops them.
  *
@@ -58,10 +68,17 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     /** How long processes get to end after SIGKILL before {@link #stop} gives up. */
     public static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The environment variable that carries the control token to the node's process. */
+    public static final String TOKEN_ENV = MaintenanceCommandControl.TOKEN_ENV;
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSupervisor.class);
+
+    /** The {@code setsid} program that starts a node in a session of its own, when this host has one. */
+    private static final Optional<Path> SETSID = NewSession.program();
 
     private final Clock clock;
     private final Optional<Duration> stopOnCloseGrace;
+    private final Supplier<String> token;
 
     /**
      * One slot per node asked about. A slot's monitor serializes start, stop and close of its node. The slot's
@@ -83,12 +100,27 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
      * @throws NullPointerException if {@code clock} is null
      */
     public LocalProcessSupervisor(Clock clock) {
-        this(clock, Optional.empty());
+        this(clock, Optional.empty(), null);
     }
 
-    private LocalProcessSupervisor(Clock clock, Optional<Duration> stopOnCloseGrace) {
+    /**
+     * A supervisor that leaves processes running on close, and gives each process it starts the control token in
+     * the environment variable {@value #TOKEN_ENV}, so that a node embedding the node protocol server checks the
+     * token the daemon sends.
+     *
+     * @param clock stamps the header lines written to {@value #LOG_FILE}
+     * @param token the control token, asked for at every start so that it can rotate; null, or a supplier that
+     *              returns null or blank, when there is none
+     * @throws NullPointerException if {@code clock} is null
+     */
+    public LocalProcessSupervisor(Clock clock, Supplier<String> token) {
+        this(clock, Optional.empty(), token);
+    }
+
+    private LocalProcessSupervisor(Clock clock, Optional<Duration> stopOnCloseGrace, Supplier<String> token) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stopOnCloseGrace = stopOnCloseGrace;
+        this.token = token == null ? () -> null : token;
     }
 
     /**
@@ -111,7 +143,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
      * @throws IllegalArgumentException if {@code grace} is negative
      */
     public static LocalProcessSupervisor stoppingOnClose(Duration grace, Clock clock) {
-        return new LocalProcessSupervisor(clock, Optional.of(requireGrace(grace)));
+        return new LocalProcessSupervisor(clock, Optional.of(requireGrace(grace)), null);
     }
 
     /**
@@ -270,11 +302,14 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             Files.writeString(log, HEADER + clock.instant() + ": " + rendered
                             + System.lineSeparator(), StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(NewSession.command(SETSID, command, dataDir))
                     .directory(dataDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(Redirect.appendTo(log.toFile()));
+            builder.environment().remove(TOKEN_ENV);
+            Optional.ofNullable(token.get()).map(String::strip).filter(t -> !t.isEmpty())
+                    .ifPresent(t -> builder.environment().put(TOKEN_ENV, t));
+            process = builder.start();
         } catch (IOException e) {
             throw new SupervisionException(node.id(), "could not start node '" + node.id() + "' with command "
                     + rendered + ": " + e.getMessage(), e);

@@ -336,6 +336,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
         if (!hasToken) {
             out.println("no control token (set " + cfg.controlTokenEnv() + " or control_token_file): nodes will"
                     + " refuse control actions other than process restarts");
+        } else {
+            // a node that refuses the token is reported now, not when the first action fails on it; never fatal
+            TokenCheck.run(cfg.nodes(), token, routes, options.probeTimeout()).forEach(out::println);
         }
         if (daemon) {
             return runDaemon(engine, shutdown);
@@ -441,8 +444,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
         boolean anyLocal = nodes.stream().anyMatch(n -> !n.startCommand().isEmpty());
         boolean anyCommands = nodes.stream().anyMatch(n -> n.supervision().isPresent());
         ProcessSupervisor commands = anyCommands ? new CommandSupervisor(token, epoch, Clock.systemUTC()) : null;
-        ProcessSupervisor processes = commands == null ? new LocalProcessSupervisor()
-                : anyLocal ? new RoutingSupervisor(new LocalProcessSupervisor(), commands) : commands;
+        // nodes with a "command" get the token in their environment, as supervise and maintenance commands do
+        ProcessSupervisor processes = commands == null ? new LocalProcessSupervisor(Clock.systemUTC(), token)
+                : anyLocal ? new RoutingSupervisor(new LocalProcessSupervisor(Clock.systemUTC(), token), commands)
+                : commands;
         return nodeControl instanceof MaintenanceCommandControl maintenance
                 ? new OfflineChecks(processes, maintenance) : processes;
     }

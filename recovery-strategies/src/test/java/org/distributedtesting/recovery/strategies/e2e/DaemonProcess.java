@@ -30,7 +30,13 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon with {@code env} added to this JVM's environment. */
     static DaemonProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        return start(dir, env, false, args);
+    }
+
+    private static DaemonProcess start(Path dir, Map<String, String> env, boolean ownGroup, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(ownGroup ? List.of("setsid") : List.of());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Xmx64m", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "daemon", ".out");
@@ -39,6 +45,22 @@ final class DaemonProcess implements AutoCloseable {
         builder.environment().putAll(env);
         Process p = builder.start();
         return new DaemonProcess(p, out, err);
+    }
+
+    /**
+     * Starts the daemon as the leader of a session and process group of its own ({@code setsid}, which execs in
+     * place: the process is the daemon's JVM), with {@code env} added, as a shell or systemd starts it.
+     */
+    static DaemonProcess startInOwnGroup(Path dir, Map<String, String> env, String... args) throws IOException {
+        return start(dir, env, true, args);
+    }
+
+    /** Sends SIGTERM to the daemon's whole process group ({@code kill -TERM -PGID}), as systemd's default does. */
+    void terminateGroup() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -TERM -" + process.pid() + " exited with " + kill.exitValue());
+        }
     }
 
     /** Waits for the exit code; fails the test when it takes longer than {@code limit}. */

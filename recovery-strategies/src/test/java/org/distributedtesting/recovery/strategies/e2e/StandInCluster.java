@@ -64,7 +64,20 @@ final class StandInCluster implements AutoCloseable {
         awaitAnswers();
     }
 
-    private void awaitAnswers() {
+    /**
+     * Starts every node with {@code token} in its environment, as a daemon with that control token starts them, and
+     * waits until they answer.
+     */
+    void start(String token) {
+        try (LocalProcessSupervisor withToken = new LocalProcessSupervisor(java.time.Clock.systemUTC(),
+                () -> token)) {
+            nodes.forEach(withToken::start);
+        }
+        awaitAnswers();
+    }
+
+    /** Waits until every node that plays a healthy node answers its status. */
+    void awaitAnswers() {
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
             for (NodeSpec node : nodes) {
                 if (node.startCommand().contains("--hostile") || node.startCommand().contains("--answer")) {

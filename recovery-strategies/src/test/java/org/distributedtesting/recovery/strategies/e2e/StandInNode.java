@@ -23,7 +23,8 @@ import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
  * {@code --hostile MODE} it plays a node that breaks the protocol on every path instead ({@link Hostility});
  * {@code --hang} is {@code --hostile hang}. With {@code --data DIR} it plays a node that does not start while
  * {@code DIR/}{@value #REFUSE_TO_START} exists: it prints the file's content on stderr and exits with code 2, as a
- * coordinator whose database does not open does. Usage:
+ * coordinator whose database does not open does. With the environment variable {@code RECOVERY_CONTROL_TOKEN} set,
+ * its control endpoints require that token. Usage:
  * {@code StandInNode --id node-2 --port 7002 [--data DIR] [--leader] [--hostile hang|garbage|huge|trickle]}.
  */
 public final class StandInNode {
@@ -87,6 +88,11 @@ public final class StandInNode {
                 .leader(NodeId.of("node-1")).commitIndex(42).appliedIndex(42).lastLogIndex(42)
                 .stateChecksum(new StateChecksum("c0ffee", 42)).build();
         var server = NodeProtocolServer.builder(NodeId.of(id), () -> status).port(port);
+        // as docs/node-protocol.md tells a node the daemon starts: the token is in the environment, never in argv
+        String token = System.getenv("RECOVERY_CONTROL_TOKEN");
+        if (token != null && !token.isBlank()) {
+            server.token(() -> System.getenv("RECOVERY_CONTROL_TOKEN"));
+        }
         if (data != null) {
             server.fencingFile(data.resolve("fencing-epoch")); // a restarted node still refuses a stale daemon
         }

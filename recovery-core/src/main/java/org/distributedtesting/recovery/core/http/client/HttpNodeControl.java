@@ -67,6 +67,9 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     /** The protocol path of a node's database copy; see {@link DatabaseDownload}. */
     public static final String DATABASE_COPY_PATH = ActionJson.DATABASE_COPY;
 
+    /** The path of the authenticated no-op {@link #ping} sends. */
+    public static final String PING_PATH = ActionJson.PING;
+
     /** The result's detail for the process actions no node can carry out on itself. */
     public static final String NEEDS_SUPERVISOR = "start/restart need a process supervisor";
 
@@ -202,6 +205,42 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             String reason = ProbeFailures.redact(e, secret).getMessage();
             return new ActionResult.Failed("POST " + ActionJson.FENCE + " failed: " + reason);
+        }
+    }
+
+    /**
+     * Asks the node whether it accepts this control's token, with {@code POST /api/control/ping}, which changes
+     * nothing and carries no fencing epoch: a daemon sends it at its start, so that a node that would refuse its
+     * control actions is reported before the first one fails.
+     *
+     * @return done when the node accepts the token; failed saying why otherwise (the node refused the token with
+     *         401, it does not know the endpoint, or it could not be reached); the token never appears in it
+     * @throws IllegalArgumentException if the node is not one of this control's nodes
+     * @throws IllegalStateException    if this control is closed
+     * @throws InterruptedException     if the calling thread is interrupted while waiting for the node
+     */
+    public ActionResult ping(NodeId id) throws InterruptedException {
+        NodeSpec node = nodes.get(Objects.requireNonNull(id, "id"));
+        if (node == null) {
+            throw new IllegalArgumentException("node '" + id + "' is not one of the nodes " + nodes.keySet()
+                    + " this control was built with");
+        }
+        if (client.isClosed()) {
+            throw new IllegalStateException("HttpNodeControl is closed; create a new one to ping node '" + id + "'");
+        }
+        Deadline end = Deadline.after(deadline);
+        String secret;
+        try {
+            secret = BearerToken.current(token);
+        } catch (RuntimeException e) {
+            return new ActionResult.Failed("cannot read the control token: " + e.getMessage());
+        }
+        ObjectNode body = JsonReads.MAPPER.createObjectNode().put("node_id", id.value());
+        try {
+            return exchange(node, new ActionJson.Request(ActionJson.PING, body), end, secret, 0);
+        } catch (IOException | RuntimeException e) {
+            String reason = ProbeFailures.redact(e, secret).getMessage();
+            return new ActionResult.Failed("POST " + PING_PATH + " failed: " + reason);
         }
     }
 

@@ -47,6 +47,12 @@ public final class ActionJson {
      * recovery daemon that becomes the active one sends it to every node before it acts.
      */
     public static final String FENCE = "/api/control/fence";
+    /**
+     * {@code POST}: changes nothing and is not fenced; answered done when the request presents the node's control
+     * token, 401 otherwise. The daemon sends it to every node at its start, to report a token mismatch before the
+     * first action fails on it.
+     */
+    public static final String PING = "/api/control/ping";
 
     static final String CANCEL_OPERATIONS = "/api/health/cancel_operations";
     static final String CLEANUP_RESOURCES = "/api/health/cleanup_resources";

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 final class ControlEndpoint {
 
     static final String NO_CONTROL = "this node accepts no control actions";
+    static final String PING_ACCEPTED = "control token accepted";
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlEndpoint.class);
     private static final int MAX_DETAIL_CHARS = 300;
@@ -121,6 +122,18 @@ final class ControlEndpoint {
         long fenced = fence.highest();
         Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done("fenced at epoch " + fenced,
                 Map.of("epoch", fenced))));
+    }
+
+    /**
+     * Answers {@code POST /api/control/ping}: done when the request presents the token, 401 otherwise (as every
+     * control request). Changes nothing, so it is neither fenced nor handed to the host; a body, if any, is ignored.
+     */
+    void ping(Exchange exchange) throws IOException {
+        if (!authorized(exchange) || body(exchange) == null) {
+            return;
+        }
+        LOG.debug("Node '{}' answered a ping from {}", node, exchange.remoteAddress());
+        Exchanges.json(exchange, 200, ActionJson.answer(new ActionResult.Done(PING_ACCEPTED, Map.of())));
     }
 
     /** The request's fencing epoch, if it is authorized; null when it was answered (401, or 400 for the header). */

@@ -57,6 +57,13 @@ import org.slf4j.LoggerFactory;
  * across restarts with {@link Builder#fencingFile(Path)}; without it the server keeps it in memory and warns once
  * when first fenced.
  *
+ * <p><b>Checking the token.</b> {@code POST /api/control/ping} (token as for control requests) changes nothing and is
+ * not fenced: the server answers it itself, {@code {"outcome":"done","detail":"control token accepted"}} when the
+ * token matches and 401 otherwise, also without a host control. The daemon sends it to every node at its start and
+ * reports a node that refuses its token. A node the daemon starts (config {@code nodes[].command}) finds the token
+ * in its environment variable {@code RECOVERY_CONTROL_TOKEN}; pass
+ * {@code () -> System.getenv("RECOVERY_CONTROL_TOKEN")} to {@link Builder#token(Supplier)}.
+ *
  * <p>Slow or hostile clients cannot starve the status: every admitted connection is served on a thread of its own,
  * so a read request never waits behind another request, and a control handler that blocks holds only its own
  * connection. A connection carries one request and is closed after its answer. Its request line and headers must
@@ -175,6 +182,12 @@ public final class NodeProtocolServer implements AutoCloseable {
             } else {
                 Exchanges.methodNotAllowed(exchange, "POST");
             }
+        } else if (ActionJson.PING.equals(path)) {
+            if ("POST".equals(method)) {
+                control.ping(exchange);
+            } else {
+                Exchanges.methodNotAllowed(exchange, "POST");
+            }
         } else if (ActionJson.DATABASE_COPY.equals(path) && control.servesDatabaseCopy()) {
             if ("GET".equals(method)) {
                 control.databaseCopy(exchange);
@@ -267,7 +280,9 @@ public final class NodeProtocolServer implements AutoCloseable {
         /**
          * The token control requests must present as {@code Authorization: Bearer <token>}, asked for on every
          * request so that it can rotate; surrounding whitespace is dropped. A null or blank token refuses every
-         * control request.
+         * control request. A node the recovery daemon starts (config {@code nodes[].command}) finds the daemon's
+         * token in its environment: {@code token(() -> System.getenv("RECOVERY_CONTROL_TOKEN"))}. Without this
+         * call no request needs a token.
          *
          * @throws NullPointerException if {@code token} is null
          */
