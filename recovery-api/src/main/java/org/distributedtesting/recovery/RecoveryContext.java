@@ -63,6 +63,19 @@ public interface RecoveryContext {
     }
 
     /**
+     * Whether the engine's node control can move aside, restore and reset the data of {@code node} while its
+     * process is stopped ({@link NodeControl#changesDataWhileStopped}). A rung that stops a node to repair its data
+     * asks first, and does not stop a node whose data nothing could reach then.
+     *
+     * <p>The default says it can: a context without a control (a test double) reaches every node's data.
+     *
+     * @param node a node of the cluster
+     */
+    default boolean changesDataWhileStopped(NodeId node) {
+        return true;
+    }
+
+    /**
      * Probes one node now, through the engine's probe with its deadline; never throws.
      *
      * @throws IllegalArgumentException if the node is not in the cluster

@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
@@ -93,6 +94,10 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
      *         node was started on the restored copy; failed when a step failed or a guard refused it
      */
     protected RungResult restoreFromReplica(Failure failure, RecoveryContext context) {
+        Optional<RungResult> unreachable = OfflineRepair.unreachableWhenStopped(failure.nodes(), context);
+        if (unreachable.isPresent()) {
+            return unreachable.get();
+        }
         List<NodeId> sources = restoreSources(failure, context.snapshot(), context.history());
         if (sources.isEmpty()) {
             return RungResult.skipped("no healthy replica whose state a majority agrees on to restore from");
@@ -132,6 +137,10 @@ public class DatabaseCorruptionStrategy extends LadderStrategy {
      * the leader refills it from its snapshot.
      */
     protected RungResult fullStateSync(Failure failure, RecoveryContext context) {
+        Optional<RungResult> unreachable = OfflineRepair.unreachableWhenStopped(failure.nodes(), context);
+        if (unreachable.isPresent()) {
+            return unreachable.get();
+        }
         List<String> details = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             OfflineRepair repair = new OfflineRepair(context, node, "database still corrupt: full state sync from "

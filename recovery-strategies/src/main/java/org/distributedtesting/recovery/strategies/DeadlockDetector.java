@@ -60,7 +60,7 @@ final class DeadlockDetector implements FailureDetector {
             if (status.term() < highestTerm) {
                 continue;
             }
-            List<String> old = oldOperations(status, snapshot.takenAt()).stream().map(Operation::id).toList();
+            BlockedOperations old = blockedOperations(status, snapshot.takenAt());
             boolean stalled = applyStalled(window, node);
             boolean queueGrowing = queueGrowing(window, node);
             if (old.isEmpty() && !stalled && !queueGrowing) {
@@ -72,18 +72,19 @@ final class DeadlockDetector implements FailureDetector {
     }
 
     /** The node's operations in flight longer than {@code max_operation_age} at {@code at}. */
-    List<Operation> oldOperations(NodeStatus status, Instant at) {
-        return status.operations().stream().filter(o -> o.age(at).compareTo(maxOperationAge) > 0).toList();
+    BlockedOperations blockedOperations(NodeStatus status, Instant at) {
+        return BlockedOperations.of(status, at, maxOperationAge);
     }
 
     private Failure failure(ClusterSnapshot snapshot, List<ClusterSnapshot> window, NodeId node, NodeStatus status,
-                            List<String> old, boolean stalled, boolean queueGrowing) {
+                            BlockedOperations old, boolean stalled, boolean queueGrowing) {
         List<String> signals = new ArrayList<>();
         Map<String, Object> evidence = new LinkedHashMap<>();
         if (!old.isEmpty()) {
             signals.add("old_operations");
-            evidence.put("old_operations", old.size() > 20 ? old.subList(0, 20) : old);
-            evidence.put("old_operation_count", old.size());
+            evidence.put("old_operations", firstIds(old.blocked()));
+            evidence.put("old_operation_count", old.blocked().size());
+            evidence.put("cancellable_operations", firstIds(old.cancellable()));
             evidence.put("oldest_operation_age_s", status.operations().stream()
                     .mapToLong(o -> o.age(snapshot.takenAt()).toSeconds()).max().orElse(0));
             evidence.put("max_operation_age_s", maxOperationAge.toSeconds());
@@ -104,8 +105,7 @@ final class DeadlockDetector implements FailureDetector {
         evidence.put("role", status.role().name().toLowerCase(Locale.ROOT));
         String summary = "'" + node + "' answers but is stuck: " + String.join(", ", signals)
                 + " (applied " + status.appliedIndex() + ", committed " + status.commitIndex() + ", queue "
-                + status.queueDepth() + (old.isEmpty() ? "" : ", " + old.size() + " operations older than "
-                + maxOperationAge.toSeconds() + " s") + ")";
+                + status.queueDepth() + (old.isEmpty() ? "" : ", " + old.describe(maxOperationAge)) + ")";
         return Failure.of(FailureType.DEADLOCK, List.of(node), status.isLeader() ? Severity.HIGH : Severity.MEDIUM,
                 summary, evidence);
     }
@@ -141,6 +141,12 @@ final class DeadlockDetector implements FailureDetector {
         String summary = "'" + node + "' answers but has served no consensus role (role unknown) for "
                 + notServing.toSeconds() + " s";
         return Failure.of(FailureType.DEADLOCK, List.of(node), Severity.MEDIUM, summary, evidence);
+    }
+
+    /** The ids of the first 20 operations, which is evidence enough. */
+    private static List<String> firstIds(List<Operation> operations) {
+        List<String> ids = BlockedOperations.ids(operations);
+        return ids.size() > 20 ? ids.subList(0, 20) : ids;
     }
 
     /** Applied index unchanged over the whole window while the commit index moved past it. */

@@ -12,7 +12,6 @@ import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeStatus;
-import org.distributedtesting.recovery.Operation;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
@@ -65,8 +64,11 @@ public class DeadlockStrategy extends LadderStrategy {
     /** The journal action of every rung record. */
     public static final String RUNG_ACTION = "recover_deadlock";
 
-    /** The kind of operation a node reports for its own apply loop; cancelling it cannot help. */
-    public static final String APPLY_KIND = "apply";
+    /**
+     * The kind of operation a node reports for its own apply loop: counted as blocked, never cancelled (a committed
+     * entry must be applied; see docs/node-protocol.md, {@code cancel_operations}).
+     */
+    public static final String APPLY_KIND = BlockedOperations.APPLY_KIND;
 
     /** The host action that restarts a node's stuck internal component (its apply loop) in place. */
     public static final String RESTART_STUCK_COMPONENT = "restart_stuck_component";
@@ -123,38 +125,41 @@ public class DeadlockStrategy extends LadderStrategy {
     }
 
     /**
-     * Old operations that cancelling can end: client requests and the like, not the node's own apply loop (a stuck
-     * apply is the next rung's job: restarting the component).
-     */
-    private List<String> cancellable(NodeStatus status, ClusterSnapshot snapshot) {
-        return detector.oldOperations(status, snapshot.takenAt()).stream()
-                .filter(o -> !APPLY_KIND.equals(o.kind())).map(Operation::id).toList();
-    }
-
-    /**
-     * Rung 0: cancels the node's operations older than {@code max_operation_age}, as the snapshot shows them.
+     * Rung 0: cancels the node's operations older than {@code max_operation_age}, as the snapshot shows them, except
+     * those of kind {@value #APPLY_KIND} (the node applying a committed entry, which a cancel cannot end: the next
+     * rung restarts its apply loop). The detector counts the same operations ({@code BlockedOperations}).
      *
-     * @return skipped when no operation is that old; acted when they were cancelled; failed otherwise
+     * @return skipped when no operation a cancel can end is that old, saying which apply operations are; acted when
+     *         they were cancelled; failed otherwise
      */
     protected RungResult cancelBlockedOperations(Failure failure, RecoveryContext context) {
         List<String> done = new ArrayList<>();
+        List<String> applying = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             NodeStatus status = context.snapshot().status(node).orElse(null);
-            List<String> old = status == null ? List.of() : cancellable(status, context.snapshot());
+            BlockedOperations blocked = status == null ? new BlockedOperations(List.of())
+                    : detector.blockedOperations(status, context.snapshot().takenAt());
+            blocked.uncancellable().forEach(o -> applying.add("'" + node + "' " + o.id()));
+            List<String> old = BlockedOperations.ids(blocked.cancellable());
             if (old.isEmpty()) {
                 continue;
             }
             ActionResult result = context.perform(new Action.CancelOperations(node, old),
-                    old.size() + " operations older than " + tuning.maxOperationAge().toSeconds() + " s");
+                    new BlockedOperations(blocked.cancellable()).describe(tuning.maxOperationAge()));
             if (!result.succeeded()) {
                 return RungResult.failed("cancelling operations on '" + node + "' " + result.detail());
             }
             done.add(result.detail());
         }
-        return done.isEmpty()
-                ? RungResult.skipped("no operation older than " + tuning.maxOperationAge().toSeconds()
-                        + " s to cancel")
-                : RungResult.acted(String.join("; ", done));
+        if (!done.isEmpty()) {
+            return RungResult.acted(String.join("; ", done));
+        }
+        return RungResult.skipped(applying.isEmpty()
+                ? "no operation older than " + tuning.maxOperationAge().toSeconds() + " s to cancel"
+                : "no operation a cancel can end: " + String.join(", ", applying) + " older than "
+                        + tuning.maxOperationAge().toSeconds() + " s " + (applying.size() == 1 ? "is" : "are")
+                        + " of kind apply (a committed entry being applied, which must finish, not be cancelled);"
+                        + " the next rung restarts the stuck apply loop");
     }
 
     /**
@@ -205,7 +210,7 @@ public class DeadlockStrategy extends LadderStrategy {
                 && signals.contains(NOT_SERVING);
         for (NodeId node : failure.nodes()) {
             NodeStatus status = now.status(node).orElse(null);
-            if (status == null || !detector.oldOperations(status, now.takenAt()).isEmpty()
+            if (status == null || !detector.blockedOperations(status, now.takenAt()).isEmpty()
                     || (!notServing && status.appliedIndex() < committedThen)
                     || (notServing && !NodeSignals.isMember(status))) {
                 return false;

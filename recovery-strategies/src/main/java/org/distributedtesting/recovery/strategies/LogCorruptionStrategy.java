@@ -2,6 +2,7 @@ package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
@@ -94,6 +95,10 @@ public class LogCorruptionStrategy extends LadderStrategy {
     }
 
     private static RungResult repair(Failure failure, RecoveryContext context, String reason, boolean database) {
+        Optional<RungResult> unreachable = OfflineRepair.unreachableWhenStopped(failure.nodes(), context);
+        if (unreachable.isPresent()) {
+            return unreachable.get();
+        }
         List<String> details = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             OfflineRepair repair = new OfflineRepair(context, node, reason + " ("

@@ -1,6 +1,8 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,12 +22,20 @@ import org.distributedtesting.recovery.RungResult;
  */
 final class OfflineRepair {
 
+    /**
+     * Why a repair is not begun on a node whose data nothing reaches while it is stopped: the daemon's node with a
+     * {@code command} or {@code supervise} but no {@code maintenance_command}, whose move aside, restore and reset
+     * would be requests to a node that is down. Stopping it would only lead to starting it again on the damaged data.
+     */
+    static final String NO_MAINTENANCE_COMMAND = "cannot repair the data of a stopped node without maintenance_command";
+
     private final RecoveryContext context;
     private final NodeId node;
     private final String reason;
     private final List<String> done = new ArrayList<>();
     private boolean stopped;
     private Action refusedAhead;
+    private boolean unreachableWhenStopped;
     private ActionResult last;
 
     OfflineRepair(RecoveryContext context, NodeId node, String reason) {
@@ -40,6 +50,10 @@ final class OfflineRepair {
      * would refuse a step (the refusal is then the {@linkplain #last last result}), or the stop failed or was refused.
      */
     boolean stopFor(Action... steps) {
+        if (Arrays.stream(steps).anyMatch(a -> a.kind().onData()) && !context.changesDataWhileStopped(node)) {
+            unreachableWhenStopped = true;
+            return false;
+        }
         for (Action planned : steps) {
             Optional<ActionResult.Refused> refused = context.refusal(planned);
             if (refused.isPresent()) {
@@ -109,6 +123,9 @@ final class OfflineRepair {
      * failed, or the step a guard would have refused before anything was stopped.
      */
     RungResult abort(String what) {
+        if (unreachableWhenStopped) {
+            return skipped(node);
+        }
         if (refusedAhead != null) {
             return RungResult.failed(refusedAhead.name() + " on '" + node + "' would be " + describe(last)
                     + "; nothing was stopped");
@@ -120,6 +137,22 @@ final class OfflineRepair {
             failure += "; started it again on its old data: " + restart.detail();
         }
         return RungResult.failed(failure);
+    }
+
+    /**
+     * The skip of a rung that would stop one of {@code nodes} to change data that nothing reaches while the node is
+     * stopped ({@link RecoveryContext#changesDataWhileStopped}); empty when every node's data can be repaired. The
+     * rung skips instead of stopping the node, so that the ladder climbs at once and, past its last rung, the engine
+     * escalates with this reason rather than spending every attempt on restarts on damaged data.
+     */
+    static Optional<RungResult> unreachableWhenStopped(Collection<NodeId> nodes, RecoveryContext context) {
+        return nodes.stream().filter(n -> !context.changesDataWhileStopped(n)).findFirst()
+                .map(OfflineRepair::skipped);
+    }
+
+    private static RungResult skipped(NodeId node) {
+        return RungResult.skipped("'" + node + "': " + NO_MAINTENANCE_COMMAND + " (its move aside, restore and reset"
+                + " would be requests to the stopped node, which cannot answer them); nothing was stopped");
     }
 
     private static String describe(ActionResult result) {

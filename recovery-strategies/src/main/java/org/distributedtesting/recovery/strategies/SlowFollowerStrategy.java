@@ -174,6 +174,10 @@ public class SlowFollowerStrategy extends LadderStrategy {
             return RungResult.skipped(leader == null ? "no single leader to copy the state from"
                     : "the leader's database fails its check: " + leader.status().database().detail());
         }
+        Optional<RungResult> unreachable = OfflineRepair.unreachableWhenStopped(failure.nodes(), context);
+        if (unreachable.isPresent()) {
+            return unreachable.get();
+        }
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
             if (node.equals(leader.id())) {

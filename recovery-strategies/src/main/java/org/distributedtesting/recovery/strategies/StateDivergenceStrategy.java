@@ -122,6 +122,10 @@ public class StateDivergenceStrategy extends LadderStrategy {
                     + votes.authoritative().get() + ", which " + NodeNames.quoted(votes.majority()) + " agree on";
             List<NodeId> candidates = sources(votes.majority(), failure, context.snapshot());
             stepDownIfLeading(node, candidates, reason, context);
+            Optional<RungResult> unreachable = OfflineRepair.unreachableWhenStopped(List.of(node), context);
+            if (unreachable.isPresent()) {
+                return unreachable.get();
+            }
             // the engine also refuses a source some other failure names: try the next one of the majority
             Optional<NodeId> source = candidates.stream().filter(c -> context.refusal(
                     new Action.Restore(node, Action.Artifact.DATABASE, c)).map(r -> !SUSPECT_SOURCE.equals(r.guard()))

@@ -4,12 +4,15 @@ import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_CAMPAIGN_LOOP;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_ELECTIONS_PAUSED;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_IMPLAUSIBLE_TERM;
+import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_NO_LEADER;
 import static org.distributedtesting.recovery.strategies.TermDivergenceStrategy.KIND_TERM_SPREAD;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -32,9 +35,11 @@ final class TermDivergenceDetector implements FailureDetector {
     private final long maxTermGrowth;
     private final int growthWindowCycles;
     private final long maxTermAhead;
+    private final Duration leaderlessWindow;
 
     TermDivergenceDetector(TermDivergenceSettings settings) {
         this.maxTermAhead = settings.maxTermAhead();
+        this.leaderlessWindow = settings.leaderlessWindow();
         this.stabilizationCycles = settings.stabilizationCycles();
         this.maxTermSpread = settings.maxTermSpread();
         this.maxTermGrowth = settings.maxTermGrowth();
@@ -62,6 +67,10 @@ final class TermDivergenceDetector implements FailureDetector {
         }
         if (!campaigning.isEmpty()) {
             return List.of(campaignLoop(campaigning, growth, snapshot));
+        }
+        Optional<Failure> noLeader = noLeader(snapshot, history);
+        if (noLeader.isPresent()) {
+            return List.of(noLeader.get());
         }
         List<Failure> failures = new ArrayList<>();
         List<NodeId> lagging = voters.keySet().stream()
@@ -132,6 +141,71 @@ final class TermDivergenceDetector implements FailureDetector {
                 + majorityTerm + " (terms " + TermReadings.termsEvidence(snapshot) + "), which no run of elections"
                 + " explains: a broken node or a broken report; its term is never a target, and an operator must"
                 + " look at it", evidence);
+    }
+
+    /**
+     * A majority of the voters answers, none leads or knows a leader, for at least {@code leaderless_window}, and
+     * no voter started an election meanwhile (by its {@code elections_started}; one whose counter went back, a
+     * restarted process, or that does not report it, cannot tell, and at least a quorum must be able to): a cluster
+     * that does not even try to elect. Elections that keep starting without a leader are the partition
+     * strategy's ({@code elections_without_leader}).
+     */
+    private Optional<Failure> noLeader(ClusterSnapshot snapshot, ClusterHistory history) {
+        if (!leaderless(snapshot)) {
+            return Optional.empty();
+        }
+        ClusterSnapshot oldest = null;
+        List<ClusterSnapshot> earlier = history.snapshots();
+        for (int i = earlier.size() - 1; i >= 0 && leaderless(earlier.get(i)); i--) {
+            oldest = earlier.get(i);
+        }
+        if (oldest == null) {
+            return Optional.empty();
+        }
+        Duration span = Duration.between(oldest.takenAt(), snapshot.takenAt());
+        if (span.compareTo(leaderlessWindow) < 0) {
+            return Optional.empty();
+        }
+        List<NodeId> voters = new ArrayList<>();
+        Map<String, Object> started = new LinkedHashMap<>();
+        int known = 0;
+        for (Map.Entry<NodeId, NodeStatus> e : answeringVoters(snapshot).entrySet()) {
+            voters.add(e.getKey());
+            long now = e.getValue().electionsStarted();
+            long then = oldest.status(e.getKey()).map(NodeStatus::electionsStarted).orElse(-1L);
+            if (now >= 0 && then >= 0 && now > then) {
+                return Optional.empty();
+            }
+            if (now >= 0 && then >= 0 && now == then) {
+                known++;
+                started.put(e.getKey().value(), now);
+            }
+        }
+        if (known < snapshot.quorum()) {
+            return Optional.empty();
+        }
+        Map<String, Object> evidence = evidence(KIND_NO_LEADER, snapshot);
+        evidence.put("leaderless_for_seconds", span.toSeconds());
+        evidence.put("leaderless_window_s", leaderlessWindow.toSeconds());
+        evidence.put("elections_started", started);
+        return Optional.of(Failure.of(FailureType.TERM_DIVERGENCE, voters, Severity.HIGH, "no leader among the "
+                + voters.size() + " reachable voters " + NodeNames.quoted(voters) + " for " + span.toSeconds()
+                + " s, and none started an election (elections_started unchanged: " + started + ")", evidence));
+    }
+
+    /** No reachable node leads or names a leader, and a quorum of the voters answers. */
+    private static boolean leaderless(ClusterSnapshot snapshot) {
+        Map<NodeId, NodeStatus> voters = answeringVoters(snapshot);
+        return snapshot.leaders().isEmpty() && voters.size() >= snapshot.quorum()
+                && voters.values().stream().allMatch(s -> s.leader().isEmpty());
+    }
+
+    /** The reachable nodes that report themselves voters, in the snapshot's order. */
+    private static Map<NodeId, NodeStatus> answeringVoters(ClusterSnapshot snapshot) {
+        Map<NodeId, NodeStatus> voters = new LinkedHashMap<>();
+        snapshot.observations().values().forEach(o -> o.reported().filter(NodeStatus::voter)
+                .ifPresent(s -> voters.put(o.node(), s)));
+        return voters;
     }
 
     private Failure pausedWhileHealthy(List<NodeId> nodes, ClusterSnapshot snapshot) {

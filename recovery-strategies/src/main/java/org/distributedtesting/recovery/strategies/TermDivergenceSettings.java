@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.strategies;
 
+import java.time.Duration;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.SettingsException;
 
@@ -15,7 +16,7 @@ import org.distributedtesting.recovery.SettingsException;
  * @param maxTermAhead        terms a voter may be above the majority's term before its term is implausible
  */
 record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long maxTermGrowth,
-                              int growthWindowCycles, long maxTermAhead) {
+                              int growthWindowCycles, long maxTermAhead, Duration leaderlessWindow) {
 
     /**
      * Reads and validates the settings, each with its default.
@@ -32,8 +33,10 @@ record TermDivergenceSettings(int stabilizationCycles, long maxTermSpread, long 
         int growthWindowCycles = reader.cycles("growth_window_cycles",
                 TermDivergenceStrategy.DEFAULT_GROWTH_WINDOW_CYCLES, 1);
         long maxTermAhead = reader.positive("max_term_ahead", TermDivergenceStrategy.DEFAULT_MAX_TERM_AHEAD);
+        Duration leaderlessWindow = reader.positive("leaderless_window",
+                TermDivergenceStrategy.DEFAULT_LEADERLESS_WINDOW);
         reader.rejectUnknownKeys();
         return new TermDivergenceSettings(stabilizationCycles, maxTermSpread, maxTermGrowth, growthWindowCycles,
-                maxTermAhead);
+                maxTermAhead, leaderlessWindow);
     }
 }

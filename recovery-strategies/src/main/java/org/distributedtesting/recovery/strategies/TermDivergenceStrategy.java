@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.strategies;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -106,6 +107,17 @@ public class TermDivergenceStrategy extends LadderStrategy {
     /** Finding: a node's elections are paused although it is healthy again. */
     public static final String KIND_ELECTIONS_PAUSED = "elections_paused";
 
+    /** Finding: a majority of the voters answers, none leads or knows a leader, and none starts an election. */
+    public static final String KIND_NO_LEADER = "no_leader";
+
+    /**
+     * How long a majority of the voters may answer without a leader and without starting an election: 5 s, five of
+     * etcd's 1 s election timeouts. A Raft follower that hears no leader campaigns within one timeout (randomized up
+     * to 2 s); a cluster that has not even tried for this long (after a step-down, say) will not elect by itself.
+     * At the daemon's 30 s interval two snapshots are enough.
+     */
+    public static final Duration DEFAULT_LEADERLESS_WINDOW = Duration.ofSeconds(5);
+
     /** Evidence {@value #KIND} of a node whose term is too far above the majority's for elections to explain. */
     public static final String KIND_IMPLAUSIBLE_TERM = "implausible_term";
 
@@ -168,18 +180,22 @@ public class TermDivergenceStrategy extends LadderStrategy {
     }
 
     /**
-     * Rung 0: lets the affected nodes campaign again; only for {@value #KIND_ELECTIONS_PAUSED}.
+     * Rung 0: lets the affected nodes campaign again; for {@value #KIND_ELECTIONS_PAUSED}, and for
+     * {@value #KIND_NO_LEADER}, where it asks every reachable voter for an election: the node protocol's
+     * {@code elections} with {@code paused: false}, which a node that knows no leader answers by campaigning.
      *
      * @return skipped for another finding; failed when an action failed or was refused
      */
     protected RungResult resumeElections(Failure failure, RecoveryContext context) {
-        if (!KIND_ELECTIONS_PAUSED.equals(kind(failure))) {
+        boolean noLeader = KIND_NO_LEADER.equals(kind(failure));
+        if (!KIND_ELECTIONS_PAUSED.equals(kind(failure)) && !noLeader) {
             return RungResult.skipped("no paused node to resume: the finding is " + kind(failure));
         }
         List<String> done = new ArrayList<>();
         for (NodeId node : failure.nodes()) {
-            ActionResult result = context.perform(new Action.SetElectionsPaused(node, false),
-                    "its term agrees with the others' and a majority reaches it again");
+            ActionResult result = context.perform(new Action.SetElectionsPaused(node, false), noLeader
+                    ? "no leader among the reachable voters and no election started: asking for an election"
+                    : "its term agrees with the others' and a majority reaches it again");
             if (!result.succeeded()) {
                 return RungResult.failed("resume_elections on '" + node + "' " + result.detail());
             }

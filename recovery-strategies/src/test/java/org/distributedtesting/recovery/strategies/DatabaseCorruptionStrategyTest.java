@@ -218,4 +218,24 @@ class DatabaseCorruptionStrategyTest {
         assertThat(strategy.rungAction(0)).isEqualTo("recover_database_corruption");
         assertThat(strategy.rungAction(1)).isEqualTo("full_state_sync_on_corrupt_database");
     }
+
+    @Test
+    void aNodeWhoseDataNothingReachesOnceStoppedIsNotStoppedAndBothRungsSkipWithTheReason() {
+        // Given a corrupt node whose data actions would be requests to the node itself (no maintenance command)
+        ClusterSnapshot now = corruptNode3(1);
+        RecordingContext context = RecordingContext.of(detectedOn(now), now).history(ClusterHistory.EMPTY)
+                .dataUnreachableWhenStopped(id(3));
+
+        // When
+        RungResult restore = strategy.restoreFromReplica(context.failure(), context);
+        RungResult fullSync = strategy.fullStateSync(context.failure(), context);
+
+        // Then nothing was stopped, and the ladder climbs to its end with the reason
+        assertThat(context.performed()).isEmpty();
+        assertThat(List.of(restore, fullSync)).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(RungResult.Skipped.class);
+            assertThat(r.detail()).startsWith("'node-3': cannot repair the data of a stopped node without"
+                    + " maintenance_command");
+        });
+    }
 }

@@ -168,6 +168,49 @@ class DeadlockStrategyTest {
     }
 
     @Test
+    void detectorAndCancelRungAgreeThatAnOldApplyOperationIsBlockedButNotCancellable() {
+        // Given a node with an old apply operation and an old client write
+        Timeline t = cluster(1, k -> follower(100).operations(List.of(
+                new Operation("op-1", DeadlockStrategy.APPLY_KIND, T0.minusSeconds(44)),
+                startedSecondsBeforeT0("op-2", 40))));
+        Failure failure = t.detect(strategy.detector()).get(0);
+        RecordingContext context = RecordingContext.of(failure, t.now());
+
+        // When
+        RungResult result = strategy.attempt(0, failure, context);
+
+        // Then both count, and only the client write is cancelled
+        assertThat(failure.evidence()).containsEntry("old_operations", List.of("op-1", "op-2"))
+                .containsEntry("cancellable_operations", List.of("op-2"));
+        assertThat(failure.summary()).contains("2 operations older than 30 s, 1 of kind apply, which no cancel ends");
+        assertThat(result).isInstanceOf(RungResult.Acted.class);
+        assertThat(context.performed()).containsExactly(new Action.CancelOperations(id(3), List.of("op-2")));
+    }
+
+    @Test
+    void anOldApplyOperationAloneSkipsTheCancelRungSayingWhyAndTheComponentIsRestarted() {
+        // Given a node whose only old operation is of kind apply
+        Timeline t = cluster(1, k -> follower(100).operations(List.of(
+                new Operation("op-1", DeadlockStrategy.APPLY_KIND, T0.minusSeconds(44)))));
+        Failure failure = t.detect(strategy.detector()).get(0);
+        RecordingContext context = RecordingContext.of(failure, t.now());
+
+        // When
+        RungResult cancel = strategy.attempt(0, failure, context);
+        RungResult component = strategy.attempt(1, failure, context);
+
+        // Then the detector and the rung say the same thing about op-1
+        assertThat(failure.summary()).contains("1 operation older than 30 s, of kind apply, which no cancel ends");
+        assertThat(failure.evidence()).containsEntry("cancellable_operations", List.of());
+        assertThat(cancel).isInstanceOf(RungResult.Skipped.class);
+        assertThat(cancel.detail()).isEqualTo("no operation a cancel can end: 'node-3' op-1 older than 30 s is of"
+                + " kind apply (a committed entry being applied, which must finish, not be cancelled); the next rung"
+                + " restarts the stuck apply loop");
+        assertThat(component).isInstanceOf(RungResult.Acted.class);
+        assertThat(context.performedNames()).containsExactly(DeadlockStrategy.RESTART_STUCK_COMPONENT);
+    }
+
+    @Test
     void theUpperRungsRestartTheComponentThenTheNodeWithTheSeedsJournalNames() {
         Timeline t = cluster(6, k -> follower(100).commitIndex(100 + 5L * k));
         Failure failure = t.detect(strategy.detector()).get(0);

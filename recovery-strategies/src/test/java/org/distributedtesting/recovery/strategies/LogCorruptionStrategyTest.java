@@ -163,4 +163,24 @@ class LogCorruptionStrategyTest {
                 .hasAtLeastOneElementOfType(StateDivergenceStrategy.class);
         assertThat(registry.problems()).isEmpty();
     }
+
+    @Test
+    void aNodeWhoseDataNothingReachesOnceStoppedIsNotStoppedAndBothRungsSkipWithTheReason() {
+        // Given
+        ClusterSnapshot now = corruptLogOnNode2(1);
+        Failure failure = strategy.detector().detect(now, ClusterHistory.EMPTY).get(0);
+        RecordingContext context = RecordingContext.of(failure, now).history(ClusterHistory.EMPTY)
+                .dataUnreachableWhenStopped(id(2));
+
+        // When
+        RungResult reset = strategy.resetLog(failure, context);
+        RungResult fullSync = strategy.fullStateSync(failure, context);
+
+        // Then
+        assertThat(context.performed()).isEmpty();
+        assertThat(List.of(reset, fullSync)).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(RungResult.Skipped.class);
+            assertThat(r.detail()).contains("cannot repair the data of a stopped node without maintenance_command");
+        });
+    }
 }

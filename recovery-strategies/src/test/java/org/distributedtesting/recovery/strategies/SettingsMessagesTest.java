@@ -31,6 +31,7 @@ class SettingsMessagesTest {
             term_divergence,     max_term_growth
             term_divergence,     growth_window_cycles
             term_divergence,     max_term_ahead
+            term_divergence,     leaderless_window
             deadlock,            max_operation_age
             deadlock,            stall_cycles
             deadlock,            max_not_serving

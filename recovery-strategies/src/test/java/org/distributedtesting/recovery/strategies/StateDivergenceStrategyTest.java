@@ -206,4 +206,25 @@ class StateDivergenceStrategyTest {
         assertThat(strategy.rungAction(0)).isEqualTo("recover_state_divergence");
         assertThat(strategy.rungAction(1)).isEqualTo("recover_state_divergence");
     }
+
+    @Test
+    void aNodeWhoseDataNothingReachesOnceStoppedIsNotStoppedAndBothRungsSkipWithTheReason() {
+        // Given
+        Timeline t = timeline(1, c -> new NodeStatus[] {at(1, 3, 32, "aaa"), at(2, 3, 32, "aaa"),
+                at(3, 3, 32, "bad")});
+        Failure failure = detect(t).get(0);
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history())
+                .dataUnreachableWhenStopped(id(3));
+
+        // When
+        RungResult transfer = strategy.attempt(0, failure, context);
+        RungResult resync = strategy.attempt(1, failure, context);
+
+        // Then
+        assertThat(context.performed()).isEmpty();
+        assertThat(List.of(transfer, resync)).allSatisfy(r -> {
+            assertThat(r).isInstanceOf(RungResult.Skipped.class);
+            assertThat(r.detail()).contains("cannot repair the data of a stopped node without maintenance_command");
+        });
+    }
 }

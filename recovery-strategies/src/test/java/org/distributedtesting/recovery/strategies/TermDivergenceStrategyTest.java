@@ -336,4 +336,63 @@ class TermDivergenceStrategyTest {
                 .anySatisfy(s -> assertThat(s).isInstanceOf(TermDivergenceStrategy.class));
         assertThat(registry.problems()).isEmpty();
     }
+
+    /** Three followers of term 5 that know no leader (it stepped down), for {@code cycles} snapshots a second apart. */
+    private static Timeline leaderless(int cycles, java.util.function.IntUnaryOperator electionsOfNode2) {
+        return timeline(cycles, c -> new NodeStatus[] {node(1, 3, 5).role(Role.FOLLOWER).leader(null).build(),
+                node(2, 3, 5).leader(null).electionsStarted(electionsOfNode2.applyAsInt(c)).build(),
+                node(3, 3, 5).leader(null).build()});
+    }
+
+    @Test
+    void aMajorityWithoutLeaderThatStartsNoElectionForTheWindowIsFlaggedNoLeader() {
+        // Given 6 snapshots (5 s) with no leader and elections_started unchanged
+        List<Failure> failures = detect(leaderless(6, c -> 1));
+
+        // Then
+        assertThat(failures).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("term_divergence:node-1,node-2,node-3");
+            assertThat(f.severity()).isEqualTo(Severity.HIGH);
+            assertThat(f.evidence()).containsEntry("kind", "no_leader").containsEntry("leaderless_for_seconds", 5L)
+                    .containsEntry("leaderless_window_s", 5L);
+            assertThat(f.summary()).startsWith("no leader among the 3 reachable voters");
+        });
+    }
+
+    @Test
+    void aShorterLeaderlessStretchOrOneWithElectionsStartingIsNoNoLeaderFinding() {
+        assertThat(detect(leaderless(5, c -> 1))).as("4 s").isEmpty();
+        assertThat(detect(leaderless(6, c -> c))).as("node-2 keeps campaigning").isEmpty();
+        Timeline oneNamesALeader = timeline(8, c -> new NodeStatus[] {node(1, 3, 5).role(Role.FOLLOWER).leader(null)
+                .build(), node(2, 3, 5).build(), node(3, 3, 5).leader(null).build()});
+        assertThat(detect(oneNamesALeader)).as("node-2 still hears node-1, which the monitor sees as a follower")
+                .isEmpty();
+    }
+
+    @Test
+    void theLeaderlessWindowIsASetting() {
+        TermDivergenceStrategy quick = new TermDivergenceStrategy(new Settings(Map.of("leaderless_window", 2)));
+
+        assertThat(quick.detector().detect(leaderless(3, c -> 1).now(), leaderless(3, c -> 1).history()))
+                .singleElement().satisfies(f -> assertThat(f.evidence()).containsEntry("kind", "no_leader"));
+        assertThatThrownBy(() -> new TermDivergenceStrategy(new Settings(Map.of("leaderless_window", 0))))
+                .hasMessageContaining("strategies.term_divergence.leaderless_window must be > 0");
+    }
+
+    @Test
+    void noLeaderAsksEveryReachableVoterForAnElection() {
+        // Given
+        Timeline t = leaderless(6, c -> 1);
+        Failure failure = detect(t).get(0);
+        RecordingContext context = RecordingContext.of(failure, t.now()).history(t.history());
+
+        // When
+        RungResult result = strategy.attempt(0, failure, context);
+
+        // Then
+        assertThat(result).isInstanceOf(RungResult.Acted.class);
+        assertThat(context.performed()).containsExactly(new Action.SetElectionsPaused(id(1), false),
+                new Action.SetElectionsPaused(id(2), false), new Action.SetElectionsPaused(id(3), false));
+        assertThat(context.reasons()).allSatisfy(r -> assertThat(r).contains("asking for an election"));
+    }
 }

@@ -114,6 +114,11 @@ final class GuardedContext implements RecoveryContext {
     }
 
     @Override
+    public boolean changesDataWhileStopped(NodeId node) {
+        return control.changesDataWhileStopped(Objects.requireNonNull(node, "node"));
+    }
+
+    @Override
     public NodeObservation probe(NodeId node) {
         return Objects.requireNonNull(probes.probe(state.spec(node)));
     }

@@ -131,6 +131,13 @@ public final class MaintenanceCommandControl implements NodeControl {
         return run(spec, action);
     }
 
+    /** True for a node with a maintenance command, which works on the stopped node's data; else the delegate's. */
+    @Override
+    public boolean changesDataWhileStopped(NodeId node) {
+        NodeSpec spec = nodes.get(node);
+        return spec != null && spec.hasMaintenanceCommand() || delegate.changesDataWhileStopped(node);
+    }
+
     private ActionResult run(NodeSpec spec, Action action) throws InterruptedException {
         Path dataDir = spec.dataDir().toAbsolutePath().normalize();
         long fencing = FencingEpoch.current(epoch);

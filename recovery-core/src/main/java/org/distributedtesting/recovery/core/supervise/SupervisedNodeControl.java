@@ -68,6 +68,12 @@ public final class SupervisedNodeControl implements NodeControl {
         };
     }
 
+    /** The delegate's answer: it carries out the data actions. */
+    @Override
+    public boolean changesDataWhileStopped(NodeId node) {
+        return delegate.changesDataWhileStopped(node);
+    }
+
     private ActionResult restart(NodeSpec spec) throws Exception {
         ProcessStatus before = supervisor.status(spec);
         if (before.isAlive()) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -16,6 +17,9 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryException;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.strategies.DatabaseCorruptionStrategy;
+import org.distributedtesting.recovery.strategies.LogCorruptionStrategy;
+import org.distributedtesting.recovery.strategies.StateDivergenceStrategy;
 import org.distributedtesting.recovery.core.RecoveryEngine;
 import org.distributedtesting.recovery.core.SettleReport;
 import org.distributedtesting.recovery.core.StrategyRegistry;
@@ -141,6 +145,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The strategies whose rungs stop a node and then move aside, restore or reset its data. */
+    private static final Set<String> OFFLINE_REPAIRS = Set.of(DatabaseCorruptionStrategy.NAME,
+            LogCorruptionStrategy.NAME, StateDivergenceStrategy.NAME);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -322,6 +330,12 @@ public final class RecoveryDaemon implements Callable<Integer> {
         out.println("watching " + cfg.nodes().size() + " nodes with " + strategies.size() + " strategies"
                 + (options.dryRun() ? " (dry run: nothing will be changed)" : "") + "; journal "
                 + cfg.recoveryDir().resolve(FileRecoveryJournal.JOURNAL_FILE_NAME));
+        List<String> repairWarnings = repairWarnings(cfg.nodes(), strategies);
+        if (!repairWarnings.isEmpty()) {
+            // not a static logger: main configures logging before the first one is made
+            Logger log = LoggerFactory.getLogger(RecoveryDaemon.class);
+            repairWarnings.forEach(log::warn);
+        }
         if (coordination != null) {
             out.println("one of several daemons: instance '" + coordination.instanceId() + "' in "
                     + coordination.settings().basePath() + " on ZooKeeper " + coordination.settings().connect()
@@ -431,6 +445,22 @@ public final class RecoveryDaemon implements Callable<Integer> {
         }
         return new MaintenanceCommandControl(cfg.nodes(), protocol, cfg.options().maintenanceTimeout(),
                 () -> cfg.controlToken(System.getenv()), epoch, Clock.systemUTC());
+    }
+
+    /**
+     * One warning for each node whose process the daemon stops ({@code command} or {@code supervise}) but that has no
+     * {@code maintenance_command}, when a strategy that repairs data by stopping the node is on: once stopped, the
+     * node cannot answer the move aside, restore or reset of its data, so those strategies escalate a damaged
+     * database or log instead of repairing it. Said at start, not first when a repair is needed.
+     */
+    static List<String> repairWarnings(List<NodeSpec> nodes, List<RecoveryStrategy> strategies) {
+        if (strategies.stream().map(RecoveryStrategy::name).noneMatch(OFFLINE_REPAIRS::contains)) {
+            return List.of();
+        }
+        return nodes.stream().filter(n -> n.supervised() && !n.hasMaintenanceCommand())
+                .map(n -> n.id() + ": data repairs (move aside/restore/reset) need maintenance_command; without it a"
+                        + " damaged database or log is escalated, not repaired")
+                .toList();
     }
 
     /**

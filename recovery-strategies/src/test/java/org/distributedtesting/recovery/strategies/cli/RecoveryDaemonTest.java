@@ -7,15 +7,21 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.Action.Artifact;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.core.config.ConfigLoader;
 import org.distributedtesting.recovery.core.config.RecoveryConfig;
 import org.distributedtesting.recovery.core.http.client.HttpNodeControl;
+import org.distributedtesting.recovery.core.supervise.LocalProcessSupervisor;
+import org.distributedtesting.recovery.core.supervise.SupervisedNodeControl;
+import org.distributedtesting.recovery.strategies.BuiltInStrategies;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,5 +187,45 @@ class RecoveryDaemonTest {
         // Then
         assertThat(logFile).exists();
         assertThat(System.err).isSameAs(stderr);
+    }
+
+    @Test
+    void warnsAtStartForEachSupervisedNodeWithoutAMaintenanceCommand() throws Exception {
+        // Given n1 with a command and no maintenance command, n2 with both, n3 supervised by nobody
+        RecoveryConfig cfg = ConfigLoader.parse("{\"nodes\": ["
+                + "{\"id\": \"n1\", \"host\": \"127.0.0.1\", \"port\": 1, \"data_dir\": \"d1\","
+                + " \"command\": [\"/bin/true\"]},"
+                + "{\"id\": \"n2\", \"host\": \"127.0.0.1\", \"port\": 2, \"data_dir\": \"d2\","
+                + " \"command\": [\"/bin/true\"], \"maintenance_command\": [\"/bin/true\"]},"
+                + "{\"id\": \"n3\", \"host\": \"127.0.0.1\", \"port\": 3, \"data_dir\": \"d3\"}],"
+                + " \"recovery_dir\": \"r\"}", dir);
+        List<RecoveryStrategy> all = new BuiltInStrategies().strategies(n -> Settings.EMPTY);
+
+        // When / Then
+        assertThat(RecoveryDaemon.repairWarnings(cfg.nodes(), all)).containsExactly("n1: data repairs (move"
+                + " aside/restore/reset) need maintenance_command; without it a damaged database or log is escalated,"
+                + " not repaired");
+        assertThat(RecoveryDaemon.repairWarnings(cfg.nodes(), all.stream()
+                .filter(s -> s.name().equals("process_crash")).toList())).as("no data strategy on").isEmpty();
+    }
+
+    @Test
+    void onlyAMaintenanceCommandReachesTheDataOfAStoppedNode() throws Exception {
+        // Given n1 with a maintenance command, n2 without
+        RecoveryConfig cfg = ConfigLoader.parse("{\"nodes\": ["
+                + "{\"id\": \"n1\", \"host\": \"127.0.0.1\", \"port\": 1, \"data_dir\": \"d1\","
+                + " \"command\": [\"/bin/true\"], \"maintenance_command\": [\"/bin/true\"]},"
+                + "{\"id\": \"n2\", \"host\": \"127.0.0.1\", \"port\": 2, \"data_dir\": \"d2\","
+                + " \"command\": [\"/bin/true\"]}], \"recovery_dir\": \"r\"}", dir);
+
+        try (HttpNodeControl protocol = HttpNodeControl.builder().nodes(cfg.nodes()).build()) {
+            // When the supervisor takes start and stop, as in the daemon
+            NodeControl control = new SupervisedNodeControl(cfg.nodes(), new LocalProcessSupervisor(),
+                    RecoveryDaemon.nodeControl(cfg, protocol), SupervisedNodeControl.DEFAULT_STOP_GRACE);
+
+            // Then
+            assertThat(control.changesDataWhileStopped(NodeId.of("n1"))).isTrue();
+            assertThat(control.changesDataWhileStopped(NodeId.of("n2"))).isFalse();
+        }
     }
 }

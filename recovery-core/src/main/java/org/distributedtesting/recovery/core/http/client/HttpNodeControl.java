@@ -111,6 +111,14 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     }
 
     /**
+     * False: every data action is a request to the node, and a stopped node's protocol server is gone with it.
+     */
+    @Override
+    public boolean changesDataWhileStopped(NodeId node) {
+        return false;
+    }
+
+    /**
      * Asks the action's node to carry it out.
      *
      * @return the node's answer, or {@link ActionResult.Failed} saying why there is none

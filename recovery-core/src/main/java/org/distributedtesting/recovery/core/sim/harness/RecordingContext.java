@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
@@ -47,6 +49,7 @@ public final class RecordingContext implements RecoveryContext {
     private boolean dryRun;
     private Function<Action, ActionResult> answers = action -> ActionResult.Done.of("done");
     private final Map<NodeId, NodeObservation> fresh = new HashMap<>();
+    private final Set<NodeId> dataUnreachableWhenStopped = new HashSet<>();
     private final List<Action> performed = new ArrayList<>();
     private final List<String> reasons = new ArrayList<>();
 
@@ -154,6 +157,20 @@ public final class RecordingContext implements RecoveryContext {
     @Override
     public boolean dryRun() {
         return dryRun;
+    }
+
+    /**
+     * Makes the data of {@code nodes} unreachable while they are stopped, as for a daemon's node without a
+     * maintenance command ({@link #changesDataWhileStopped}).
+     */
+    public RecordingContext dataUnreachableWhenStopped(NodeId... nodes) {
+        dataUnreachableWhenStopped.addAll(List.of(nodes));
+        return this;
+    }
+
+    @Override
+    public boolean changesDataWhileStopped(NodeId node) {
+        return !dataUnreachableWhenStopped.contains(node);
     }
 
     /** Records the action and answers it as the test said; never throws for a failed action. */
