@@ -142,17 +142,20 @@ final class Cycle {
             rungs += planned.rungRun() ? 1 : 0;
             planned.escalated().ifPresent(escalated::add);
         }
-        int awaiting = recoveries.awaitingVerification();
+        // a node just started counts until it answers: the cluster is not healthy while it comes up
+        int awaiting = recoveries.awaitingVerification() + coldStart.awaitingAnswer();
 
         history.addLast(snapshot);
         while (history.size() > options.historySize()) {
             history.removeFirst();
         }
+        // only asked of a cycle that found nothing: a failure found keeps the cluster unhealthy anyway
+        List<Failure> forming = failures.isEmpty() ? detectors.forming(snapshot, past) : List.of();
         boolean stuck = awaiting == 0 && !failures.isEmpty()
                 && failures.stream().allMatch(f -> f.nodes().stream().anyMatch(state::quarantined));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        CycleReport report = new CycleReport(snapshot, failures, verified.verified(), escalated, rungs, awaiting, stuck,
-                Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
+        CycleReport report = new CycleReport(snapshot, failures, forming, verified.verified(), escalated, rungs,
+                awaiting, stuck, Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
         sink.emit(new RecoveryEvent.CycleCompleted(clock.instant(), snapshot, failures, elapsed));
         LOG.debug("cycle {}: {} reachable of {}, {} failures, {} rungs, {} awaiting verification, {} ms",
                 cycle, snapshot.reachable().size(), nodes.size(), failures.size(), rungs, awaiting,

@@ -39,6 +39,7 @@ public final class ColdStart {
     private final NodeControl control;
     private final EventSink sink;
     private final Set<NodeId> tried = new HashSet<>(); // nodes this engine started, or decided not to start
+    private final Set<NodeId> awaiting = new HashSet<>(); // started, and not answering yet while their process runs
 
     /**
      * @throws NullPointerException if an argument is null
@@ -49,20 +50,37 @@ public final class ColdStart {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** Starts every never-started node of {@code observations} not tried before; the nodes it tried now. */
+    /**
+     * Starts every never-started node of {@code observations} not tried before; the nodes it tried now. A node it
+     * started awaits its first answer until it answers, or its process is no longer alive (then it has crashed, and
+     * the crash ladder recovers it).
+     */
     public Set<NodeId> startNeverStarted(Map<NodeId, NodeObservation> observations, Instant now) {
+        awaiting.removeIf(node -> {
+            NodeObservation o = observations.get(node);
+            return o == null || o.reachable() || o instanceof NodeObservation.Unreachable down
+                    && !down.process().isAlive();
+        });
         Set<NodeId> startedNow = new HashSet<>();
         for (NodeObservation observation : observations.values()) {
             if (observation instanceof NodeObservation.Unreachable down && down.process().neverStarted()
                     && tried.add(down.node())) {
                 ActionResult result = start(down.node());
                 startedNow.add(down.node());
+                if (result.done()) {
+                    awaiting.add(down.node());
+                }
                 LOG.info("Node '{}' was never started; start: {} ({})", down.node(),
                         result.outcome().journalName(), result.detail());
                 sink.emit(new RecoveryEvent.NodeStarted(now, down.node(), result, WHY));
             }
         }
         return startedNow;
+    }
+
+    /** How many nodes it started have not answered yet: a cluster with such a node is not healthy yet. */
+    public int awaitingAnswer() {
+        return awaiting.size();
     }
 
     private ActionResult start(NodeId node) {
