@@ -19,4 +19,17 @@ public interface FailureDetector {
      * @param history  earlier snapshots, oldest first
      */
     List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history);
+
+    /**
+     * Failures this detector sees forming in {@code snapshot} but does not report yet, because it reports one only
+     * once its signal has lasted (a disk above its threshold in fewer cycles than it must stay there). The engine acts
+     * on none of them; they keep {@code runUntilSettled} (the daemon's {@code --once}) from calling the cluster
+     * healthy, so that it waits for them to be confirmed and recovered. None by default. Pure, like {@link #detect}.
+     *
+     * @param snapshot the current cycle's observations
+     * @param history  earlier snapshots, oldest first
+     */
+    default List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return List.of();
+    }
 }

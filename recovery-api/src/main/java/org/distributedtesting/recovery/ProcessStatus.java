@@ -26,8 +26,14 @@ public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exi
     public enum Liveness {
         /** The process runs. */
         ALIVE,
-        /** The process has ended or was never started. */
+        /** The process has ended, or it is not running and may have run before (a pid file names an old pid). */
         DEAD,
+        /**
+         * The process was never started: its supervisor has not seen it run and finds no trace of an earlier run
+         * (no pid file, no process to adopt, nothing else running it). Starting it is a start, not a recovery.
+         * Counts as dead for {@link #isDead()}.
+         */
+        NOT_STARTED,
         /** No supervisor watches this node, or it could not tell. */
         UNKNOWN
     }
@@ -81,6 +87,14 @@ public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exi
         return new ProcessStatus(Liveness.DEAD, OptionalLong.empty(), OptionalInt.empty(), detail);
     }
 
+    /**
+     * A process that was never started: no run of its supervisor saw it, and nothing suggests that something else
+     * runs it. See {@link Liveness#NOT_STARTED}.
+     */
+    public static ProcessStatus notStarted() {
+        return new ProcessStatus(Liveness.NOT_STARTED, OptionalLong.empty(), OptionalInt.empty(), "not started");
+    }
+
     /** No supervisor knows this node. */
     public static ProcessStatus unknown() {
         return new ProcessStatus(Liveness.UNKNOWN, OptionalLong.empty(), OptionalInt.empty(), "not supervised");
@@ -92,9 +106,14 @@ public record ProcessStatus(Liveness liveness, OptionalLong pid, OptionalInt exi
     /** The exit code of a process stopped by SIGTERM (128 + 15). */
     public static final int EXIT_TERMINATED = 143;
 
-    /** Whether the supervisor reports the process dead. */
+    /** Whether the supervisor reports the process not running: ended, or never started. */
     public boolean isDead() {
-        return liveness == Liveness.DEAD;
+        return liveness == Liveness.DEAD || liveness == Liveness.NOT_STARTED;
+    }
+
+    /** Whether the supervisor reports that the process was never started ({@link Liveness#NOT_STARTED}). */
+    public boolean neverStarted() {
+        return liveness == Liveness.NOT_STARTED;
     }
 
     /** Whether the supervisor reports the process alive. */

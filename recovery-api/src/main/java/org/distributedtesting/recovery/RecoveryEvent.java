@@ -48,6 +48,8 @@ public sealed interface RecoveryEvent {
         NODE_RELEASED,
         /** {@link ActionBudgetExhausted}. */
         ACTION_BUDGET_EXHAUSTED,
+        /** {@link NodeStarted}. */
+        NODE_STARTED,
         /** {@link RoleChanged}. */
         ROLE_CHANGED,
         /** {@link CycleCompleted}. */
@@ -366,6 +368,30 @@ public sealed interface RecoveryEvent {
         @Override
         public Kind kind() {
             return Kind.NODE_RELEASED;
+        }
+    }
+
+    /**
+     * A node whose process was never started (its supervisor reports {@link ProcessStatus.Liveness#NOT_STARTED}) was
+     * started, or its start was refused or failed. A start, not a recovery: no failure, no attempt, no cooldown.
+     *
+     * @param at     when
+     * @param node   the node
+     * @param result what the start did
+     * @param reason why it was started, in a sentence
+     */
+    record NodeStarted(Instant at, NodeId node, ActionResult result, String reason) implements RecoveryEvent {
+        /** @throws NullPointerException if any argument is null */
+        public NodeStarted {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(result, "result");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.NODE_STARTED;
         }
     }
 

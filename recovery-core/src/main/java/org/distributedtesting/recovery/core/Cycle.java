@@ -23,6 +23,7 @@ import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.core.act.ColdStart;
 import org.distributedtesting.recovery.core.act.LadderRunner;
 import org.distributedtesting.recovery.core.coordination.Coordination;
 import org.distributedtesting.recovery.core.coordination.CoordinationException;
@@ -71,6 +72,7 @@ final class Cycle {
     private final Verifier verifier;
     private final Planner planner;
     private final Authority authority;
+    private final ColdStart coldStart;
     private final List<FailureType> types;
     private final Deque<ClusterSnapshot> history = new ArrayDeque<>();
     private long cycle;
@@ -95,7 +97,9 @@ final class Cycle {
         this.quarantine = new Quarantine(state, recoveries, sink);
         Guards guards = new Guards(state, recoveries, quarantine, authority);
         this.verifier = new Verifier(state, recoveries, quarantine, sink);
-        LadderRunner ladder = new LadderRunner(state, recoveries, quarantine, guards, b.control(), probes, sink);
+        var control = b.control();
+        LadderRunner ladder = new LadderRunner(state, recoveries, quarantine, guards, control, probes, sink);
+        this.coldStart = new ColdStart(state, control, sink);
         this.planner = new Planner(state, recoveries, quarantine, guards, ladder, sink);
         this.recoveries = recoveries;
     }
@@ -117,6 +121,7 @@ final class Cycle {
         state.suspects(failures);
         if (authority.acting()) {
             quarantine.updateHealth(now); // a standby's ledger is rebuilt from the shared one when it becomes active
+            coldStart.startNeverStarted(observations, now); // a start, not a recovery: the crash detector skips them
         }
         Verifier.Verified verified = verifier.verify(snapshot, past, damping::tracks, now);
         verified.verified().forEach(f -> damping.forget(f.key()));
@@ -137,17 +142,20 @@ final class Cycle {
             rungs += planned.rungRun() ? 1 : 0;
             planned.escalated().ifPresent(escalated::add);
         }
-        int awaiting = recoveries.awaitingVerification();
+        // a node just started counts until it answers: the cluster is not healthy while it comes up
+        int awaiting = recoveries.awaitingVerification() + coldStart.awaitingAnswer();
 
         history.addLast(snapshot);
         while (history.size() > options.historySize()) {
             history.removeFirst();
         }
+        // only asked of a cycle that found nothing: a failure found keeps the cluster unhealthy anyway
+        List<Failure> forming = failures.isEmpty() ? detectors.forming(snapshot, past) : List.of();
         boolean stuck = awaiting == 0 && !failures.isEmpty()
                 && failures.stream().allMatch(f -> f.nodes().stream().anyMatch(state::quarantined));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        CycleReport report = new CycleReport(snapshot, failures, verified.verified(), escalated, rungs, awaiting, stuck,
-                Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
+        CycleReport report = new CycleReport(snapshot, failures, forming, verified.verified(), escalated, rungs,
+                awaiting, stuck, Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
         sink.emit(new RecoveryEvent.CycleCompleted(clock.instant(), snapshot, failures, elapsed));
         LOG.debug("cycle {}: {} reachable of {}, {} failures, {} rungs, {} awaiting verification, {} ms",
                 cycle, snapshot.reachable().size(), nodes.size(), failures.size(), rungs, awaiting,

@@ -47,7 +47,17 @@ public abstract class LadderStrategy implements RecoveryStrategy {
     private final List<String> rungNames = new ArrayList<>();
     private final List<String> rungActions = new ArrayList<>();
     private final List<Rung> rungs = new ArrayList<>();
-    private final FailureDetector detector = this::detect;
+    private final FailureDetector detector = new FailureDetector() {
+        @Override
+        public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+            return LadderStrategy.this.detect(snapshot, history);
+        }
+
+        @Override
+        public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+            return LadderStrategy.this.forming(snapshot, history);
+        }
+    };
 
     /**
      * @param name     the registry name
@@ -95,6 +105,14 @@ public abstract class LadderStrategy implements RecoveryStrategy {
 
     /** Finds this strategy's failures; pure, see {@link FailureDetector}. */
     protected abstract List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history);
+
+    /**
+     * The failures this strategy sees forming but does not report yet; none by default. See
+     * {@link FailureDetector#forming}.
+     */
+    protected List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return List.of();
+    }
 
     /** The tuning from the config file. */
     protected final Settings settings() {

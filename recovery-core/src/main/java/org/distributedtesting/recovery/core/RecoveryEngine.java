@@ -119,9 +119,11 @@ public final class RecoveryEngine implements AutoCloseable {
     }
 
     /**
-     * Runs cycles until the cluster is healthy, or stuck (every remaining failure is on quarantined nodes), or
-     * {@code maxTime} has passed on the engine's clock. Between cycles it waits {@code verify_interval} through
-     * the {@link Sleeper}.
+     * Runs cycles until the cluster is {@linkplain CycleReport#healthy() healthy}, or stuck (every remaining failure
+     * is on quarantined nodes), or {@code maxTime} has passed on the engine's clock. A failure seen but not yet
+     * confirmed, or forming (a disk above its threshold for fewer cycles than it must stay there), keeps it running
+     * until it is confirmed and recovered, or the time is up; then it is among the remaining failures. Between
+     * cycles it waits {@code verify_interval} through the {@link Sleeper}.
      *
      * @throws InterruptedException if interrupted while waiting
      */
@@ -137,7 +139,7 @@ public final class RecoveryEngine implements AutoCloseable {
                 return new SettleReport(true, List.of(), cycles, elapsed, report);
             }
             if (report.stuck() || !clock.instant().isBefore(end)) {
-                return new SettleReport(false, report.detected(), cycles, elapsed, report);
+                return new SettleReport(false, report.unhealthy(), cycles, elapsed, report);
             }
             sleeper.sleep(cycle.verifyInterval());
         }

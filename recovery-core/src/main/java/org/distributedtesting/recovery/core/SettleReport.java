@@ -11,8 +11,9 @@ import org.distributedtesting.recovery.Failure;
  *
  * <p>Immutable and thread-safe.
  *
- * @param healthy   the last cycle saw no failure and nothing awaited verification
- * @param remaining failures the last cycle still detected
+ * @param healthy   the last cycle was {@linkplain CycleReport#healthy() healthy}: no failure detected or forming,
+ *                  nothing awaiting verification
+ * @param remaining failures the last cycle still detected, or else those it saw forming
  * @param cycles    cycles run
  * @param elapsed   time taken, by the engine's clock
  * @param last      the last cycle's report

@@ -16,7 +16,9 @@ import org.distributedtesting.recovery.Severity;
 /**
  * The detector of {@link ProcessCrashStrategy}: a node does not answer and its supervisor reports its process dead.
  * A node that fails to start on its corrupt log is left to {@link LogCorruptionDetector}, since restarting it would
- * only fail again. No threshold: the engine's {@code confirmations} give the damping.
+ * only fail again. A node whose supervisor reports it {@linkplain ProcessStatus#neverStarted() never started} has not
+ * crashed: the engine starts it as a start ({@code node_started}), not a recovery. No threshold: the engine's
+ * {@code confirmations} give the damping.
  *
  * <p>Stateless and thread-safe.
  */
@@ -28,7 +30,7 @@ final class ProcessCrashDetector implements FailureDetector {
         boolean quorumAtRisk = snapshot.reachable().size() < snapshot.quorum();
         for (NodeObservation observation : snapshot.observations().values()) {
             if (observation instanceof NodeObservation.Unreachable down && down.process().isDead()
-                    && !NodeSignals.failsToStartOnDamagedData(down, history)) {
+                    && !down.process().neverStarted() && !NodeSignals.failsToStartOnDamagedData(down, history)) {
                 ProcessStatus process = down.process();
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("reachable", false);

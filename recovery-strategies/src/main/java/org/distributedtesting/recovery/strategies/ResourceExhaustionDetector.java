@@ -141,6 +141,42 @@ final class ResourceExhaustionDetector implements FailureDetector {
         return failures;
     }
 
+    /**
+     * The nodes with a resource at or above its threshold now that {@link #detect} does not report yet: above it in
+     * fewer than {@code sustain_cycles} answers in a row.
+     */
+    @Override
+    public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        java.util.Set<NodeId> reported = new java.util.HashSet<>();
+        detect(snapshot, history).forEach(f -> reported.addAll(f.nodes()));
+        List<Failure> forming = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            if (observation.reported().isEmpty() || reported.contains(observation.node())) {
+                continue;
+            }
+            Resources resources = observation.reported().get().resources();
+            List<String> parts = new ArrayList<>();
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            for (Resource resource : Resource.values()) {
+                double ratio = resource.ratio(resources);
+                if (ratio >= settings.threshold(resource)) {
+                    parts.add(String.format(Locale.ROOT, "%s at %.0f%%", resource.key(), ratio * 100));
+                    evidence.putIfAbsent("resource", resource.key());
+                    evidence.put(resource.key(), Map.of("ratio", round(ratio, 4),
+                            "threshold", settings.threshold(resource), "signals", List.of("forming")));
+                }
+            }
+            if (!parts.isEmpty()) {
+                evidence.put("sustain_cycles", settings.sustainCycles());
+                forming.add(Failure.of(FailureType.RESOURCE_EXHAUSTION, List.of(observation.node()), Severity.MEDIUM,
+                        "'" + observation.node() + "' is above its threshold (" + String.join("; ", parts)
+                                + "), not yet in " + settings.sustainCycles() + " answers in a row (sustain_cycles)",
+                        evidence));
+            }
+        }
+        return forming;
+    }
+
     private static Failure failure(NodeId node, List<Finding> findings) {
         Finding first = findings.get(0);
         Map<String, Object> evidence = new LinkedHashMap<>();

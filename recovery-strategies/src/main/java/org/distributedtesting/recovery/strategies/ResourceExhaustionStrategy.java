@@ -128,6 +128,12 @@ public class ResourceExhaustionStrategy extends LadderStrategy {
         return detector.detect(snapshot, history);
     }
 
+    /** A resource above its threshold in fewer than {@code sustain_cycles} answers in a row. */
+    @Override
+    protected List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return detector.forming(snapshot, history);
+    }
+
     private static List<?> resources(Failure failure) {
         return failure.evidence().get("resources") instanceof List<?> list ? list : List.of();
     }

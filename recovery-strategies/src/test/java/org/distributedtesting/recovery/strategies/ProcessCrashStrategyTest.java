@@ -111,6 +111,13 @@ class ProcessCrashStrategyTest {
     }
 
     @Test
+    void aNodeNeverStartedIsNoCrash() {
+        assertThat(strategy.detector().detect(snapshot(up(1, Role.LEADER, 10, 10),
+                down(2, ProcessStatus.notStarted()), up(3, Role.FOLLOWER, 10, 10)), ClusterHistory.EMPTY))
+                .as("the engine starts it as a start, not a recovery").isEmpty();
+    }
+
+    @Test
     void isHighSeverityWhenTheClusterHasLostItsMajority() {
         List<Failure> failures = strategy.detector().detect(snapshot(up(1, Role.CANDIDATE, 10, 10),
                 down(2, ProcessStatus.dead("not started")), down(3, ProcessStatus.dead("not started"))),

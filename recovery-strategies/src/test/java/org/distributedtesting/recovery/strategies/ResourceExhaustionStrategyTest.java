@@ -66,6 +66,28 @@ class ResourceExhaustionStrategyTest {
     }
 
     @Test
+    void aResourceAboveItsThresholdForFewerThanSustainCyclesIsFormingNotReported() {
+        // Given
+        Timeline timeline = disk(3, k -> k == 0 ? 0.85 : 0.95);
+
+        // When
+        List<Failure> forming = strategy.detector().forming(timeline.now(), timeline.history());
+
+        // Then
+        assertThat(forming).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("resource_exhaustion:node-2");
+            assertThat(f.summary()).contains("disk at 95%", "not yet in 3 answers in a row");
+        });
+    }
+
+    @Test
+    void aFailureReportedIsNoLongerForming() {
+        Timeline timeline = disk(3, k -> 0.95);
+
+        assertThat(strategy.detector().forming(timeline.now(), timeline.history())).isEmpty();
+    }
+
+    @Test
     void aRiseAboveTheFloorThatReachesTheLimitWithinTheHorizonIsATrend() {
         // Given: 0.50, 0.51, ... 0.59 over ten seconds: one percent a second, 41 s left
         List<Failure> failures = disk(10, k -> 0.50 + 0.01 * k).detect(strategy.detector());

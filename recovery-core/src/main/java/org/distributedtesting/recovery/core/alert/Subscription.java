@@ -21,7 +21,8 @@ record Subscription(Events level, Severity minSeverity) {
             case ESCALATED, NODE_QUARANTINED, NODE_HALF_OPEN, NODE_RELEASED -> Events.ESCALATIONS;
             case FAILURE_CONFIRMED, RECOVERY_VERIFIED, FAILURE_CLEARED, ACTION_BUDGET_EXHAUSTED, ROLE_CHANGED ->
                     Events.FAILURES;
-            case ACTION_TAKEN, RUNG_ATTEMPTED, RUNG_FAILED, RECOVERY_DEFERRED, RECOVERY_PREEMPTED -> Events.ACTIONS;
+            case ACTION_TAKEN, RUNG_ATTEMPTED, RUNG_FAILED, RECOVERY_DEFERRED, RECOVERY_PREEMPTED, NODE_STARTED ->
+                    Events.ACTIONS;
             case CYCLE_COMPLETED -> null;
         };
         if (needed == null || level.compareTo(needed) < 0) {
@@ -53,7 +54,7 @@ record Subscription(Events level, Severity minSeverity) {
             case ESCALATED -> ((RecoveryEvent.Escalated) event).failure();
             case NODE_QUARANTINED -> ((RecoveryEvent.NodeQuarantined) event).failure();
             case ACTION_BUDGET_EXHAUSTED -> ((RecoveryEvent.ActionBudgetExhausted) event).failure();
-            case NODE_HALF_OPEN, NODE_RELEASED, ROLE_CHANGED, CYCLE_COMPLETED -> null;
+            case NODE_HALF_OPEN, NODE_RELEASED, NODE_STARTED, ROLE_CHANGED, CYCLE_COMPLETED -> null;
         });
     }
 }

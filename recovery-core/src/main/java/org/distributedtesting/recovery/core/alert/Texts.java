@@ -79,6 +79,11 @@ final class Texts {
                 var e = (RecoveryEvent.RungFailed) event;
                 yield new Text("Rung failed: '" + e.rung() + "' for " + what(e.failure()), quote(e.reason()));
             }
+            case NODE_STARTED -> {
+                var e = (RecoveryEvent.NodeStarted) event;
+                yield new Text("Started " + e.node() + ": " + e.result().outcome().journalName(),
+                        quote(e.result().detail()) + " (" + quote(e.reason()) + ")");
+            }
             case RUNG_ATTEMPTED, RECOVERY_DEFERRED, RECOVERY_PREEMPTED, CYCLE_COMPLETED -> null;
         });
     }

@@ -36,6 +36,27 @@ public final class DetectorPass {
         this.inCluster = Objects.requireNonNull(inCluster, "inCluster");
     }
 
+    /**
+     * The failures the strategies' detectors see forming but do not report yet ({@link
+     * org.distributedtesting.recovery.FailureDetector#forming}); a detector that throws is treated as seeing none.
+     */
+    public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory past) {
+        List<Failure> forming = new ArrayList<>();
+        for (RecoveryStrategy strategy : strategies) {
+            try {
+                for (Failure f : strategy.detector().forming(snapshot, past)) {
+                    if (f.type().equals(strategy.type()) && f.nodes().stream().allMatch(inCluster)) {
+                        forming.add(f);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("detector of strategy '{}' failed to say what is forming in cycle {}; treated as nothing",
+                        strategy.name(), snapshot.cycle(), e);
+            }
+        }
+        return forming;
+    }
+
     /** The failures every strategy's detector finds, each with the strategy that found it. */
     public List<Detected> detect(ClusterSnapshot snapshot, ClusterHistory past) {
         List<Detected> detected = new ArrayList<>();

@@ -110,6 +110,7 @@ public final class JournalRecords {
                 RecoveryEvent.NodeReleased e = (RecoveryEvent.NodeReleased) event;
                 yield Optional.of(node(e, "node_released", e.node(), e.reason()));
             }
+            case NODE_STARTED -> Optional.of(started((RecoveryEvent.NodeStarted) event));
             case ACTION_BUDGET_EXHAUSTED -> Optional.of(budget((RecoveryEvent.ActionBudgetExhausted) event));
             case ROLE_CHANGED -> Optional.of(role((RecoveryEvent.RoleChanged) event));
             case CYCLE_COMPLETED -> Optional.empty();
@@ -129,6 +130,15 @@ public final class JournalRecords {
         details.put("summary", failure.summary());
         details.put("evidence", failure.evidence());
         return details;
+    }
+
+    private static JournalRecord started(RecoveryEvent.NodeStarted e) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put(NODE_ID, e.node().value());
+        details.put(WHY, e.reason());
+        details.put("outcome", e.result().outcome().journalName());
+        details.put("detail", e.result().detail());
+        return new JournalRecord(e.at(), "node_started", details);
     }
 
     private static JournalRecord confirmed(RecoveryEvent.FailureConfirmed e) {

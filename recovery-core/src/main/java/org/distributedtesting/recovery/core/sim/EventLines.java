@@ -55,6 +55,10 @@ public final class EventLines {
                 yield "deferred " + e.failure().key() + " by " + e.guard() + ": " + e.reason();
             }
             case FAILURE_CLEARED -> "cleared " + ((RecoveryEvent.FailureCleared) event).failure().key();
+            case NODE_STARTED -> {
+                RecoveryEvent.NodeStarted e = (RecoveryEvent.NodeStarted) event;
+                yield "started " + e.node() + ": " + e.result().outcome().journalName() + ", " + e.result().detail();
+            }
             // one per cycle, which would drown the rest; the others are in the journal
             case ROLE_CHANGED -> {
                 RecoveryEvent.RoleChanged e = (RecoveryEvent.RoleChanged) event;

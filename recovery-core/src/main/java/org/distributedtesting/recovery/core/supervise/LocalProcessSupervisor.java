@@ -150,8 +150,9 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
      * Alive with the pid while the process runs; after it ended, its exit code (128 + signal for a process killed
      * by a signal, so 137 after SIGKILL), and for a process that ended by itself the last lines of its output. A
      * node never started here is adopted when its pid file, or the pid file of the tool that started it, names a
-     * live process; otherwise it is dead ("not started") when nothing suggests that something else runs it, and
-     * unknown when something may, or when the node has no start command.
+     * live process; otherwise it is {@linkplain ProcessStatus#notStarted() not started} when its data directory has no
+     * pid file and nothing suggests that something else runs it, dead ("not running (last pid N)") when a pid file
+     * names a process that has ended, and unknown when something may run it, or when the node has no start command.
      */
     @Override
     public ProcessStatus status(NodeSpec node) {
@@ -183,7 +184,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             last = OptionalLong.empty(); // only the message loses the pid: the process is not running either way
         }
         if (last.isEmpty()) {
-            return ProcessStatus.dead("not started");
+            return ProcessStatus.notStarted(); // a start, not a recovery: nothing ever ran it that left a trace
         }
         // the pid stays out of the status: it may belong to an unrelated process by now
         return ProcessStatus.dead("not running (last pid " + last.getAsLong() + ")");

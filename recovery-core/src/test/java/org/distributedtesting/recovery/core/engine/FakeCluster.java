@@ -29,6 +29,7 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
     private final Map<NodeId, Boolean> alive = new LinkedHashMap<>();
     private final Map<NodeId, Boolean> voter = new LinkedHashMap<>();
     private final Map<NodeId, Long> logEnd = new LinkedHashMap<>();
+    private final java.util.Set<NodeId> neverStarted = new java.util.HashSet<>();
     private final List<Action> actions = new ArrayList<>();
     private Function<Action, ActionResult> onAction = a -> ActionResult.Done.of("ok");
     private long pid = 1000;
@@ -53,6 +54,12 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
         alive.put(id(i), false);
     }
 
+    /** The node's process was never started: it does not answer, and its supervisor says so. */
+    public synchronized void neverStarted(int i) {
+        crash(i);
+        neverStarted.add(id(i));
+    }
+
     /** The node stops answering; its process stays alive (cut off, or hung). */
     public synchronized void cutOff(int i) {
         up.put(id(i), false);
@@ -60,6 +67,7 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
 
     /** The node answers again. */
     public synchronized void heal(int i) {
+        neverStarted.remove(id(i));
         up.put(id(i), true);
         alive.put(id(i), true);
     }
@@ -104,12 +112,16 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
 
     @Override
     public synchronized ProcessStatus status(NodeSpec node) {
+        if (neverStarted.contains(node.id())) {
+            return ProcessStatus.notStarted();
+        }
         return alive.get(node.id()) ? ProcessStatus.alive(pid) : ProcessStatus.exited(pid, 137);
     }
 
     @Override
     public synchronized ProcessStatus start(NodeSpec node) {
         actions.add(new Action.Start(node.id()));
+        neverStarted.remove(node.id()); // started now, whether it then runs or ends
         ActionResult result = onAction.apply(new Action.Start(node.id()));
         if (result.done()) {
             alive.put(node.id(), true);

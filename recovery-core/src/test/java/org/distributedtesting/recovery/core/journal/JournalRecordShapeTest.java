@@ -53,6 +53,8 @@ class JournalRecordShapeTest {
                 new RecoveryEvent.NodeQuarantined(T, NODE_2, CRASH, "max_restart_attempts (3) reached"),
                 new RecoveryEvent.NodeHalfOpen(T, NODE_2, "quarantine_retry_after passed"),
                 new RecoveryEvent.NodeReleased(T, NODE_2, "released by the operator"),
+                new RecoveryEvent.NodeStarted(T, NODE_2, ActionResult.Done.of("started"),
+                        "not running when the daemon started"),
                 new RecoveryEvent.ActionBudgetExhausted(T, CRASH, "budget of 2 actions spent"));
     }
 
@@ -65,6 +67,17 @@ class JournalRecordShapeTest {
 
     private static JournalRecord recordOf(RecoveryEvent event) {
         return JournalRecords.of(event).orElseThrow();
+    }
+
+    @Test
+    void aStartOfANodeNeverStartedNamesTheNodeWhyAndTheOutcomeAndNoFailure() {
+        JournalRecord record = recordOf(new RecoveryEvent.NodeStarted(T, NODE_2, ActionResult.Done.of("started"),
+                "not running when the daemon started"));
+
+        assertThat(record.action()).isEqualTo("node_started");
+        assertThat(record.details()).containsExactly(Map.entry("node_id", "node-2"),
+                Map.entry("why", "not running when the daemon started"), Map.entry("outcome", "done"),
+                Map.entry("detail", "started"));
     }
 
     @Test
@@ -148,6 +161,7 @@ class JournalRecordShapeTest {
             case NODE_QUARANTINED -> Optional.of(((RecoveryEvent.NodeQuarantined) event).reason());
             case NODE_HALF_OPEN -> Optional.of(((RecoveryEvent.NodeHalfOpen) event).reason());
             case NODE_RELEASED -> Optional.of(((RecoveryEvent.NodeReleased) event).reason());
+            case NODE_STARTED -> Optional.of(((RecoveryEvent.NodeStarted) event).reason());
             case ACTION_BUDGET_EXHAUSTED -> Optional.of(((RecoveryEvent.ActionBudgetExhausted) event).reason());
             case ROLE_CHANGED -> Optional.of(((RecoveryEvent.RoleChanged) event).reason());
             case FAILURE_CONFIRMED, RUNG_ATTEMPTED, RECOVERY_VERIFIED, CYCLE_COMPLETED -> Optional.empty();

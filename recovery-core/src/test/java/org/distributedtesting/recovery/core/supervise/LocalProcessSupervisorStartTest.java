@@ -141,7 +141,7 @@ class LocalProcessSupervisorStartTest extends LocalProcessTestSupport {
                 .isInstanceOf(SupervisionException.class)
                 .hasMessageContaining("node 'n1'")
                 .hasMessageContaining("/nonexistent/coordinator-node --port 7001");
-        assertThat(supervisor.status(node)).isEqualTo(ProcessStatus.dead("not started"));
+        assertThat(supervisor.status(node)).isEqualTo(ProcessStatus.notStarted());
     }
 
     @Test

@@ -24,7 +24,7 @@ class LocalProcessSupervisorStatusTest extends LocalProcessTestSupport {
         ProcessStatus status = supervisor.status(node);
 
         // Then
-        assertThat(status).isEqualTo(ProcessStatus.dead("not started"));
+        assertThat(status).isEqualTo(ProcessStatus.notStarted());
     }
 
     @Test
@@ -149,7 +149,7 @@ class LocalProcessSupervisorStatusTest extends LocalProcessTestSupport {
         ProcessStatus status = supervisor.status(node);
 
         // Then
-        assertThat(status).isEqualTo(ProcessStatus.dead("not started"));
+        assertThat(status).isEqualTo(ProcessStatus.notStarted());
     }
 
     private static void writePidFile(NodeSpec node, long pid) throws IOException {

@@ -74,7 +74,7 @@ class LocalProcessSupervisorStopTest extends LocalProcessTestSupport {
         supervisor.stop(node, LONG_GRACE);
 
         // Then
-        assertThat(supervisor.status(node)).isEqualTo(ProcessStatus.dead("not started"));
+        assertThat(supervisor.status(node)).isEqualTo(ProcessStatus.notStarted());
         assertThat(node.dataDir()).doesNotExist();
     }
 

@@ -60,7 +60,7 @@ class SupervisedNodeControlTest {
     @Test
     void startWhoseProcessEndedAtOnceFails() throws Exception {
         // Given
-        RecordingSupervisor supervisor = new RecordingSupervisor(ProcessStatus.dead("not started"),
+        RecordingSupervisor supervisor = new RecordingSupervisor(ProcessStatus.notStarted(),
                 ProcessStatus.exited(42, 3));
         SupervisedNodeControl control = new SupervisedNodeControl(NODES, supervisor, NO_DELEGATE, GRACE);
 

@@ -363,7 +363,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
                 out.println("healthy after " + report.cycles() + " cycles");
                 return OK;
             }
-            out.println("failures remain after " + report.cycles() + " cycles:");
+            out.println("failures remain after " + report.cycles() + " cycles"
+                    + (report.last().detected().isEmpty() && !report.remaining().isEmpty()
+                    ? " (seen, not yet confirmed)" : "") + ":");
             report.remaining().forEach(f -> out.println("  " + f.key() + ": " + f.summary()));
             if (!engine.quarantined().isEmpty()) {
                 out.println("quarantined (needs an operator): " + engine.quarantined());

@@ -109,6 +109,15 @@ final class Timeline implements RecoveryListener {
         return String.join(", ", nodes.stream().map(NodeId::value).toList());
     }
 
+    private static String outcome(ActionResult result) {
+        return switch (result.outcome()) {
+            case DONE -> "done";
+            case FAILED -> "FAILED";
+            case REFUSED -> "REFUSED by " + ((ActionResult.Refused) result).guard();
+            case PLANNED -> "planned";
+        };
+    }
+
     private String describe(RecoveryEvent event) {
         return switch (event.kind()) {
             case FAILURE_CONFIRMED -> {
@@ -123,14 +132,13 @@ final class Timeline implements RecoveryListener {
             }
             case ACTION_TAKEN -> {
                 RecoveryEvent.ActionTaken e = (RecoveryEvent.ActionTaken) event;
-                String outcome = switch (e.result().outcome()) {
-                    case DONE -> "done";
-                    case FAILED -> "FAILED";
-                    case REFUSED -> "REFUSED by " + ((ActionResult.Refused) e.result()).guard();
-                    case PLANNED -> "planned";
-                };
-                yield "ACTION     " + e.action().name() + " on '" + e.action().node() + "': " + outcome + " ("
-                        + e.result().detail() + ")";
+                yield "ACTION     " + e.action().name() + " on '" + e.action().node() + "': " + outcome(e.result())
+                        + " (" + e.result().detail() + ")";
+            }
+            case NODE_STARTED -> {
+                RecoveryEvent.NodeStarted e = (RecoveryEvent.NodeStarted) event;
+                yield "STARTED    '" + e.node() + "': " + outcome(e.result()) + " (" + e.result().detail() + "; "
+                        + e.reason() + ")";
             }
             case RECOVERY_VERIFIED -> {
                 RecoveryEvent.RecoveryVerified e = (RecoveryEvent.RecoveryVerified) event;

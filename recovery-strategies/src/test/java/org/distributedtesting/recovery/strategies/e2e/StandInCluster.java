@@ -76,10 +76,20 @@ final class StandInCluster implements AutoCloseable {
         awaitAnswers();
     }
 
+    /** Starts every node but node {@code i} (1-based), which is never started, and waits for their answers. */
+    void startAllBut(int i) {
+        nodes.stream().filter(n -> n != node(i)).forEach(supervisor::start);
+        awaitAnswers(nodes.stream().filter(n -> n != node(i)).toList());
+    }
+
     /** Waits until every node that plays a healthy node answers its status. */
     void awaitAnswers() {
+        awaitAnswers(nodes);
+    }
+
+    private void awaitAnswers(List<NodeSpec> answering) {
         try (HttpNodeProbe probe = HttpNodeProbe.builder().build()) {
-            for (NodeSpec node : nodes) {
+            for (NodeSpec node : answering) {
                 if (node.startCommand().contains("--hostile") || node.startCommand().contains("--answer")) {
                     continue;
                 }
