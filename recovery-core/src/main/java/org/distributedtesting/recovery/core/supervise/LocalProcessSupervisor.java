@@ -86,6 +86,8 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
      * adopts a process, and is read without the monitor so that status() never waits for a stop's grace period.
      */
     private final ConcurrentMap<NodeId, Slot> slots = new ConcurrentHashMap<>();
+    /** Why the last start of a node failed, until one succeeds: such a node is down, no longer never started. */
+    private final ConcurrentMap<NodeId, String> failedStarts = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** A supervisor that stamps {@value #LOG_FILE} with the system clock and leaves processes running on close. */
@@ -168,7 +170,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     }
 
     /** A node with no live process: says which pid it last had, when its pid file still names one. */
-    private static ProcessStatus notRunning(NodeSpec node) {
+    private ProcessStatus notRunning(NodeSpec node) {
         if (node.startCommand().isEmpty()) {
             return ProcessStatus.unknown();
         }
@@ -184,7 +186,10 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
             last = OptionalLong.empty(); // only the message loses the pid: the process is not running either way
         }
         if (last.isEmpty()) {
-            return ProcessStatus.notStarted(); // a start, not a recovery: nothing ever ran it that left a trace
+            String failed = failedStarts.get(node.id());
+            // a start that failed is no longer "never started": the node is down, and the crash ladder takes it
+            return failed != null ? ProcessStatus.dead("its start failed: " + failed)
+                    : ProcessStatus.notStarted(); // a start, not a recovery: nothing ever ran it that left a trace
         }
         // the pid stays out of the status: it may belong to an unrelated process by now
         return ProcessStatus.dead("not running (last pid " + last.getAsLong() + ")");
@@ -222,7 +227,14 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
                         + " copy must never run on one data directory; stop that process, or name its pid file in"
                         + " the node's \"pid_file\" so that it is adopted");
             }
-            return launch(node, slot);
+            try {
+                ProcessStatus started = launch(node, slot);
+                failedStarts.remove(node.id());
+                return started;
+            } catch (RuntimeException e) {
+                failedStarts.put(node.id(), String.valueOf(e.getMessage()));
+                throw e;
+            }
         }
     }
 
