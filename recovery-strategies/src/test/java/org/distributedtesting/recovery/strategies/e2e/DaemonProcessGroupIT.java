@@ -43,7 +43,8 @@ class DaemonProcessGroupIT {
                     "--daemon", "--interval", "1")) {
                 try {
                     await("three nodes started by the daemon").atMost(LIMIT).pollInterval(Duration.ofMillis(200))
-                            .until(() -> records("recovery_verified").size() >= 3);
+                            .until(() -> records("node_started").stream()
+                                    .filter(r -> "done".equals(r.details().get("outcome"))).count() >= 3);
                     cluster.awaitAnswers();
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError(e.getMessage() + "; stdout:\n" + daemon.out() + "\nstderr:\n"
