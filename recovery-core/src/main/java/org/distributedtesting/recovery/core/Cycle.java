@@ -125,7 +125,7 @@ final class Cycle {
         }
         Verifier.Verified verified = verifier.verify(snapshot, past, damping::tracks, now);
         verified.verified().forEach(f -> damping.forget(f.key()));
-        for (Tracked gone : damping.update(detected, now)) {
+        for (Tracked gone : damping.update(detected, snapshot, now)) {
             recoveries.gone(gone.failure(), gone.announced(), now);
         }
         List<Failure> escalated = new ArrayList<>(verified.escalated());

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -25,6 +26,7 @@ import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.coordination.Lease;
 import org.distributedtesting.recovery.core.journal.JournalAppendListener;
+import org.distributedtesting.recovery.spi.ProcessSupervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +62,11 @@ public final class RecoveryEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final List<ExecutorService> owned;
     private final boolean ownsJournal;
+    private final ProcessSupervisor supervisor;
 
     private final ReentrantLock lock = new ReentrantLock(); // guards everything below and all of the cycle's state
     private ScheduledFuture<?> next;
+    private Duration interval;
     private boolean closed;
 
     RecoveryEngine(EngineBuilder b) {
@@ -79,6 +83,7 @@ public final class RecoveryEngine implements AutoCloseable {
         var executor = b.probeExecutor != null ? b.probeExecutor : own(Executors.newCachedThreadPool(
                 threads("recovery-probe")));
         this.ownsJournal = b.ownsJournal;
+        this.supervisor = b.supervisor;
         this.cycle = new Cycle(b, executor, scheduler);
     }
 
@@ -166,9 +171,39 @@ public final class RecoveryEngine implements AutoCloseable {
             if (next != null) {
                 throw new IllegalStateException("engine already started");
             }
+            this.interval = interval;
             next = scheduler.schedule(() -> tick(interval), 0, TimeUnit.MILLISECONDS);
         } finally {
             lock.unlock();
+        }
+        if (supervisor != null) {
+            supervisor.onProcessExit(this::processEnded);
+        }
+    }
+
+    /**
+     * A supervisor saw the process of {@code node} end: the next cycle runs now rather than at its time, so that a
+     * crash is seen (and, the evidence being certain, acted on) within moments instead of an interval. A cycle running
+     * now is not interrupted; the wake-up runs after it on the scheduler. Backoff and the attempt budget still bound
+     * what a crash loop can cause; it only brings the look forward.
+     */
+    private void processEnded(NodeId node) {
+        try {
+            scheduler.execute(() -> {
+                lock.lock();
+                try {
+                    if (closed || next == null || next.getDelay(TimeUnit.NANOSECONDS) <= 0 || !next.cancel(false)) {
+                        return; // closed, or a cycle is due or running anyway
+                    }
+                    LOG.info("the process of node '{}' ended: the next cycle runs now", node);
+                    Duration every = interval;
+                    next = scheduler.schedule(() -> tick(every), 0, TimeUnit.NANOSECONDS);
+                } finally {
+                    lock.unlock();
+                }
+            });
+        } catch (RejectedExecutionException shutDown) {
+            LOG.debug("the process of node '{}' ended after the engine closed", node);
         }
     }
 

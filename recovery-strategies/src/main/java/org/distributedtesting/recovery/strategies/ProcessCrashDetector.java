@@ -17,8 +17,8 @@ import org.distributedtesting.recovery.Severity;
  * The detector of {@link ProcessCrashStrategy}: a node does not answer and its supervisor reports its process dead.
  * A node that fails to start on its corrupt log is left to {@link LogCorruptionDetector}, since restarting it would
  * only fail again. A node whose supervisor reports it {@linkplain ProcessStatus#neverStarted() never started} has not
- * crashed: the engine starts it as a start ({@code node_started}), not a recovery. No threshold: the engine's
- * {@code confirmations} give the damping.
+ * crashed: the engine starts it as a start ({@code node_started}), not a recovery. No threshold and no damping: a
+ * process its supervisor saw end is certain evidence, which the engine confirms in the first cycle that sees it.
  *
  * <p>Stateless and thread-safe.
  */

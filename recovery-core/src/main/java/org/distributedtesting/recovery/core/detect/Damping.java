@@ -8,7 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
+import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
+import org.distributedtesting.recovery.ProcessStatus;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.report.EventSink;
@@ -39,6 +43,7 @@ public final class Damping {
         private final RecoveryStrategy strategy;
         private final Instant firstSeen;
         private int consecutive;
+        private boolean certain;
         private boolean announced;
 
         Tracked(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
@@ -72,9 +77,21 @@ public final class Damping {
             return announced;
         }
 
-        /** Whether it may be acted on: seen often enough, or urgent. */
+        /**
+         * Whether the latest cycle saw it on certain evidence: every node of the failure unreachable and its process
+         * ended, as its supervisor saw (not a node never started, not one whose process state is unknown).
+         */
+        public boolean certain() {
+            return certain;
+        }
+
+        /**
+         * Whether it may be acted on: seen often enough, urgent, or {@linkplain #certain() certain}. A process that
+         * ended is no flapping signal that a second look could take back: waiting for more cycles only delays the
+         * restart (backoff and the attempt budget still bound a crash loop).
+         */
         public boolean confirmed(int confirmations) {
-            return failure.immediate() || consecutive >= confirmations;
+            return failure.immediate() || certain || consecutive >= confirmations;
         }
     }
 
@@ -99,15 +116,16 @@ public final class Damping {
         confirmed.announced = true;
         Failure failure = confirmed.failure();
         sink.emit(new RecoveryEvent.FailureConfirmed(now, failure, confirmed.consecutive(), confirmed.firstSeen()));
-        LOG.info("confirmed {} after {} cycles: {}", failure.key(), confirmed.consecutive(), failure.summary());
+        LOG.info("confirmed {} after {} cycles{}: {}", failure.key(), confirmed.consecutive(),
+                confirmed.certain() ? " (its process ended: certain)" : "", failure.summary());
     }
 
     /**
-     * Records this cycle's detections.
+     * Records this cycle's detections, found in {@code snapshot}.
      *
      * @return the failures that were tracked before and are gone now
      */
-    public List<Tracked> update(List<Detected> detected, Instant now) {
+    public List<Tracked> update(List<Detected> detected, ClusterSnapshot snapshot, Instant now) {
         Map<String, Detected> current = new LinkedHashMap<>();
         for (Detected d : detected) {
             current.putIfAbsent(d.failure().key(), d);
@@ -124,8 +142,16 @@ public final class Damping {
             Tracked t = tracked.computeIfAbsent(d.failure().key(), k -> new Tracked(d.failure(), d.strategy(), now));
             t.failure = d.failure();
             t.consecutive++;
+            t.certain = d.failure().nodes().stream().allMatch(n -> processEnded(snapshot, n));
         }
         return gone;
+    }
+
+    /** The node does not answer and its supervisor saw its process end. */
+    private static boolean processEnded(ClusterSnapshot snapshot, NodeId node) {
+        NodeObservation observation = snapshot.observations().get(node);
+        return observation != null && !observation.reachable()
+                && observation.process().liveness() == ProcessStatus.Liveness.DEAD;
     }
 
     /** Every tracked failure, by precedence of its type, then by key. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
@@ -89,6 +90,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
     /** Why the last start of a node failed, until one succeeds: such a node is down, no longer never started. */
     private final ConcurrentMap<NodeId, String> failedStarts = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Consumer<NodeId> exitListener = node -> { };
 
     /** A supervisor that stamps {@value #LOG_FILE} with the system clock and leaves processes running on close. */
     public LocalProcessSupervisor() {
@@ -332,6 +334,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         SupervisedProcess started = SupervisedProcess.started(process, pidFile, dataDir.resolve(LOG_FILE));
         // Set before the pid file is written, so status() adopting from that file finds this process instead.
         slot.process.set(started);
+        watchExit(node.id(), started);
         try {
             pidFile.write(process.pid());
         } catch (IOException e) {
@@ -375,6 +378,25 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         }
     }
 
+    /** Tells the {@link #onProcessExit} listener when the process ends, unless this supervisor is closed by then. */
+    private void watchExit(NodeId node, SupervisedProcess process) {
+        process.onExit().thenRun(() -> {
+            if (!closed.get()) {
+                LOG.debug("Process {} of node '{}' ended", process.pid(), node);
+                exitListener.accept(node);
+            }
+        });
+    }
+
+    /**
+     * Tells {@code listener} of every process this supervisor started or adopted that ends, as soon as the JDK sees
+     * it end (a child's exit at once; an adopted process's by the JDK's polling).
+     */
+    @Override
+    public void onProcessExit(Consumer<NodeId> listener) {
+        this.exitListener = Objects.requireNonNull(listener, "listener");
+    }
+
     /**
      * The process tracked for the node, or one adopted when none is tracked: from the pid file this supervisor
      * writes, or from the pid file of the tool that started the node.
@@ -397,6 +419,7 @@ public final class LocalProcessSupervisor implements ProcessSupervisor {
         SupervisedProcess adopted = SupervisedProcess.adopted(live.get(), pidFile);
         if (slot.process.compareAndSet(null, adopted)) {
             LOG.info("Adopted process {} of node '{}' from {}", adopted.pid(), node.id(), pidFile.path());
+            watchExit(node.id(), adopted);
             return Optional.of(adopted);
         }
         return Optional.of(slot.process.get());

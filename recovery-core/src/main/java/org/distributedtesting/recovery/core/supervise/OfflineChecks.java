@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.IntegrityCheck;
@@ -127,6 +128,11 @@ public final class OfflineChecks implements ProcessSupervisor {
     @Override
     public void stop(NodeSpec node, Duration grace) throws Exception {
         supervisor.stop(node, grace);
+    }
+
+    @Override
+    public void onProcessExit(Consumer<NodeId> listener) {
+        supervisor.onProcessExit(listener);
     }
 
     @Override

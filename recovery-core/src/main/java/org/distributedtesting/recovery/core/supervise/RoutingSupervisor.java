@@ -2,6 +2,8 @@ package org.distributedtesting.recovery.core.supervise;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
+import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.ProcessStatus;
 import org.distributedtesting.recovery.spi.ProcessSupervisor;
@@ -45,6 +47,12 @@ public final class RoutingSupervisor implements ProcessSupervisor {
     @Override
     public void stop(NodeSpec node, Duration grace) throws Exception {
         of(node).stop(node, grace);
+    }
+
+    @Override
+    public void onProcessExit(Consumer<NodeId> listener) {
+        local.onProcessExit(listener);
+        commands.onProcessExit(listener);
     }
 
     @Override

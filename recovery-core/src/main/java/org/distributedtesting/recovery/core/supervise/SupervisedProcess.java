@@ -48,6 +48,11 @@ final class SupervisedProcess {
         return new SupervisedProcess(handle, Optional.empty(), pidFile, Optional.empty());
     }
 
+    /** Completes when the process ends (at once when it has ended already). */
+    java.util.concurrent.CompletableFuture<?> onExit() {
+        return child.<java.util.concurrent.CompletableFuture<?>>map(Process::onExit).orElseGet(handle::onExit);
+    }
+
     long pid() {
         return handle.pid();
     }

@@ -19,8 +19,8 @@ class DampingAndPrecedenceTest {
     void actsOnlyAfterTheFailureIsSeenInTheConfiguredNumberOfConsecutiveCycles() {
         try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST,
                 TestStrategy.of(FailureType.PROCESS_CRASH, "restart", EngineHarness::restartFirst))) {
-            // given a crashed node
-            h.cluster.crash(2);
+            // given a node that stops answering while its process runs (cut off, or hung): uncertain
+            h.cluster.cutOff(2);
             // when two cycles pass
             h.cycles(2);
             // then nothing is done yet
@@ -30,6 +30,21 @@ class DampingAndPrecedenceTest {
             h.cycles(1);
             // then it is confirmed and acted on
             assertThat(h.records("failure_detected")).hasSize(1);
+            assertThat(h.cluster.actions()).contains(new Action.Start(FakeCluster.id(2)));
+        }
+    }
+
+    @Test
+    void aNodeWhoseProcessItsSupervisorSawEndIsActedOnInTheFirstCycle() {
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST,
+                TestStrategy.of(FailureType.PROCESS_CRASH, "restart", EngineHarness::restartFirst))) {
+            // given a node that does not answer and whose process ended (killed: exit code 137)
+            h.cluster.crash(2);
+            // when one cycle sees it
+            h.cycles(1);
+            // then it is confirmed at once, a certain fact needing no second look, and restarted
+            assertThat(h.records("failure_detected")).singleElement()
+                    .satisfies(r -> assertThat(r.details()).containsEntry("confirmations", 1));
             assertThat(h.cluster.actions()).containsExactly(new Action.Start(FakeCluster.id(2)));
         }
     }
@@ -38,15 +53,16 @@ class DampingAndPrecedenceTest {
     void aFailureMissingFromOneCycleStartsItsCountOver() {
         try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST,
                 TestStrategy.of(FailureType.PROCESS_CRASH, "restart", EngineHarness::restartFirst))) {
-            h.cluster.crash(2);
+            h.cluster.cutOff(2);
             h.cycles(2);
             h.cluster.heal(2);
             h.cycles(1);
-            h.cluster.crash(2);
+            h.cluster.cutOff(2);
             h.cycles(2);
             assertThat(h.cluster.actions()).isEmpty();
             h.cycles(1);
-            assertThat(h.cluster.actions()).hasSize(1);
+            assertThat(h.cluster.actions()).containsExactly(new Action.Stop(FakeCluster.id(2)),
+                    new Action.Start(FakeCluster.id(2))); // a restart of a process that runs
         }
     }
 
@@ -59,7 +75,7 @@ class DampingAndPrecedenceTest {
         TestStrategy urgent = new TestStrategy("split_brain", FailureType.SPLIT_BRAIN, true,
                 List.of(Map.entry("fence", stepDown)));
         try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST, urgent)) {
-            h.cluster.crash(3);
+            h.cluster.cutOff(3); // uncertain: only the failure's own urgency makes it act at once
             h.cycles(1);
             assertThat(h.cluster.actions()).hasSize(1);
         }

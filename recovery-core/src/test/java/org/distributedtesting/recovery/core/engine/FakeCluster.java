@@ -33,6 +33,7 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
     private final List<Action> actions = new ArrayList<>();
     private Function<Action, ActionResult> onAction = a -> ActionResult.Done.of("ok");
     private long pid = 1000;
+    private volatile java.util.function.Consumer<NodeId> exitListener = node -> { };
 
     public FakeCluster(int size) {
         for (int i = 1; i <= size; i++) {
@@ -52,6 +53,17 @@ public final class FakeCluster implements NodeProbe, NodeControl, ProcessSupervi
     public synchronized void crash(int i) {
         up.put(id(i), false);
         alive.put(id(i), false);
+    }
+
+    /** As {@link #crash}, and the supervisor tells its {@linkplain #onProcessExit exit listener}, as a real one does. */
+    public void crashAndTell(int i) {
+        crash(i);
+        exitListener.accept(id(i));
+    }
+
+    @Override
+    public void onProcessExit(java.util.function.Consumer<NodeId> listener) {
+        exitListener = listener;
     }
 
     /** The node's process was never started: it does not answer, and its supervisor says so. */
