@@ -111,12 +111,12 @@ public final class LadderRunner {
                         recoveries.release(recovery);
                         return Optional.empty();
                     }
-                    attempted(failure, now);
+                    attempted(failure, name, now);
                     recovery.awaitVerification(name, now.plus(options.verifyTimeout()));
                     return Optional.empty();
                 }
                 case FAILED -> {
-                    attempted(failure, now);
+                    attempted(failure, name, now);
                     recoveries.failRung(recovery, name, result.detail(), now);
                     return quarantine.escalateIfAttemptsSpent(recovery, now);
                 }
@@ -124,8 +124,8 @@ public final class LadderRunner {
         }
     }
 
-    private void attempted(Failure failure, Instant now) {
-        failure.nodes().forEach(n -> state.ledger(n).attempted(failure.type(), now));
+    private void attempted(Failure failure, String rung, Instant now) {
+        failure.nodes().forEach(n -> state.ledger(n).attempted(failure.type(), rung, now));
     }
 
     /**

@@ -33,10 +33,16 @@ public final class ActiveRecovery {
     private final Set<NodeId> startedByRung = new HashSet<>();
 
     ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
+        this(failure, strategy, firstSeen, 0);
+    }
+
+    /** A recovery whose ladder starts at rung {@code startRung} (a failure that came back resumes its ladder). */
+    ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen, int startRung) {
         this.key = failure.key();
         this.failure = failure;
         this.strategy = strategy;
         this.firstSeen = firstSeen;
+        this.rung = startRung;
     }
 
     /** The failure's key. */
