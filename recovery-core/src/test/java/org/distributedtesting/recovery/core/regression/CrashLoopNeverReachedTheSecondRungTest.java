@@ -21,6 +21,8 @@ import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.LadderStrategy;
+import org.distributedtesting.recovery.core.engine.EngineHarness;
+import org.distributedtesting.recovery.core.engine.TestStrategy;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
 import org.distributedtesting.recovery.core.sim.harness.SimulatedRecovery;
 import org.junit.jupiter.api.Test;
@@ -142,5 +144,30 @@ class CrashLoopNeverReachedTheSecondRungTest {
             assertThat(rungsRun(recovery)).containsExactly(RESTART, RESTART);
             assertThat(strategy.pages).isEmpty();
         }
+    }
+
+    @Test
+    void aRecurrenceThatNoRungAboveTheLastOneHandlesGoesBackToTheFirstRungInsteadOfEscalating() {
+        // Given a ladder whose second rung applies to another kind of finding than the first (it skips this one)
+        EngineHarness h = new EngineHarness(3, EngineHarness.FAST, new TestStrategy("kinds", FailureType.PROCESS_CRASH,
+                false, List.of(Map.entry("first_kind", EngineHarness::restartFirst),
+                        Map.entry("second_kind", (f, c) -> RungResult.skipped("not the second kind of finding")))));
+        h.cluster.onAction(a -> {
+            h.cluster.heal(2);
+            return ActionResult.Done.of("restarted");
+        });
+        h.cluster.crash(2);
+        h.cycles(15);
+
+        // When the same failure comes back within restart_cooldown
+        h.cluster.crash(2);
+        h.cycles(15);
+        h.close();
+
+        // Then the resumed ladder found no rung above the first that applies, and ran the first again
+        assertThat(h.events(RecoveryEvent.RungAttempted.class)).extracting(RecoveryEvent.RungAttempted::rung)
+                .containsExactly("first_kind", "second_kind", "first_kind");
+        assertThat(h.events(RecoveryEvent.RecoveryVerified.class)).hasSize(2);
+        assertThat(h.events(RecoveryEvent.Escalated.class)).isEmpty();
     }
 }
