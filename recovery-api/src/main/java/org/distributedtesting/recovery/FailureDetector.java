@@ -24,7 +24,9 @@ public interface FailureDetector {
      * Failures this detector sees forming in {@code snapshot} but does not report yet, because it reports one only
      * once its signal has lasted (a disk above its threshold in fewer cycles than it must stay there). The engine acts
      * on none of them; they keep {@code runUntilSettled} (the daemon's {@code --once}) from calling the cluster
-     * healthy, so that it waits for them to be confirmed and recovered. None by default. Pure, like {@link #detect}.
+     * healthy, so that it waits for them to be confirmed and recovered. The engine asks only in a cycle in which no
+     * detector reported a failure, so an implementation need not leave out what {@link #detect} reports. None by
+     * default. Pure, like {@link #detect}.
      *
      * @param snapshot the current cycle's observations
      * @param history  earlier snapshots, oldest first

@@ -130,11 +130,17 @@ final class Cycle {
         }
         List<Failure> escalated = new ArrayList<>(verified.escalated());
         int rungs = 0;
+        // every failure confirmed in this cycle is announced before any rung runs, so that the timeline reads in
+        // the order of its times (a confirmation carries the cycle's time, a rung the time it ended)
+        for (Tracked tracked : damping.inPrecedenceOrder()) {
+            if (tracked.confirmed(options.confirmations())) {
+                damping.announce(tracked, now);
+            }
+        }
         for (Tracked tracked : damping.inPrecedenceOrder()) {
             if (!tracked.confirmed(options.confirmations())) {
                 continue;
             }
-            damping.announce(tracked, now);
             if (!authority.acting()) {
                 continue; // a standby journals what it sees and acts on nothing
             }

@@ -71,6 +71,39 @@ final class DeadlockDetector implements FailureDetector {
         return failures;
     }
 
+    /**
+     * What this detector will report if it lasts: a reachable node answering without a consensus role for less
+     * than {@code max_not_serving}, and one whose applied index stood still over the last cycle while its commit
+     * index moved past it (not yet over {@code stall_cycles}).
+     */
+    @Override
+    public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        ClusterSnapshot previous = history.latest(1).stream().findFirst().orElse(null);
+        List<Failure> forming = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            NodeId node = observation.node();
+            NodeStatus status = observation.reported().orElse(null);
+            if (!(observation instanceof NodeObservation.Reachable) || status == null) {
+                continue;
+            }
+            NodeStatus before = previous == null ? null : statusAt(previous, node);
+            String why;
+            if (status.role() == Role.UNKNOWN) {
+                why = "answers without a consensus role (role unknown), not yet for " + maxNotServing.toSeconds()
+                        + " s (max_not_serving)";
+            } else if (before != null && status.appliedIndex() >= 0 && status.appliedIndex() == before.appliedIndex()
+                    && status.commitIndex() > before.commitIndex() && status.commitIndex() > status.appliedIndex()) {
+                why = "applied index " + status.appliedIndex() + " stands still while commit index moved to "
+                        + status.commitIndex() + ", not yet for " + stallCycles + " cycles (stall_cycles)";
+            } else {
+                continue;
+            }
+            forming.add(Failure.of(FailureType.DEADLOCK, List.of(node), Severity.MEDIUM, "'" + node + "' " + why,
+                    Map.of("signals", List.of("forming"))));
+        }
+        return forming;
+    }
+
     /** The node's operations in flight longer than {@code max_operation_age} at {@code at}. */
     BlockedOperations blockedOperations(NodeStatus status, Instant at) {
         return BlockedOperations.of(status, at, maxOperationAge);

@@ -124,6 +124,12 @@ public class DeadlockStrategy extends LadderStrategy {
         return detector.detect(snapshot, history);
     }
 
+    /** A node answering without a consensus role, or whose apply stands still, not yet for long enough. */
+    @Override
+    protected List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return detector.forming(snapshot, history);
+    }
+
     /**
      * Rung 0: cancels the node's operations older than {@code max_operation_age}, as the snapshot shows them, except
      * those of kind {@value #APPLY_KIND} (the node applying a committed entry, which a cancel cannot end: the next

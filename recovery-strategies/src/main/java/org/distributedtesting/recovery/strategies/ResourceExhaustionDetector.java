@@ -147,11 +147,9 @@ final class ResourceExhaustionDetector implements FailureDetector {
      */
     @Override
     public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
-        java.util.Set<NodeId> reported = new java.util.HashSet<>();
-        detect(snapshot, history).forEach(f -> reported.addAll(f.nodes()));
         List<Failure> forming = new ArrayList<>();
         for (NodeObservation observation : snapshot.observations().values()) {
-            if (observation.reported().isEmpty() || reported.contains(observation.node())) {
+            if (observation.reported().isEmpty()) {
                 continue;
             }
             Resources resources = observation.reported().get().resources();

@@ -104,6 +104,36 @@ final class SlowFollowerDetector implements FailureDetector {
     }
 
     /**
+     * What this detector will report if it lasts: a voter following the leader more than {@code max_lag_entries}
+     * behind in fewer than {@code sustain_cycles} answers in a row (and not stuck applying, the deadlock strategy's
+     * signal).
+     */
+    @Override
+    public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<View> views = views(snapshot, history, Math.max(2, sustainCycles));
+        View now = views.get(views.size() - 1);
+        List<Failure> forming = new ArrayList<>();
+        for (NodeObservation observation : snapshot.observations().values()) {
+            NodeStatus status = observation.reported().orElse(null);
+            NodeId node = observation.node();
+            OptionalLong lag = now.lag(node);
+            if (status == null || !status.voter() || lag.isEmpty()
+                    || lag.getAsLong() <= maxLag || stuckApplying(views, node, status)) {
+                continue;
+            }
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("signal", SUSTAINED);
+            evidence.put("lag_entries", lag.getAsLong());
+            evidence.put("max_lag_entries", maxLag);
+            evidence.put("sustain_cycles", sustainCycles);
+            forming.add(Failure.of(FailureType.SLOW_FOLLOWER, List.of(node), Severity.MEDIUM, "follower '" + node
+                    + "' is " + lag.getAsLong() + " entries behind, more than " + maxLag + ", not yet for "
+                    + sustainCycles + " cycles (sustain_cycles)", evidence));
+        }
+        return forming;
+    }
+
+    /**
      * Whether the node's own apply backlog makes up the lag AND its applied index stood still over the last
      * {@code sustain_cycles} snapshots (at least two): an apply loop that does not move is the deadlock strategy's
      * signal. An apply loop that moves, only too slowly (a slow disk under the database), is a slow follower even

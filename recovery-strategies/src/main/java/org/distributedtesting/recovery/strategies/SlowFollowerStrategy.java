@@ -128,6 +128,12 @@ public class SlowFollowerStrategy extends LadderStrategy {
         return detector.detect(snapshot, history);
     }
 
+    /** A voter more than {@code max_lag_entries} behind in fewer than {@code sustain_cycles} answers in a row. */
+    @Override
+    protected List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return detector.forming(snapshot, history);
+    }
+
     /** Whether {@code failure} asks for a demoted node to be promoted back rather than for a lag to be fixed. */
     public static boolean isRePromotion(Failure failure) {
         return SlowFollowerDetector.RE_PROMOTION.equals(failure.evidence().get("signal"));

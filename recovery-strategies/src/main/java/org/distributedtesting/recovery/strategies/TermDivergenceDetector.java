@@ -91,6 +91,34 @@ final class TermDivergenceDetector implements FailureDetector {
     }
 
     /**
+     * What this detector will report if it lasts: a majority without a leader for less than
+     * {@code leaderless_window}, and voters below the majority's term for fewer than {@code stabilization_cycles}.
+     */
+    @Override
+    public List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        List<Failure> forming = new ArrayList<>();
+        if (leaderless(snapshot)) {
+            List<NodeId> voters = List.copyOf(answeringVoters(snapshot).keySet());
+            Map<String, Object> evidence = evidence(KIND_NO_LEADER, snapshot);
+            evidence.put("leaderless_window_s", leaderlessWindow.toSeconds());
+            forming.add(Failure.of(FailureType.TERM_DIVERGENCE, voters, Severity.HIGH, "no leader among the "
+                    + voters.size() + " reachable voters " + NodeNames.quoted(voters) + ", not yet for "
+                    + leaderlessWindow.toSeconds() + " s (leaderless_window)", evidence));
+        }
+        long target = TermReadings.majorityTerm(snapshot);
+        List<NodeId> behind = target < 0 ? List.of() : TermReadings.voterTerms(snapshot).entrySet().stream()
+                .filter(e -> target - e.getValue().term() > maxTermSpread).map(Map.Entry::getKey).toList();
+        if (!behind.isEmpty()) {
+            Map<String, Object> evidence = evidence(KIND_TERM_SPREAD, snapshot);
+            evidence.put("stabilization_cycles", stabilizationCycles);
+            forming.add(Failure.of(FailureType.TERM_DIVERGENCE, behind, Severity.MEDIUM, NodeNames.quoted(behind)
+                    + " below the majority's term " + target + ", not yet for " + stabilizationCycles
+                    + " cycles (stabilization_cycles)", evidence));
+        }
+        return forming;
+    }
+
+    /**
      * The term growth of {@code node}'s own elections over the growth window when it campaigns in a loop, else 0:
      * more than {@code max_term_growth}, in at least two cycles (a single jump is a restored disk or a raise, not a
      * loop), and still going on: in the latest cycle for a node whose elections are paused (the pause did not

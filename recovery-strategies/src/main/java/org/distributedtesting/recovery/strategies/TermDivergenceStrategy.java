@@ -179,6 +179,12 @@ public class TermDivergenceStrategy extends LadderStrategy {
         return detector.detect(snapshot, history);
     }
 
+    /** A majority without a leader, or a voter below the majority's term, not yet for long enough. */
+    @Override
+    protected List<Failure> forming(ClusterSnapshot snapshot, ClusterHistory history) {
+        return detector.forming(snapshot, history);
+    }
+
     /**
      * Rung 0: lets the affected nodes campaign again; for {@value #KIND_ELECTIONS_PAUSED}, and for
      * {@value #KIND_NO_LEADER}, where it asks every reachable voter for an election: the node protocol's

@@ -17,6 +17,7 @@ import org.distributedtesting.recovery.NodeStatus;
 import org.distributedtesting.recovery.Operation;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RecoveryStrategy;
+import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.RungResult;
 import org.distributedtesting.recovery.Settings;
 import org.distributedtesting.recovery.Severity;
@@ -268,5 +269,24 @@ class DeadlockStrategyTest {
                         SlowFollowerStrategy.NAME);
         assertThat(registry.resolve(DeadlockStrategy.NAME)).singleElement().isInstanceOf(DeadlockStrategy.class);
         assertThat(registry.problems()).isEmpty();
+    }
+
+    @Test
+    void anApplyStandingStillOrARoleUnknownNotYetLastingIsFormingNotReported() {
+        // Given node-3 whose applied index stood still over the last cycle while its commit index moved
+        Timeline stalling = cluster(3, k -> follower(100 + 5L * Math.min(k, 1)).commitIndex(100 + 5L * k));
+        // and node-3 answering without a consensus role for one cycle
+        Timeline starting = cluster(2, k -> k == 1 ? follower(110).role(Role.UNKNOWN).leader(null) : follower(105));
+
+        // Then neither is reported, and each is forming
+        assertThat(stalling.detect(strategy.detector())).isEmpty();
+        assertThat(strategy.detector().forming(stalling.now(), stalling.history())).singleElement()
+                .satisfies(f -> assertThat(f.summary()).contains("'node-3' applied index 105 stands still",
+                        "stall_cycles"));
+        assertThat(starting.detect(strategy.detector())).isEmpty();
+        assertThat(strategy.detector().forming(starting.now(), starting.history())).singleElement()
+                .satisfies(f -> assertThat(f.summary()).contains("role unknown", "max_not_serving"));
+        Timeline healthy = cluster(3, k -> follower(100 + 5L * k));
+        assertThat(strategy.detector().forming(healthy.now(), healthy.history())).isEmpty();
     }
 }

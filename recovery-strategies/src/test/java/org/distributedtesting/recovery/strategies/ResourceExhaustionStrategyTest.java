@@ -81,8 +81,8 @@ class ResourceExhaustionStrategyTest {
     }
 
     @Test
-    void aFailureReportedIsNoLongerForming() {
-        Timeline timeline = disk(3, k -> 0.95);
+    void aResourceBelowItsThresholdIsNotForming() {
+        Timeline timeline = disk(3, k -> 0.50);
 
         assertThat(strategy.detector().forming(timeline.now(), timeline.history())).isEmpty();
     }

@@ -305,4 +305,19 @@ class SlowFollowerStrategyTest {
         assertThatThrownBy(() -> new SlowFollowerStrategy(new Settings(Map.of("stable_cycles", 0L))))
                 .hasMessage("strategies.slow_follower.stable_cycles must be > 0, but was 0");
     }
+
+    @Test
+    void aLagAboveTheMaximumForFewerThanSustainCyclesIsFormingNotReported() {
+        // Given node-3 300 entries behind in the last of three cycles only
+        Timeline t = cluster(5, 3, lagging(k -> k == 2 ? 300L : 2L));
+
+        // Then it is not reported, but it is forming (a --once run waits for it)
+        assertThat(t.detect(strategy.detector())).isEmpty();
+        assertThat(strategy.detector().forming(t.now(), t.history())).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("slow_follower:node-3");
+            assertThat(f.summary()).contains("300 entries behind", "not yet for 3 cycles");
+        });
+        Timeline keepingUp = cluster(5, 3, lagging(k -> 2L));
+        assertThat(strategy.detector().forming(keepingUp.now(), keepingUp.history())).isEmpty();
+    }
 }

@@ -395,4 +395,29 @@ class TermDivergenceStrategyTest {
                 new Action.SetElectionsPaused(id(2), false), new Action.SetElectionsPaused(id(3), false));
         assertThat(context.reasons()).allSatisfy(r -> assertThat(r).contains("asking for an election"));
     }
+
+    @Test
+    void aLeaderlessMajorityOrALaggingTermNotYetLastingIsFormingSoThatOnceWaitsForIt() {
+        // Given 4 s without a leader (the window is 5 s), and node-3 one cycle below the majority's term
+        Timeline shortLeaderless = leaderless(5, c -> 1);
+        Timeline justLagging = timeline(2, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, c == 2 ? 4 : 5).leader(null).build()});
+
+        // Then neither is a failure yet, and each is forming
+        assertThat(detect(shortLeaderless)).isEmpty();
+        assertThat(strategy.detector().forming(shortLeaderless.now(), shortLeaderless.history())).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.evidence()).containsEntry("kind", "no_leader");
+                    assertThat(f.summary()).contains("no leader among the 3 reachable voters", "not yet for 5 s");
+                });
+        assertThat(detect(justLagging)).isEmpty();
+        assertThat(strategy.detector().forming(justLagging.now(), justLagging.history())).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.nodes()).containsExactly(Snapshots.id(3));
+                    assertThat(f.summary()).contains("below the majority's term 5", "stabilization_cycles");
+                });
+        Timeline healthy = timeline(2, c -> new NodeStatus[] {node(1, 3, 5).build(), node(2, 3, 5).build(),
+                node(3, 3, 5).build()});
+        assertThat(strategy.detector().forming(healthy.now(), healthy.history())).isEmpty();
+    }
 }

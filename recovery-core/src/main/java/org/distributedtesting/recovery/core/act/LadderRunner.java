@@ -91,8 +91,9 @@ public final class LadderRunner {
                 result = RungResult.failed("strategy threw " + ProbeRunner.describe(e));
             }
             boolean deferred = result.kind() == RungResult.Kind.FAILED && context.deferredByGuard();
-            // stamped when the rung ended: its actions may have taken time
-            sink.emit(new RecoveryEvent.RungAttempted(state.clock().instant(), failure, name, attempt, result,
+            // stamped when the rung ended: its actions may have taken time, and what follows from it comes after
+            Instant ended = state.clock().instant();
+            sink.emit(new RecoveryEvent.RungAttempted(ended, failure, name, attempt, result,
                     recovery.strategy().rungAction(rung), deferred, options.dryRun()));
             if (deferred) {
                 return defer(recovery, name, result, now);
@@ -109,7 +110,7 @@ public final class LadderRunner {
                     if (rung == recovery.strategy().rungs().size() - 1) {
                         recoveries.release(recovery);
                         return Optional.of(quarantine.escalate(recovery, "no rung of '" + recovery.strategy().name()
-                                + "' applies: " + result.detail(), now));
+                                + "' applies: " + result.detail(), ended));
                     }
                     recovery.climb();
                 }
@@ -125,8 +126,8 @@ public final class LadderRunner {
                 }
                 case FAILED -> {
                     attempted(failure, name, now);
-                    recoveries.failRung(recovery, name, result.detail(), now);
-                    return quarantine.escalateIfAttemptsSpent(recovery, now);
+                    recoveries.failRung(recovery, name, result.detail(), ended);
+                    return quarantine.escalateIfAttemptsSpent(recovery, ended);
                 }
             }
         }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.JournalRecord;
 import org.distributedtesting.recovery.RecoveryEvent;
@@ -73,6 +74,35 @@ class EventsAndJournalTest {
 
             assertThat(h.events).hasSize(3).allMatch(e -> e.kind() == RecoveryEvent.Kind.CYCLE_COMPLETED);
             assertThat(h.journal.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void eventsComeInTheOrderOfTheirTimesWhenRungsTakeTimeAndFail() {
+        try (EngineHarness h = new EngineHarness(5, EngineHarness.FAST, failingLadder())) {
+            // given two nodes down at once, and a rung whose action takes a second and fails
+            h.cluster.onAction(action -> {
+                h.clock.advance(Duration.ofSeconds(1));
+                return new ActionResult.Failed("the node did not take it");
+            });
+            h.cluster.crash(2);
+            h.cluster.crash(3);
+
+            // when the engine confirms both in one cycle and runs their rungs
+            h.cycles(4);
+
+            // then every event is stamped no earlier than the one before it: no line of the timeline goes back
+            List<RecoveryEvent> events = h.events.stream()
+                    .filter(e -> !(e instanceof RecoveryEvent.CycleCompleted)).toList();
+            assertThat(events).extracting(RecoveryEvent::kind).containsSubsequence(
+                    RecoveryEvent.Kind.FAILURE_CONFIRMED, RecoveryEvent.Kind.FAILURE_CONFIRMED,
+                    RecoveryEvent.Kind.ACTION_TAKEN, RecoveryEvent.Kind.RUNG_ATTEMPTED, RecoveryEvent.Kind.RUNG_FAILED,
+                    RecoveryEvent.Kind.ACTION_TAKEN, RecoveryEvent.Kind.RUNG_ATTEMPTED,
+                    RecoveryEvent.Kind.RUNG_FAILED);
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).at()).as("%s after %s", events.get(i).kind(), events.get(i - 1).kind())
+                        .isAfterOrEqualTo(events.get(i - 1).at());
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.distributedtesting.recovery.strategies.e2e;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -39,6 +40,19 @@ final class StandInCluster implements AutoCloseable {
 
     /** A cluster whose node {@code oddNode} (1-based; -1 for none) gets {@code arguments} added to its command. */
     StandInCluster(Path dir, int size, int oddNode, List<String> arguments) throws IOException {
+        this(dir, size, List.of(), oddNode, arguments);
+    }
+
+    /**
+     * A cluster of {@link ScriptedNode}s, whose status and answers to control actions the test sets at run time
+     * ({@link #setStatus}, {@link #react}, {@link #actions}).
+     */
+    static StandInCluster scripted(Path dir, int size) throws IOException {
+        return new StandInCluster(dir, size, List.of("--scripted"), -1, List.of());
+    }
+
+    private StandInCluster(Path dir, int size, List<String> everyNode, int oddNode, List<String> arguments)
+            throws IOException {
         this.dir = dir;
         String classpath = System.getProperty("java.class.path");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -49,6 +63,7 @@ final class StandInCluster implements AutoCloseable {
             if (i == 1) {
                 command.add("--leader");
             }
+            command.addAll(everyNode);
             if (i == oddNode) {
                 command.addAll(arguments);
             }
@@ -140,6 +155,25 @@ final class StandInCluster implements AutoCloseable {
     /** Makes every later start of node {@code i} fail at once with exit code 2, printing {@code why}. */
     void refuseToStart(int i, String why) throws IOException {
         Files.writeString(node(i).dataDir().resolve(StandInNode.REFUSE_TO_START), why);
+    }
+
+    /** Makes scripted node {@code i} answer {@code statusJson} (the protocol's status JSON) from its next probe on. */
+    void setStatus(int i, String statusJson) throws IOException {
+        ScriptedNode.write(node(i).dataDir().resolve(ScriptedNode.STATUS), statusJson.getBytes(UTF_8));
+    }
+
+    /**
+     * Tells scripted node {@code i} what control actions do to its status:
+     * {@code {"<action name>": {<status fields to set>}}}.
+     */
+    void react(int i, String reactionsJson) throws IOException {
+        ScriptedNode.write(node(i).dataDir().resolve(ScriptedNode.REACTIONS), reactionsJson.getBytes(UTF_8));
+    }
+
+    /** The control actions scripted node {@code i} received, a line each: the action's name and its parameters. */
+    List<String> actions(int i) throws IOException {
+        Path log = node(i).dataDir().resolve(ScriptedNode.ACTIONS);
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
     NodeSpec node(int i) {

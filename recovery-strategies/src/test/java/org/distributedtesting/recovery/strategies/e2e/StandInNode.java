@@ -24,8 +24,10 @@ import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
  * {@code --hang} is {@code --hostile hang}. With {@code --data DIR} it plays a node that does not start while
  * {@code DIR/}{@value #REFUSE_TO_START} exists: it prints the file's content on stderr and exits with code 2, as a
  * coordinator whose database does not open does. With the environment variable {@code RECOVERY_CONTROL_TOKEN} set,
- * its control endpoints require that token. Usage:
- * {@code StandInNode --id node-2 --port 7002 [--data DIR] [--leader] [--hostile hang|garbage|huge|trickle]}.
+ * its control endpoints require that token. With {@code --scripted} (and {@code --data}) it is a {@link ScriptedNode}:
+ * its status and its answers to control actions are set at run time through files in its data directory. Usage:
+ * {@code StandInNode --id node-2 --port 7002 [--data DIR] [--leader] [--scripted]
+ * [--hostile hang|garbage|huge|trickle]}.
  */
 public final class StandInNode {
 
@@ -60,6 +62,7 @@ public final class StandInNode {
         java.nio.file.Path data = null;
         Hostility hostility = null;
         java.nio.file.Path answer = null;
+        boolean scripted = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--id" -> id = args[++i];
@@ -69,6 +72,7 @@ public final class StandInNode {
                 case "--hang" -> hostility = Hostility.HANG;
                 case "--hostile" -> hostility = Hostility.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--answer" -> answer = java.nio.file.Path.of(args[++i]);
+                case "--scripted" -> scripted = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -87,6 +91,11 @@ public final class StandInNode {
         NodeStatus status = NodeStatus.builder().role(leader ? Role.LEADER : Role.FOLLOWER).term(1)
                 .leader(NodeId.of("node-1")).commitIndex(42).appliedIndex(42).lastLogIndex(42)
                 .stateChecksum(new StateChecksum("c0ffee", 42)).build();
+        if (scripted) {
+            ScriptedNode.serve(NodeId.of(id), port, data, status);
+            System.out.println("scripted stand-in " + id + " listening on 127.0.0.1:" + port);
+            new CountDownLatch(1).await();
+        }
         var server = NodeProtocolServer.builder(NodeId.of(id), () -> status).port(port);
         // as docs/node-protocol.md tells a node the daemon starts: the token is in the environment, never in argv
         String token = System.getenv("RECOVERY_CONTROL_TOKEN");
