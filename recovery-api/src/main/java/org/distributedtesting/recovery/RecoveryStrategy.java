@@ -7,7 +7,10 @@ import java.util.List;
  *
  * <p>The engine runs the ladder: it confirms a failure, runs rung 0, verifies by re-probing with
  * {@link #isResolved}, and climbs only when a rung did not fix the failure; the last rung repeats, with
- * backoff, until the node's attempt budget is spent, and then the engine escalates. Every safety rule applies
+ * backoff, until the node's attempt budget is spent, and then the engine escalates. A failure that comes back on
+ * a node before it has stayed healthy for {@code restart_cooldown} resumes the ladder at the rung after the one
+ * that ran last, instead of at rung 0 (going back to rung 0, once, if no rung above applies). A rung may take out
+ * of service (stop, restart, demote, replace the data of) only the failure's nodes. Every safety rule applies
  * to every strategy, built-in or custom, because actions only reach nodes through
  * {@link RecoveryContext#perform(Action, String)}.
  *

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The act stage: runs the current rung of a recovery's ladder in a {@link GuardedContext}, and moves the recovery on
  * by what the rung did. Acted: it awaits verification (or, in a dry run, it is planned). Skipped: the next rung runs
- * at once, and past the last rung the failure is escalated. Failed: an attempt is spent and the next attempt climbs.
+ * at once, and past the last rung the failure is escalated (a ladder resumed above its first rung for a failure that
+ * came back first goes back to its first rung, once: only when no rung at all applies is it escalated). Failed: an
+ * attempt is spent and the next attempt climbs.
  * Held back by a guard that means "not now": it waits without spending an attempt, and escalates when held back
  * longer than {@code verify_timeout} x {@code max_restart_attempts}.
  *
@@ -99,6 +101,12 @@ public final class LadderRunner {
             recovery.deferredSince(null);
             switch (result.kind()) {
                 case SKIPPED -> {
+                    if (rung == recovery.strategy().rungs().size() - 1 && !recovery.triedEveryRung()) {
+                        LOG.info("no rung above '{}' applies to {}, which came back: its ladder goes back to rung "
+                                + "'{}'", recovery.rungName(rung), failure.key(), recovery.rungName(0));
+                        recovery.wrapToFirstRung();
+                        continue;
+                    }
                     if (rung == recovery.strategy().rungs().size() - 1) {
                         recoveries.release(recovery);
                         return Optional.of(quarantine.escalate(recovery, "no rung of '" + recovery.strategy().name()
@@ -112,12 +120,12 @@ public final class LadderRunner {
                         recoveries.release(recovery);
                         return Optional.empty();
                     }
-                    attempted(failure, now);
+                    attempted(failure, name, now);
                     recovery.awaitVerification(name, now.plus(options.verifyTimeout()));
                     return Optional.empty();
                 }
                 case FAILED -> {
-                    attempted(failure, now);
+                    attempted(failure, name, now);
                     recoveries.failRung(recovery, name, result.detail(), ended);
                     return quarantine.escalateIfAttemptsSpent(recovery, ended);
                 }
@@ -125,8 +133,8 @@ public final class LadderRunner {
         }
     }
 
-    private void attempted(Failure failure, Instant now) {
-        failure.nodes().forEach(n -> state.ledger(n).attempted(failure.type(), now));
+    private void attempted(Failure failure, String rung, Instant now) {
+        failure.nodes().forEach(n -> state.ledger(n).attempted(failure.type(), rung, now));
     }
 
     /**

@@ -8,12 +8,14 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.RecoveryEvent;
 
 /**
  * Watches a {@link SimulatedCluster} for the things a recovery engine must never break, after every simulation
  * event: at most one leader per term, no committed entry lost or changed, one state per applied index, no
  * acknowledged write lost, and the engine's own safety rules (quorum budget, backup before a destructive action,
- * no suspect copy source). It records {@link Violation}s instead of throwing, so a run goes on and a test asserts
+ * no suspect copy source) and availability (no node taken out of service by a recovery unless a detected failure
+ * names it). It records {@link Violation}s instead of throwing, so a run goes on and a test asserts
  * on {@link #violations()} at the end.
  *
  * <p>Per-event work is O(nodes): a node's state is checked only when its applied index or checksum changed, and
@@ -41,6 +43,11 @@ public final class InvariantChecker {
     public static final String BACKUP_BEFORE_DESTRUCTIVE = "backup_before_destructive";
     /** Data was copied from a node that was down, corrupt or known to compute wrong results. */
     public static final String SUSPECT_SOURCE = "suspect_source";
+    /**
+     * A recovery stopped, restarted, demoted or replaced the data of a node that no detected failure names (and that
+     * no test declared with {@link #allowDisruption}).
+     */
+    public static final String AVAILABILITY = "availability";
 
     /** At most this many violations are kept; the rest are counted. A broken run must not exhaust memory. */
     static final int MAX_RECORDED = 1000;
@@ -88,6 +95,7 @@ public final class InvariantChecker {
     private final StateMachineSafety stateMachines;
     private final AcknowledgedWrites acknowledgedWrites;
     private final ActionRules actionRules;
+    private final AvailabilityRule availability;
 
     /** Subscribes to {@code sim}'s leader and commit notifications; {@code lock} guards the simulation. */
     InvariantChecker(Simulation sim, Object lock) {
@@ -98,6 +106,7 @@ public final class InvariantChecker {
         this.stateMachines = new StateMachineSafety(this, sim);
         this.acknowledgedWrites = new AcknowledgedWrites(this, sim);
         this.actionRules = new ActionRules(this, sim);
+        this.availability = new AvailabilityRule(this);
         sim.onLeader(this::leaderElected);
         sim.onCommit(committed::committed);
     }
@@ -129,6 +138,51 @@ public final class InvariantChecker {
         Objects.requireNonNull(action, "action");
         synchronized (lock) {
             actionRules.executed(action);
+        }
+    }
+
+    /**
+     * Every engine built with {@link SimulatedCluster#engine()} sends its events here: an action carried out for a
+     * failure (a {@link RecoveryEvent.ActionTaken} whose result is done) that stops, restarts, demotes or replaces the
+     * data of a node the failure does not name breaks {@value #AVAILABILITY}, unless the node was declared with
+     * {@link #allowDisruption}. Other events are ignored. An engine built otherwise can register this method as a
+     * {@link org.distributedtesting.recovery.RecoveryListener} itself.
+     *
+     * @throws NullPointerException if {@code event} is null
+     */
+    public void recoveryEvent(RecoveryEvent event) {
+        Objects.requireNonNull(event, "event");
+        synchronized (lock) {
+            availability.event(event);
+        }
+    }
+
+    /**
+     * Lets recoveries take {@code node} out of service although no failure names it, because the strategy under test
+     * does so on purpose (a rolling restart, a ladder that restarts a peer); {@value #AVAILABILITY} is not checked
+     * for it until {@link #disallowDisruption}.
+     *
+     * @throws NullPointerException     if any argument is null
+     * @throws IllegalArgumentException if the node is not in the cluster
+     */
+    public void allowDisruption(NodeId node, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        synchronized (lock) {
+            indexOf(node);
+            availability.allow(node, reason);
+        }
+    }
+
+    /**
+     * Ends what {@link #allowDisruption} allowed for {@code node}.
+     *
+     * @throws NullPointerException     if {@code node} is null
+     * @throws IllegalArgumentException if the node is not in the cluster
+     */
+    public void disallowDisruption(NodeId node) {
+        synchronized (lock) {
+            indexOf(node);
+            availability.disallow(node);
         }
     }
 

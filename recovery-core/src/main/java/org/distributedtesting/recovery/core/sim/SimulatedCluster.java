@@ -94,12 +94,13 @@ public final class SimulatedCluster {
 
     /**
      * An engine builder wired to this cluster: its nodes, probe, control, supervisor, virtual clock and sleeper,
-     * probes run one after another on the cycle thread (deterministic). Add strategies, options, a journal and
-     * listeners, then build.
+     * probes run one after another on the cycle thread (deterministic), and the {@link #invariants() invariant
+     * checker} listening to its events (for {@value InvariantChecker#AVAILABILITY}). Add strategies, options, a
+     * journal and listeners, then build.
      */
     public EngineBuilder engine() {
         return RecoveryEngine.builder().nodes(specs).probe(probe()).control(control()).supervisor(supervisor())
-                .clock(sim.clock).sleeper(sleeper()).probeExecutor(Runnable::run);
+                .clock(sim.clock).sleeper(sleeper()).probeExecutor(Runnable::run).listener(invariants::recoveryEvent);
     }
 
     /** Fault injection for the ten failure modes and noise. */

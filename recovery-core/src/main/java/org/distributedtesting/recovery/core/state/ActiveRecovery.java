@@ -22,6 +22,10 @@ public final class ActiveRecovery {
     private final Instant firstSeen;
     private Failure failure;
     private int rung;
+    /** The rung a recurrence resumed at (0 for a ladder that started at its first rung). */
+    private final int resumedAt;
+    /** Whether a resumed ladder found no rung from {@link #resumedAt} up that applies, and went back to rung 0. */
+    private boolean wrapped;
     private String actedRung;
     private Instant verifyDeadline;
     private boolean planned;
@@ -33,10 +37,17 @@ public final class ActiveRecovery {
     private final Set<NodeId> startedByRung = new HashSet<>();
 
     ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
+        this(failure, strategy, firstSeen, 0);
+    }
+
+    /** A recovery whose ladder starts at rung {@code startRung} (a failure that came back resumes its ladder). */
+    ActiveRecovery(Failure failure, RecoveryStrategy strategy, Instant firstSeen, int startRung) {
         this.key = failure.key();
         this.failure = failure;
         this.strategy = strategy;
         this.firstSeen = firstSeen;
+        this.rung = startRung;
+        this.resumedAt = startRung;
     }
 
     /** The failure's key. */
@@ -71,6 +82,29 @@ public final class ActiveRecovery {
     /** The name of rung {@code index}. */
     public String rungName(int index) {
         return strategy.rungs().get(index);
+    }
+
+    /**
+     * Whether the last rung skipping means no rung applies: true unless the ladder was resumed above its first rung
+     * and has not yet gone back to try the rungs below.
+     */
+    public boolean triedEveryRung() {
+        return resumedAt == 0 || wrapped;
+    }
+
+    /**
+     * A resumed ladder found no rung from where it resumed up that applies to this recurrence: it goes back to its
+     * first rung, once, rather than escalating a failure that a lower rung handles (a ladder whose rungs each handle
+     * one kind of finding).
+     *
+     * @throws IllegalStateException if the ladder was not resumed, or already went back
+     */
+    public void wrapToFirstRung() {
+        if (triedEveryRung()) {
+            throw new IllegalStateException("the ladder of " + key + " has tried every rung already");
+        }
+        wrapped = true;
+        rung = 0;
     }
 
     /** Moves to the next rung; the last rung repeats. */

@@ -34,14 +34,19 @@ sealed interface LedgerEntry {
     /**
      * A rung ended: {@code outcome} is {@code acted}, {@code failed}, {@code deferred} or {@code skipped}.
      *
+     * @param rung    the rung's name
      * @param attempt the attempt number the live engine gave it (its count on the failure's nodes, plus one)
      */
-    record Rung(Instant at, String failureId, String type, List<NodeId> nodes, String outcome, int attempt,
-                boolean dryRun) implements LedgerEntry {
+    record Rung(Instant at, String failureId, String type, List<NodeId> nodes, String rung, String outcome,
+                int attempt, boolean dryRun) implements LedgerEntry {
     }
 
-    /** An action a rung asked for; {@code carriedOut} when it reached the node control (done or failed). */
-    record Acted(Instant at, String failureId, String type, List<NodeId> nodes, int attempt, boolean carriedOut)
+    /**
+     * An action the rung named {@code rung} asked for; {@code carriedOut} when it reached the node control (done or
+     * failed).
+     */
+    record Acted(Instant at, String failureId, String type, List<NodeId> nodes, String rung, int attempt,
+                 boolean carriedOut)
             implements LedgerEntry {
     }
 
@@ -110,17 +115,17 @@ sealed interface LedgerEntry {
      * attempt and the outcome; only an action's names one {@code node_id}.
      */
     private static Optional<LedgerEntry> rungOrAction(Instant at, Map<String, Object> d) {
-        if (!(d.get("rung") instanceof String) || !(d.get("outcome") instanceof String outcome)
+        if (!(d.get("rung") instanceof String rung) || !(d.get("outcome") instanceof String outcome)
                 || !d.containsKey("attempt")) {
             return Optional.empty();
         }
         boolean namesNode = d.containsKey(JournalRecords.NODE_ID);
         if (namesNode && ACTION_OUTCOMES.contains(outcome)) {
-            return Optional.of(new Acted(at, text(d, "failure_id"), type(d), nodes(d),
+            return Optional.of(new Acted(at, text(d, "failure_id"), type(d), nodes(d), rung,
                     number(d, "attempt"), CARRIED_OUT.contains(outcome)));
         }
         if (!namesNode && RUNG_OUTCOMES.contains(outcome)) {
-            return Optional.of(new Rung(at, text(d, "failure_id"), type(d), nodes(d), outcome,
+            return Optional.of(new Rung(at, text(d, "failure_id"), type(d), nodes(d), rung, outcome,
                     number(d, "attempt"), Boolean.TRUE.equals(d.get("dry_run"))));
         }
         return Optional.empty();

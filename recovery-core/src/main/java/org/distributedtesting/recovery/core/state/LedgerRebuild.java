@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>attempts per node and failure type, from the rungs that acted or failed ({@code attempt} in the record is
  *       what the live engine counted), and from actions carried out whose rung record never came (the engine died
- *       in the middle of the rung); when the last one was made, so the backoff goes on; why the last one failed;</li>
+ *       in the middle of the rung); when the last one was made, so the backoff goes on; why the last one failed;
+ *       which rung it ran, so a failure that comes back resumes its ladder after that rung as it would have;</li>
  *   <li>quarantine: {@code node_quarantined} at its own time, so {@code quarantine_retry_after} counts from then;
  *       {@code node_half_open} and {@code node_released} as the live engine applied them;</li>
  *   <li>the global action budget: the actions carried out within {@code action_budget_window} of now, and when the
@@ -38,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * once a failure has shown no sign (no record, no pending backoff, deferral or verification) for a whole
  * {@code restart_cooldown}, as while the engine was not running: a restart two hours later does not count attempts
  * that would have expired. A quarantined node stays quarantined; it needs a fresh healthy window, seen by the new
- * engine, to be released. What is not restored: the recoveries in progress (a failure is confirmed afresh and its
- * ladder starts at its first rung) and {@code node_cooldown}.
+ * engine, to be released. What is not restored: the recoveries in progress (a failure is confirmed afresh, and its
+ * ladder starts after the rung of its type's last counted attempt on its nodes, or at the first rung when none
+ * counts) and {@code node_cooldown}.
  *
  * <p>Records in the previous version's spelling ({@code node}, {@code nodes}, {@code failure}; see
  * {@link org.distributedtesting.recovery.core.journal.PreviousRecordShape}) are read too, so a daemon upgraded in
@@ -212,12 +214,12 @@ public final class LedgerRebuild {
             switch (rung.outcome()) {
                 case "acted" -> {
                     if (!rung.dryRun()) { // a dry run's rung is only planned: the live engine counts nothing
-                        attempted(nodes, type, rung.attempt(), at);
+                        attempted(nodes, type, rung.rung(), rung.attempt(), at);
                         horizon = at.plus(options.verifyTimeout());
                     }
                 }
                 case "failed" -> {
-                    int count = attempted(nodes, type, rung.attempt(), at);
+                    int count = attempted(nodes, type, rung.rung(), rung.attempt(), at);
                     horizon = at.plus(options.backoffBefore(count + 1));
                 }
                 case "deferred" -> {
@@ -242,7 +244,7 @@ public final class LedgerRebuild {
             state.countAction(at);
         }
         pending.putIfAbsent(acted.failureId(), new LedgerEntry.Acted(at, acted.failureId(), acted.type(),
-                acted.nodes(), acted.attempt(), true));
+                acted.nodes(), acted.rung(), acted.attempt(), true));
     }
 
     /**
@@ -258,7 +260,7 @@ public final class LedgerRebuild {
             expireStale(acted.at());
             FailureType type = types.get(acted.type());
             if (type != null) {
-                attempted(known(acted.nodes()), type, acted.attempt(), acted.at());
+                attempted(known(acted.nodes()), type, acted.rung(), acted.attempt(), acted.at());
             }
             sign(acted.failureId(), acted.nodes(), acted.at().plus(options.verifyTimeout()));
         }
@@ -266,18 +268,18 @@ public final class LedgerRebuild {
     }
 
     /**
-     * One attempt on the nodes, as the live engine counted it. The record's attempt number is what the live engine
-     * had counted before, plus one: when it is more than this replay has, the engine saw attempts the replay took
-     * for expired, and its count wins.
+     * One attempt on the nodes that ran {@code rung}, as the live engine counted it. The record's attempt number is
+     * what the live engine had counted before, plus one: when it is more than this replay has, the engine saw
+     * attempts the replay took for expired, and its count wins.
      *
      * @return the most attempts any of the nodes has made now
      */
-    private int attempted(List<NodeId> nodes, FailureType type, int number, Instant at) {
+    private int attempted(List<NodeId> nodes, FailureType type, String rung, int number, Instant at) {
         int replayed = nodes.stream().mapToInt(n -> state.ledger(n).attempts(type)).max().orElse(0) + 1;
         int most = 0;
         for (NodeId node : nodes) {
             NodeLedger ledger = state.ledger(node);
-            ledger.attempted(type, at);
+            ledger.attempted(type, rung, at);
             if (number > replayed) {
                 ledger.countAtLeast(type, number);
             }

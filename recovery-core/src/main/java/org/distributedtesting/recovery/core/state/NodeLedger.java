@@ -51,16 +51,40 @@ public final class NodeLedger {
         Instant first;
         Instant last;
         String lastFailure;
+        /** The rung the last attempt ran, or null when it is not known (an older journal). */
+        String lastRung;
     }
 
-    /** Records one recovery attempt for a failure of {@code type}. */
+    /** Records one recovery attempt for a failure of {@code type}, with the rung it ran unknown. */
     public void attempted(FailureType type, Instant now) {
+        attempted(type, null, now);
+    }
+
+    /**
+     * Records one recovery attempt for a failure of {@code type} that ran the rung named {@code rung}: a failure of
+     * that type that comes back before the attempts start over resumes its ladder after that rung.
+     *
+     * @param rung the rung's name, or null when it is not known
+     */
+    public void attempted(FailureType type, String rung, Instant now) {
         Attempts a = attempts.computeIfAbsent(type, t -> new Attempts());
         a.count++;
         if (a.first == null) {
             a.first = now;
         }
         a.last = now;
+        if (rung != null) {
+            a.lastRung = rung;
+        }
+    }
+
+    /**
+     * The rung the last counted attempt for a failure of {@code type} ran, or null when no attempt is counted (none
+     * yet, or they started over after a healthy {@code restart_cooldown}) or its rung is not known.
+     */
+    public String lastRung(FailureType type) {
+        Attempts a = attempts.get(type);
+        return a == null ? null : a.lastRung;
     }
 
     /** When the first of the counted attempts for a failure of {@code type} started, or null. */

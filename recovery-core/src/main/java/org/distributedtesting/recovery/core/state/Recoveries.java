@@ -41,12 +41,45 @@ public final class Recoveries {
         this.sink = Objects.requireNonNull(sink, "sink");
     }
 
-    /** The recovery of a confirmed failure, opened now if there is none yet, with the failure as last detected. */
+    /**
+     * The recovery of a confirmed failure, opened now if there is none yet, with the failure as last detected.
+     *
+     * <p>A new recovery starts at the first rung, unless its failure came back: when one of its nodes still counts
+     * attempts for a failure of the same type (they start over only after a whole healthy {@code restart_cooldown}),
+     * the ladder resumes at the rung after the one the last attempt ran, as an OTP supervisor's restart intensity
+     * escalates a child that keeps dying instead of restarting it the same way for ever. The last rung repeats.
+     * The attempt budget and the backoff are the node's and go on as before.
+     */
     public ActiveRecovery open(Failure failure, RecoveryStrategy strategy, Instant firstSeen) {
         ActiveRecovery recovery = active.computeIfAbsent(failure.key(),
-                k -> new ActiveRecovery(failure, strategy, firstSeen));
+                k -> new ActiveRecovery(failure, strategy, firstSeen, resumeAt(failure, strategy)));
         recovery.failure(failure);
         return recovery;
+    }
+
+    /** The rung a new recovery of {@code failure} starts at: after the last rung its type ran on its nodes, or 0. */
+    private int resumeAt(Failure failure, RecoveryStrategy strategy) {
+        List<String> rungs = strategy.rungs();
+        int last = -1;
+        String lastName = null;
+        for (NodeId node : failure.nodes()) {
+            if (!state.knows(node)) {
+                continue;
+            }
+            String rung = state.ledger(node).lastRung(failure.type());
+            int at = rung == null ? -1 : rungs.indexOf(rung);
+            if (at > last) {
+                last = at;
+                lastName = rung;
+            }
+        }
+        if (last < 0) {
+            return 0;
+        }
+        int resume = Math.min(last + 1, rungs.size() - 1);
+        LOG.info("{} came back within restart_cooldown after rung '{}': its ladder resumes at rung '{}'",
+                failure.key(), lastName, rungs.get(resume));
+        return resume;
     }
 
     /** The recovery of the failure with this key, or null. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.FailureType;
@@ -159,5 +160,32 @@ class EngineRestartWipedItsLedgerTest {
                 .filter(r -> r.action().equals("recovery_attempted")).toList();
         assertThat(rungs).extracting(r -> ((Number) r.details().get("attempt")).intValue()).containsExactly(1, 2);
         assertThat(second.records("node_quarantined")).hasSize(1);
+    }
+
+    @Test
+    void aFailureThatComesBackAfterARestartResumesItsLadderWhereTheEngineBeforeLeftIt() {
+        // Given an engine whose first rung restarted the crashed node, verified, and then stopped
+        TestStrategy ladder = new TestStrategy(FailureType.PROCESS_CRASH.name(), FailureType.PROCESS_CRASH, false,
+                List.of(Map.entry("restart", EngineHarness::restartFirst),
+                        Map.entry("restart_and_page", EngineHarness::restartFirst)));
+        EngineHarness first = new EngineHarness(3, OPTIONS.toBuilder().maxRestartAttempts(5).build(), ladder);
+        first.cluster.onAction(a -> {
+            first.cluster.heal(2); // a restart brings the node back
+            return ActionResult.Done.of("restarted");
+        });
+        first.cluster.crash(2);
+        first.cycles(15);
+        assertThat(first.events(RecoveryEvent.RecoveryVerified.class)).as("%s", first.actions()).hasSize(1);
+
+        // When a new engine takes over on its journal and the node crashes again within restart_cooldown
+        EngineHarness second = first.restart();
+        second.cluster.crash(2);
+        second.cycles(15);
+        second.close();
+
+        // Then the new engine ran the second rung: the rung of the last attempt came back with the attempts
+        assertThat(second.events(RecoveryEvent.RungAttempted.class)).extracting(RecoveryEvent.RungAttempted::rung)
+                .containsExactly("restart_and_page");
+        assertThat(second.events(RecoveryEvent.RecoveryVerified.class)).hasSize(1);
     }
 }

@@ -47,7 +47,7 @@ class RecoveryLeftWaitingAfterItsFailureWentAwayTest {
     }
 
     @Test
-    void aFailureGoneBeforeItsVerificationTimedOutIsClearedAndItsNextOccurrenceStartsAtTheFirstRung() {
+    void aFailureGoneBeforeItsVerificationTimedOutIsClearedAndItsOccurrenceAfterRestartCooldownStartsAtTheFirstRung() {
         FlaggedStrategy strict = new FlaggedStrategy(FailureType.TERM_DIVERGENCE, false,
                 Map.entry("first", RungResult.acted("first acted")),
                 Map.entry("second", RungResult.acted("second acted")));
@@ -64,7 +64,9 @@ class RecoveryLeftWaitingAfterItsFailureWentAwayTest {
             assertThat(journal.records("failure_cleared")).singleElement().satisfies(r -> assertThat(r.details())
                     .containsEntry("failure_id", "term_divergence:" + node.value())
                     .containsEntry("why", "no longer detected when its verification ended"));
-            // and when a failure of the same key comes back, its ladder starts over
+            // and when a failure of the same key comes back after a healthy restart_cooldown, its ladder starts
+            // over (one that comes back sooner resumes after the rung that ran: CrashLoopNeverReachedTheSecondRungTest)
+            cycles(engine, cluster, (int) RecoveryOptions.DEFAULT_RESTART_COOLDOWN.toSeconds() + 2);
             strict.flag(node);
             cycles(engine, cluster, 6);
         }

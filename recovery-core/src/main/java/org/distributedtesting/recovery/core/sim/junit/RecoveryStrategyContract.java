@@ -9,7 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.distributedtesting.recovery.Action;
+import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -25,6 +29,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.core.CycleReport;
 import org.distributedtesting.recovery.core.journal.JournalRecords;
 import org.distributedtesting.recovery.core.sim.InjectedFault;
+import org.distributedtesting.recovery.core.sim.NodeView;
 import org.distributedtesting.recovery.core.sim.harness.SimReport;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
 import org.distributedtesting.recovery.core.sim.harness.SimulatedRecovery;
@@ -34,7 +39,17 @@ import org.junit.jupiter.api.Test;
  * The contract every strategy, built-in or custom, must meet, run against the simulated cluster (like Micrometer's
  * TCK): a valid identity, a pure and tolerant detector, silence on a healthy cluster, detection of its fault within
  * a stated number of cycles, recovery with every invariant holding, a dry run that changes nothing, and escalation
- * instead of a loop when recovery keeps failing. Extend it and implement {@link #strategy()}:
+ * instead of a loop when recovery keeps failing. It also checks that the strategy does no harm:
+ * <ul>
+ *   <li>it takes no node out of service (stop, restart, demote, replace its data) that its failure does not name,
+ *       nor any node declared in {@link #alsoDisrupts} (the invariant checker's
+ *       {@value org.distributedtesting.recovery.core.sim.InvariantChecker#AVAILABILITY} invariant too);</li>
+ *   <li>it does nothing at all on a healthy cluster;</li>
+ *   <li>its recovery leaves no node down that was up before the fault;</li>
+ *   <li>a failure it cannot repair (the node refuses every action) ends escalated, and is never verified while it is
+ *       still there (verified, then detected again).</li>
+ * </ul>
+ * Extend it and implement {@link #strategy()}:
  *
  * <pre>{@code
  * class MyStrategyContractTest extends RecoveryStrategyContract {
@@ -111,6 +126,16 @@ public abstract class RecoveryStrategyContract {
         return Optional.empty();
     }
 
+    /**
+     * Nodes besides its failure's own that the strategy takes out of service on purpose (a rolling restart, a
+     * ladder that restarts a peer), given the cluster and the {@link #target}; none by default. Declared nodes are
+     * allowed by the contract's checks and by the invariant checker
+     * ({@link org.distributedtesting.recovery.core.sim.InvariantChecker#allowDisruption}).
+     */
+    protected Set<NodeId> alsoDisrupts(SimulatedCluster cluster, NodeId target) {
+        return Set.of();
+    }
+
     /** Engine options for the tests; defaults. */
     protected RecoveryOptions options() {
         return RecoveryOptions.defaults();
@@ -179,9 +204,10 @@ public abstract class RecoveryStrategyContract {
             try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, List.of(strategy()), options())) {
                 for (int i = 0; i < 120; i++) {
                     CycleReport report = cycleWithWrites(cluster, recovery);
-                    assertThat(report.detected()).as("seed %d cycle %d\n%s", seed, i, SimReport.of(cluster, 50))
-                            .isEmpty();
+                    assertThat(report.detected()).as("'%s' reported a failure on a healthy cluster (seed %d, cycle "
+                            + "%d)\n%s", strategy().name(), seed, i, SimReport.of(cluster, 50)).isEmpty();
                 }
+                assertNoActions(recovery, "on a healthy cluster, seed " + seed);
             }
         }
     }
@@ -192,6 +218,8 @@ public abstract class RecoveryStrategyContract {
             SimulatedCluster cluster = cluster(seed);
             try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options())) {
                 NodeId target = target(cluster);
+                Set<NodeId> declared = declare(cluster, target);
+                Set<NodeId> upBefore = upNodes(cluster);
                 InjectedFault fault = inject(cluster, target);
                 long healAt = healAfter().map(h -> cluster.clock().millis() + h.toMillis()).orElse(Long.MAX_VALUE);
                 int cycles = 0;
@@ -216,8 +244,11 @@ public abstract class RecoveryStrategyContract {
                     cluster.invariants().clearExemption(target);
                 }
                 cluster.advance(Duration.ofSeconds(5));
+                assertActedOnlyOnItsFailuresNodes(recovery, declared, "seed " + seed);
+                assertLeftNoMoreNodesDown(cluster, upBefore, "seed " + seed);
                 cluster.invariants().checkAcknowledgedWrites();
-                assertThat(cluster.invariants().violations()).as("invariants, seed %d", seed).isEmpty();
+                assertThat(cluster.invariants().violations()).as("invariants, seed %d: %s", seed,
+                        cluster.invariants().report()).isEmpty();
             }
         }
     }
@@ -244,11 +275,13 @@ public abstract class RecoveryStrategyContract {
         RecoveryOptions options = options().toBuilder().quarantineRetryAfter(Duration.ZERO).build();
         try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster, all(), options)) {
             NodeId target = target(cluster);
+            declare(cluster, target);
             cluster.faults().refuseActions(target);
             inject(cluster, target);
             for (int i = 0; i < 900 && recovery.events(RecoveryEvent.Escalated.class).isEmpty(); i++) {
                 cycleWithWrites(cluster, recovery);
             }
+            assertNeverVerifiedWhileStillFailing(recovery, target);
             assertThat(recovery.events(RecoveryEvent.Escalated.class)).as("escalated\n%s",
                     SimReport.of(cluster, List.of(recovery), 80)).isNotEmpty();
             int actions = actionRecords(recovery);
@@ -258,6 +291,97 @@ public abstract class RecoveryStrategyContract {
             assertThat(actionRecords(recovery)).as("actions after escalation").isEqualTo(actions);
             assertThat(new HashSet<>(recovery.events(RecoveryEvent.RungAttempted.class).stream()
                     .map(RecoveryEvent.RungAttempted::rung).toList())).isNotEmpty();
+        }
+    }
+
+    private Set<NodeId> declare(SimulatedCluster cluster, NodeId target) {
+        Set<NodeId> declared = Set.copyOf(alsoDisrupts(cluster, target));
+        declared.forEach(n -> cluster.invariants().allowDisruption(n, "declared by the contract's alsoDisrupts()"));
+        return declared;
+    }
+
+    private static Set<NodeId> upNodes(SimulatedCluster cluster) {
+        Set<NodeId> up = new TreeSet<>();
+        cluster.views().stream().filter(NodeView::alive).forEach(v -> up.add(v.id()));
+        return up;
+    }
+
+    /** The actions the node control carried out (done or failed there); not those refused by a guard or planned. */
+    private static List<RecoveryEvent.ActionTaken> carriedOut(SimulatedRecovery recovery) {
+        return recovery.events(RecoveryEvent.ActionTaken.class).stream()
+                .filter(e -> !e.dryRun() && (e.result() instanceof ActionResult.Done
+                        || e.result() instanceof ActionResult.Failed))
+                .toList();
+    }
+
+    private static String describe(RecoveryEvent.ActionTaken e) {
+        return e.action().name() + " on '" + e.action().node() + "' (rung '" + e.rung() + "' for "
+                + e.failure().key() + ", " + e.result().outcome().journalName() + ")";
+    }
+
+    private void assertNoActions(SimulatedRecovery recovery, String when) {
+        List<String> actions = carriedOut(recovery).stream().map(RecoveryStrategyContract::describe).toList();
+        if (!actions.isEmpty()) {
+            throw new AssertionError("'" + strategy().name() + "' acted " + when + ", where there is nothing to "
+                    + "recover: " + actions);
+        }
+    }
+
+    /**
+     * Every action that took a node out of service (stop, restart, demote, replace its data) was on a node its
+     * failure names, or one declared in {@link #alsoDisrupts}.
+     */
+    private void assertActedOnlyOnItsFailuresNodes(SimulatedRecovery recovery, Set<NodeId> declared, String when) {
+        List<String> harmful = new ArrayList<>();
+        for (RecoveryEvent.ActionTaken e : carriedOut(recovery)) {
+            NodeId node = e.action().node();
+            if (disrupts(e.action()) && !e.failure().nodes().contains(node) && !declared.contains(node)) {
+                harmful.add(describe(e) + ": the failure names only " + e.failure().nodes());
+            }
+        }
+        if (!harmful.isEmpty()) {
+            throw new AssertionError("'" + strategy().name() + "' took a node out of service that has no failure ("
+                    + when + "): " + String.join("; ", harmful) + ". A recovery may stop, restart, demote or replace "
+                    + "the data of its failure's nodes only; declare any other node it must disrupt in alsoDisrupts()");
+        }
+    }
+
+    private static boolean disrupts(Action action) {
+        return action.impact() == Action.Impact.DISRUPTIVE || action.impact() == Action.Impact.DESTRUCTIVE;
+    }
+
+    /** Every node that was up before the fault was injected is up after the recovery. */
+    private void assertLeftNoMoreNodesDown(SimulatedCluster cluster, Set<NodeId> upBefore, String when) {
+        Set<NodeId> downNow = new TreeSet<>(upBefore);
+        downNow.removeAll(upNodes(cluster));
+        if (!downNow.isEmpty()) {
+            throw new AssertionError("'" + strategy().name() + "' left more nodes down than before the fault ("
+                    + when + "): " + downNow + (downNow.size() == 1 ? " was" : " were") + " up before the fault "
+                    + "was injected and " + (downNow.size() == 1 ? "is" : "are") + " down after its recovery was "
+                    + "verified");
+        }
+    }
+
+    /**
+     * While the target refuses every action nothing repairs it, so a recovery of its failure that was verified and
+     * then confirmed again was verified falsely: the strategy's {@code isResolved} said it was gone while it was not.
+     */
+    private void assertNeverVerifiedWhileStillFailing(SimulatedRecovery recovery, NodeId target) {
+        Set<String> verified = new HashSet<>();
+        List<String> falsely = new ArrayList<>();
+        for (RecoveryEvent event : recovery.events()) {
+            if (event instanceof RecoveryEvent.RecoveryVerified v && v.failure().nodes().contains(target)) {
+                verified.add(v.failure().key());
+            } else if (event instanceof RecoveryEvent.FailureConfirmed c && verified.remove(c.failure().key())) {
+                falsely.add(c.failure().key());
+            }
+        }
+        if (!falsely.isEmpty()) {
+            throw new AssertionError("'" + strategy().name() + "' had its recovery verified although '" + target
+                    + "' refused every action, so nothing repaired it: " + new TreeSet<>(falsely) + " was journaled "
+                    + "recovery_verified and then detected again, " + falsely.size() + (falsely.size() == 1 ? " time"
+                    : " times") + "; isResolved must say whether the failure is gone, not whether a rung ran, so "
+                    + "that a failure that cannot be repaired ends escalated");
         }
     }
 
