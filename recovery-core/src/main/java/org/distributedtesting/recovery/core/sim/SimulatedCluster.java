@@ -211,10 +211,10 @@ public final class SimulatedCluster {
     }
 
     /**
-     * The live leaders, highest term first, and the nodes that follow the highest-term leader in its term: the
-     * followers a test can pick to crash or cut off without touching the leader.
+     * The live nodes that follow the current leader (the live leader of the highest term) in its term, in node
+     * order: the followers a test can crash or cut off without touching the leader.
      *
-     * @return live voters and learners following the current leader, in node order; empty without a live leader
+     * @return voters and non-voters following the current leader; empty without a live leader
      */
     public synchronized List<NodeId> followers() {
         Optional<NodeId> leader = leader();

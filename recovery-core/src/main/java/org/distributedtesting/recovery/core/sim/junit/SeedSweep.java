@@ -64,6 +64,10 @@ public final class SeedSweep implements TestTemplateInvocationContextProvider {
                     + "seed source, a list ({1, 2, 3}), a range (from = 1, count = 50) or random (random = 20), "
                     + "but names " + sources + ": " + seeds);
         }
+        if (seeds.from() != 1 && seeds.count() == 0) {
+            throw new ExtensionConfigurationException("@SimSeeds on " + method.getName() + ": from = "
+                    + seeds.from() + " starts a range, which needs count (from = " + seeds.from() + ", count = 10)");
+        }
         if (seeds.count() < 0 || seeds.random() < 0) {
             throw new ExtensionConfigurationException("@SimSeeds on " + method.getName() + ": count and random must "
                     + "be > 0, but were " + seeds.count() + " and " + seeds.random());

@@ -176,6 +176,14 @@ class SimSeedsTest {
                         + "3}), a range (from = 1, count = 50) or random (random = 20), but names 2: @");
     }
 
+    @Test
+    void refusesAStartOfARangeWithoutItsCount() {
+        EngineExecutionResults events = run(FromWithoutCountSample.class);
+
+        assertThat(failureOf(events)).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("@SimSeeds on fromOnly: from = 5 starts a range, which needs count (from = 5, count = 10)");
+    }
+
     // ---- samples, run only through the engine test kit ------------------------------------------------------------
 
     static class ListSample {
@@ -271,6 +279,13 @@ class SimSeedsTest {
     static class TwoSourcesSample {
         @SimSeeds(value = {1, 2}, count = 3)
         void twoSources(SimulatedCluster cluster) {
+            SEEDS.add(cluster.config().seed());
+        }
+    }
+
+    static class FromWithoutCountSample {
+        @SimSeeds(value = {1, 2}, from = 5)
+        void fromOnly(SimulatedCluster cluster) {
             SEEDS.add(cluster.config().seed());
         }
     }
