@@ -461,7 +461,9 @@ public sealed interface RecoveryEvent {
      * @param at       when it ended
      * @param snapshot what it saw
      * @param failures the failures detected in it (confirmed or not)
-     * @param elapsed  its wall time
+     * @param elapsed  how long it took, measured by the engine's time source: wall time by default
+     *                 ({@link System#nanoTime()}), virtual time when the engine runs on a simulated cluster, so an
+     *                 event stream of a simulation is the same in every run
      */
     record CycleCompleted(Instant at, ClusterSnapshot snapshot, List<Failure> failures, Duration elapsed)
             implements RecoveryEvent {

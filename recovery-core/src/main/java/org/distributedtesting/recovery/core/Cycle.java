@@ -61,6 +61,7 @@ final class Cycle {
 
     private final List<NodeSpec> nodes;
     private final Clock clock;
+    private final java.util.function.LongSupplier ticker;
     private final RecoveryOptions options;
     private final EventSink sink;
     private final ProbeRunner probes;
@@ -80,6 +81,7 @@ final class Cycle {
     Cycle(EngineBuilder b, Executor probeExecutor, ScheduledExecutorService timer) {
         this.nodes = List.copyOf(b.nodes);
         this.clock = b.clock;
+        this.ticker = b.ticker;
         this.options = b.options;
         this.authority = b.coordination == null ? Authority.alone() : Authority.of(b.coordination);
         this.sink = new EventSink(authority.coordinated() ? new CoordinatedJournal(b.journal, authority) : b.journal);
@@ -106,14 +108,14 @@ final class Cycle {
 
     /** Runs one cycle. */
     CycleReport run() {
-        long start = System.nanoTime();
+        long start = ticker.getAsLong();
         Instant takenAt = clock.instant();
         Map<NodeId, NodeObservation> observations = probes.probeAll(nodes);
-        long probed = System.nanoTime();
+        long probed = ticker.getAsLong();
         ClusterSnapshot snapshot = new ClusterSnapshot(++cycle, takenAt, nodes, observations);
         ClusterHistory past = new ClusterHistory(List.copyOf(history));
         List<Detected> detected = detectors.detect(snapshot, past);
-        long detectedAt = System.nanoTime();
+        long detectedAt = ticker.getAsLong();
         List<Failure> failures = detected.stream().map(Detected::failure).toList();
 
         Instant now = clock.instant();
@@ -159,7 +161,7 @@ final class Cycle {
         List<Failure> forming = failures.isEmpty() ? detectors.forming(snapshot, past) : List.of();
         boolean stuck = awaiting == 0 && !failures.isEmpty()
                 && failures.stream().allMatch(f -> f.nodes().stream().anyMatch(state::quarantined));
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        Duration elapsed = Duration.ofNanos(ticker.getAsLong() - start);
         CycleReport report = new CycleReport(snapshot, failures, forming, verified.verified(), escalated, rungs,
                 awaiting, stuck, Duration.ofNanos(probed - start), Duration.ofNanos(detectedAt - probed), elapsed);
         sink.emit(new RecoveryEvent.CycleCompleted(clock.instant(), snapshot, failures, elapsed));

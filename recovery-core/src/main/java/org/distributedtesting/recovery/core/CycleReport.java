@@ -22,9 +22,10 @@ import org.distributedtesting.recovery.Failure;
  *                             before) that have not answered yet
  * @param stuck                every detected failure touches a quarantined node and nothing awaits verification:
  *                             the engine will do nothing more until people act
- * @param probeTime            wall time of probing all nodes
- * @param detectTime           wall time of running all detectors
- * @param elapsed              wall time of the whole cycle
+ * @param probeTime            time spent probing all nodes, by the engine's ticker ({@link EngineBuilder#ticker}):
+ *                             wall time by default, virtual time on the simulated cluster
+ * @param detectTime           time spent running all detectors, by the engine's ticker
+ * @param elapsed              duration of the whole cycle, by the engine's ticker
  */
 public record CycleReport(ClusterSnapshot snapshot, List<Failure> detected, List<Failure> forming,
                           List<Failure> verified,

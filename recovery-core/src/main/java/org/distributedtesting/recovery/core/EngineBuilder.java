@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeProbe;
@@ -43,6 +44,7 @@ public final class EngineBuilder {
     Coordination coordination;
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = Sleeper.SYSTEM;
+    LongSupplier ticker = System::nanoTime;
     ScheduledExecutorService scheduler;
     Executor probeExecutor;
     final List<RecoveryListener> listeners = new ArrayList<>();
@@ -134,6 +136,19 @@ public final class EngineBuilder {
     /** The clock for every time decision. */
     public EngineBuilder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * The time source, in nanoseconds, that measures how long a cycle and its probing and detection take
+     * ({@link CycleReport#elapsed()}, {@link org.distributedtesting.recovery.RecoveryEvent.CycleCompleted#elapsed()});
+     * {@link System#nanoTime()} by default. A simulation passes its virtual time, so the durations it reports are
+     * virtual and the same in every run (Caffeine's {@code Ticker}).
+     *
+     * @throws NullPointerException if {@code ticker} is null
+     */
+    public EngineBuilder ticker(LongSupplier ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
         return this;
     }
 

@@ -1,7 +1,9 @@
 package org.distributedtesting.recovery.core.sim;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.distributedtesting.recovery.IntegrityCheck;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.Role;
@@ -25,15 +27,15 @@ import org.distributedtesting.recovery.StateChecksum;
  * @param stateChecksum its state-machine checksum at its applied index
  * @param database      its database's integrity
  * @param log           its log's integrity
- * @param rows          its state machine's rows
+ * @param rows          its state machine's rows, in key order (the same order in every JVM)
  */
 public record NodeView(NodeId id, boolean alive, Role role, long term, Optional<NodeId> leader, boolean voter,
                        long commitIndex, long appliedIndex, long lastLogIndex, StateChecksum stateChecksum,
                        IntegrityCheck database, IntegrityCheck log, Map<String, String> rows) {
 
-    /** Copies the rows. */
+    /** Copies the rows into key order: a hash order would differ between JVMs and break byte-identical reports. */
     public NodeView {
-        rows = Map.copyOf(rows);
+        rows = Collections.unmodifiableSortedMap(new TreeMap<>(rows));
     }
 
     /** Whether it is alive and claims to lead. */

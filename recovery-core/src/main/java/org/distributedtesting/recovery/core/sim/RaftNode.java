@@ -89,8 +89,20 @@ final class RaftNode {
         sim.trace(id + " started at term " + term);
     }
 
-    /** The process dies: volatile state is gone, timers stop. */
+    /** The process dies by itself (an injected crash, a crash loop): volatile state is gone, timers stop. */
     void crash() {
+        halt(id + " crashed");
+    }
+
+    /**
+     * The process is stopped on purpose (by the engine's stop or restart, or a start that failed its checks): the
+     * same as a crash for the node, but the trace says why, so an engine's restart is not read as a crash.
+     */
+    void stop(String why) {
+        halt(id + " stopped: " + why);
+    }
+
+    private void halt(String traceLine) {
         if (!alive) {
             return;
         }
@@ -100,7 +112,7 @@ final class RaftNode {
         heartbeatGeneration++;
         role = Role.FOLLOWER;
         leader = -1;
-        sim.trace(id + " crashed");
+        sim.trace(traceLine);
     }
 
     boolean paused() {

@@ -55,11 +55,11 @@ final class SimControl implements NodeControl {
             case START -> new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
                     ? ActionResult.Done.of("started") : new ActionResult.Failed("the process ended at start");
             case STOP -> {
-                node.crash();
+                node.stop("by the engine (" + action.name() + ")");
                 yield ActionResult.Done.of("stopped");
             }
             case RESTART -> {
-                node.crash();
+                node.stop("by the engine, to restart it (" + action.name() + ")");
                 yield new SimSupervisor(cluster).start(cluster.spec(node.id)).isAlive()
                         ? ActionResult.Done.of("restarted") : new ActionResult.Failed("the process ended at start");
             }

@@ -108,17 +108,33 @@ public final class SimFaults {
         }
     }
 
-    /** Splits the cluster into groups that cannot reach each other. */
+    /**
+     * Splits the cluster into groups that cannot reach each other, in either direction; nodes in no group keep
+     * their links. {@link SimulatedCluster#partition(Set[])} does the same. Heal: every link back to normal.
+     *
+     * @return the fault, whose nodes are the smallest group
+     * @throws IllegalArgumentException if a node is not in the cluster
+     */
     public InjectedFault partition(List<Set<NodeId>> groups) {
         synchronized (cluster) {
-            @SuppressWarnings("unchecked")
-            Set<NodeId>[] array = groups.toArray(new Set[0]);
-            cluster.partition(array);
+            cluster.cut(groups);
             List<NodeId> minority = groups.stream().min((a, b) -> Integer.compare(a.size(), b.size()))
                     .map(List::copyOf).orElse(List.of());
             return fault(FailureType.NETWORK_PARTITION, minority, "partition " + groups,
                     () -> sim().network.healAll());
         }
+    }
+
+    /**
+     * Splits the cluster into groups that cannot reach each other; the same as {@link #partition(List)}, with the
+     * signature of {@link SimulatedCluster#partition(Set[])}.
+     *
+     * @return the fault, whose nodes are the smallest group
+     * @throws IllegalArgumentException if a node is not in the cluster
+     */
+    @SafeVarargs
+    public final InjectedFault partition(Set<NodeId>... groups) {
+        return partition(java.util.Arrays.asList(groups));
     }
 
     /** Cuts the link from one node to another in one direction only. */

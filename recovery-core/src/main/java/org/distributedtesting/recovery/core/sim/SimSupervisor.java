@@ -53,7 +53,7 @@ final class SimSupervisor implements ProcessSupervisor {
             }
             node.start();
             if (node.faults.failsToStart || node.log.check().failed() || node.db.check().failed()) {
-                node.crash();
+                node.stop("its start failed");
                 node.exitCode = 1;
                 sim.trace(node.id + " failed to start: log " + node.log.check().detail() + ", database "
                         + node.db.check().detail());
@@ -83,7 +83,7 @@ final class SimSupervisor implements ProcessSupervisor {
             }
             if (node.alive) {
                 sim.actionExecuting(new org.distributedtesting.recovery.Action.Stop(node.id));
-                node.crash();
+                node.stop("by the engine's supervisor");
             }
         }
     }

@@ -30,7 +30,8 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
  * SimulatedCluster cluster = SimulatedCluster.builder().nodes(5).seed(42).build();
  * NodeId leader = cluster.awaitLeader(Duration.ofSeconds(10)).orElseThrow();
  * cluster.writeAndWait("hello", Duration.ofSeconds(1));
- * cluster.crash(leader);
+ * NodeId follower = cluster.anyFollower();
+ * cluster.crash(follower);
  * }</pre>
  *
  * <p>Thread-safe: every method holds the cluster's lock, so the engine's probes and actions and the test's own
@@ -94,13 +95,15 @@ public final class SimulatedCluster {
 
     /**
      * An engine builder wired to this cluster: its nodes, probe, control, supervisor, virtual clock and sleeper,
-     * probes run one after another on the cycle thread (deterministic), and the {@link #invariants() invariant
-     * checker} listening to its events (for {@value InvariantChecker#AVAILABILITY}). Add strategies, options, a
-     * journal and listeners, then build.
+     * probes run one after another on the cycle thread (deterministic), cycle durations measured in virtual time
+     * (so the events of a run are the same for the same seed), and the {@link #invariants() invariant checker}
+     * listening to its events (for {@value InvariantChecker#AVAILABILITY}). Add strategies, options, a journal and
+     * listeners, then build.
      */
     public EngineBuilder engine() {
         return RecoveryEngine.builder().nodes(specs).probe(probe()).control(control()).supervisor(supervisor())
-                .clock(sim.clock).sleeper(sleeper()).probeExecutor(Runnable::run).listener(invariants::recoveryEvent);
+                .clock(sim.clock).sleeper(sleeper()).ticker(() -> sim.now() * 1_000_000L)
+                .probeExecutor(Runnable::run).listener(invariants::recoveryEvent);
     }
 
     /** Fault injection for the ten failure modes and noise. */
@@ -209,16 +212,48 @@ public final class SimulatedCluster {
     }
 
     /**
+     * The live nodes that follow the current leader (the live leader of the highest term) in its term, in node
+     * order: the followers a test can crash or cut off without touching the leader.
+     *
+     * @return voters and non-voters following the current leader; empty without a live leader
+     */
+    public synchronized List<NodeId> followers() {
+        Optional<NodeId> leader = leader();
+        if (leader.isEmpty()) {
+            return List.of();
+        }
+        RaftNode l = raft(leader.get());
+        return sim.nodes.stream().filter(n -> n.alive && n != l && n.term == l.term && n.leader == l.index)
+                .map(n -> n.id).toList();
+    }
+
+    /**
+     * The first node, in node order, that follows the current leader: a deterministic pick for a test that needs
+     * "a follower" (the same seed gives the same node).
+     *
+     * @throws IllegalStateException if there is no live leader or no node follows it yet (call
+     *                               {@link #awaitLeader(Duration)} first)
+     */
+    public synchronized NodeId anyFollower() {
+        List<NodeId> followers = followers();
+        if (followers.isEmpty()) {
+            throw new IllegalStateException(leader().map(l -> "no node follows the leader " + l + " yet")
+                    .orElse("there is no live leader") + " at " + sim.now() + " ms virtual; call awaitLeader(...) "
+                    + "first");
+        }
+        return followers.get(0);
+    }
+
+    /**
      * Sends a write to the leader the client can reach (the one with the highest term); it is acknowledged later,
-     * once committed and applied. A write no leader takes is recorded as never acknowledged.
+     * once committed and applied. A write no leader takes is recorded at once as never acknowledged, with index
+     * -1: nothing waits here.
      */
     public synchronized ClientWrite write(String value) {
         Objects.requireNonNull(value, "value");
         long id = sim.writes.size() + 1L;
         String key = "w" + id;
-        RaftNode target = sim.nodes.stream()
-                .filter(n -> n.alive && n.role == Role.LEADER && sim.network.clientReaches(n.index) && !n.paused())
-                .max(Comparator.comparingLong(n -> n.term)).orElse(null);
+        RaftNode target = clientLeader();
         long index = target == null ? -1 : target.propose(key + "=" + value);
         ClientWrite write = new ClientWrite(id, key, value, sim.now(), index,
                 index < 0 ? -1 : target.term, OptionalLong.empty());
@@ -232,10 +267,39 @@ public final class SimulatedCluster {
         return latest(write);
     }
 
-    /** Writes and advances time until the write is acknowledged or {@code max} passes; returns its final state. */
+    private RaftNode clientLeader() {
+        return sim.nodes.stream()
+                .filter(n -> n.alive && n.role == Role.LEADER && sim.network.clientReaches(n.index) && !n.paused())
+                .max(Comparator.comparingLong(n -> n.term)).orElse(null);
+    }
+
+    /**
+     * Writes and advances time until the write is acknowledged or {@code max} of virtual time passes; returns its
+     * final state. Without a leader the client reaches, it first waits (within {@code max}) for one to take the
+     * write. A write a leader took but could not commit in time (no majority) is returned unacknowledged: check
+     * {@link ClientWrite#acknowledged()} when that can happen.
+     *
+     * @throws IllegalStateException    if no leader the client reaches appeared within {@code max}, so no node
+     *                                  took the write (nothing is recorded)
+     * @throws IllegalArgumentException if {@code max} is negative
+     */
     public synchronized ClientWrite writeAndWait(String value, Duration max) {
-        ClientWrite write = write(value);
+        Objects.requireNonNull(value, "value");
+        if (max.isNegative()) {
+            throw new IllegalArgumentException("max must be >= 0, but was " + max);
+        }
         long end = sim.now() + max.toMillis();
+        while (clientLeader() == null && sim.now() < end) {
+            advance(Duration.ofMillis(Math.min(STEP_MILLIS, end - sim.now())));
+        }
+        if (clientLeader() == null) {
+            List<NodeId> leaders = leaders();
+            throw new IllegalStateException("no leader took the write '" + value + "' within " + max.toMillis()
+                    + " ms of virtual time: " + (leaders.isEmpty() ? "there is no live leader"
+                    : "the client reaches none of the leaders " + leaders) + "; call awaitLeader(...) first, or "
+                    + "use write(...) to record a write that no leader takes");
+        }
+        ClientWrite write = write(value);
         while (!latest(write).acknowledged() && write.index() >= 0 && sim.now() < end) {
             advance(Duration.ofMillis(Math.min(STEP_MILLIS, end - sim.now())));
         }
@@ -277,9 +341,14 @@ public final class SimulatedCluster {
 
     // ---- process and network faults (more in Faults) -----------------------------------------------------------
 
-    /** The node's process dies now. */
-    public synchronized void crash(NodeId node) {
-        raft(node).crash();
+    /**
+     * The node's process dies now (SIGKILL); the same as {@code faults().crash(node)}.
+     *
+     * @return the fault, to heal (nothing to undo: a restart brings the node back)
+     * @throws IllegalArgumentException if the node is not in the cluster
+     */
+    public synchronized InjectedFault crash(NodeId node) {
+        return faults.crash(node);
     }
 
     /** The node's process starts (if it is down). */
@@ -292,23 +361,32 @@ public final class SimulatedCluster {
 
     /**
      * Splits the cluster: nodes in different groups cannot reach each other, in either direction; nodes in no
-     * group keep their links. {@link #healNetwork()} undoes it.
+     * group keep their links; the same as {@code faults().partition(groups)}. {@link #healNetwork()} or the
+     * returned fault's {@link InjectedFault#heal()} undoes it.
+     *
+     * @return the fault, whose nodes are the smallest group
+     * @throws IllegalArgumentException if a node is not in the cluster
      */
     @SafeVarargs
-    public final synchronized void partition(Set<NodeId>... groups) {
-        for (int a = 0; a < groups.length; a++) {
-            for (int b = 0; b < groups.length; b++) {
+    public final synchronized InjectedFault partition(Set<NodeId>... groups) {
+        return faults.partition(java.util.Arrays.asList(groups));
+    }
+
+    /** Cuts the links between the groups; the fault injection's part of {@link #partition(Set[])}. */
+    synchronized void cut(List<Set<NodeId>> groups) {
+        for (int a = 0; a < groups.size(); a++) {
+            for (int b = 0; b < groups.size(); b++) {
                 if (a == b) {
                     continue;
                 }
-                for (NodeId x : groups[a]) {
-                    for (NodeId y : groups[b]) {
+                for (NodeId x : groups.get(a)) {
+                    for (NodeId y : groups.get(b)) {
                         sim.network.cut(raft(x).index, raft(y).index, true);
                     }
                 }
             }
         }
-        sim.trace("partition " + java.util.Arrays.toString(groups));
+        sim.trace("partition " + groups);
     }
 
     /** Every network link back to normal. */

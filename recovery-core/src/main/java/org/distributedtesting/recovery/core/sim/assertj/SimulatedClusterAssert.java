@@ -11,12 +11,13 @@ import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.core.sim.ClientWrite;
+import org.distributedtesting.recovery.core.sim.InvariantChecker;
 import org.distributedtesting.recovery.core.sim.NodeView;
 import org.distributedtesting.recovery.core.sim.SimulatedCluster;
 
 /**
  * Assertions about the ground truth of a {@link SimulatedCluster}: leadership, agreement of the replicated state,
- * and acknowledged writes. Each reads the cluster as it is now and does not advance time; let the cluster settle
+ * acknowledged writes and the invariants its {@link InvariantChecker} watches. Each reads the cluster as it is now and does not advance time; let the cluster settle
  * first (for example {@code cluster.advance(Duration.ofSeconds(1))}) when followers may still be catching up.
  * Obtain one with {@link SimAssertions#assertThat(SimulatedCluster)}.
  *
@@ -144,41 +145,42 @@ public final class SimulatedClusterAssert extends AbstractAssert<SimulatedCluste
     }
 
     /**
-     * Every acknowledged write is in the rows of every live node that has applied its log index, with the value
-     * written; and at least one live node has applied it. A live node that has not applied that far yet is still
-     * catching up and is not counted.
+     * No acknowledged write was lost: the {@value InvariantChecker#ACKNOWLEDGED_WRITE_LOST} invariant of the
+     * cluster's {@link InvariantChecker}, checked now ({@link InvariantChecker#checkAcknowledgedWrites()}) and
+     * over the whole run so far. Its definition is the checker's: every acknowledged write is in the state of every
+     * live node whose database is intact and that has applied the write's index, and in the current leader's state
+     * or log (with no leader, some node holds it). A live node that has not applied that far yet is still catching
+     * up and is not counted. {@link #hasNoInvariantViolations()} checks this and every other invariant.
      */
     public SimulatedClusterAssert lostNoAcknowledgedWrites() {
         isNotNull();
-        List<NodeView> live = actual.views().stream().filter(NodeView::alive).toList();
-        List<ClientWrite> acknowledged = actual.writes().stream().filter(ClientWrite::acknowledged).toList();
-        List<Long> missingIds = new ArrayList<>();
-        List<String> details = new ArrayList<>();
-        for (ClientWrite write : acknowledged) {
-            List<NodeView> applied = live.stream().filter(v -> v.appliedIndex() >= write.index()).toList();
-            String problem;
-            if (applied.isEmpty()) {
-                problem = "no live node has applied index " + write.index() + " (highest applied: "
-                        + live.stream().mapToLong(NodeView::appliedIndex).max().orElse(0) + ")";
-            } else {
-                List<String> without = applied.stream().filter(v -> !write.value().equals(v.rows().get(write.key())))
-                        .map(v -> v.id() + " (applied " + v.appliedIndex() + ", has "
-                                + Optional.ofNullable(v.rows().get(write.key())).orElse("nothing") + ")")
-                        .toList();
-                problem = without.isEmpty() ? null : "missing on " + String.join(", ", without);
-            }
-            if (problem != null) {
-                missingIds.add(write.id());
-                if (details.size() < MAX_LISTED) {
-                    details.add(write.key() + "=" + write.value() + " (index " + write.index() + ", term "
-                            + write.term() + "): " + problem);
-                }
-            }
+        actual.invariants().checkAcknowledgedWrites();
+        List<InvariantChecker.Violation> lost = actual.invariants().violations().stream()
+                .filter(v -> v.invariant().equals(InvariantChecker.ACKNOWLEDGED_WRITE_LOST)).toList();
+        if (!lost.isEmpty()) {
+            long acknowledged = actual.writes().stream().filter(ClientWrite::acknowledged).count();
+            failShowingNodes("Expecting no acknowledged write lost, but " + lost.size() + " losses were seen ("
+                    + acknowledged + " writes acknowledged):\n  " + lost.stream().limit(MAX_LISTED)
+                    .map(Object::toString).collect(Collectors.joining("\n  "))
+                    + (lost.size() > MAX_LISTED ? "\n  ..." : ""), actual.views());
         }
-        if (!missingIds.isEmpty()) {
-            failShowingNodes("Expecting no acknowledged write lost, but " + missingIds.size() + " of " + acknowledged.size()
-                    + " are missing; write ids " + missingIds + "\n  " + String.join("\n  ", details)
-                    + (missingIds.size() > MAX_LISTED ? "\n  ..." : ""), actual.views());
+        return this;
+    }
+
+    /**
+     * The cluster's {@link InvariantChecker} saw no violation since the cluster was built: one leader per term,
+     * no committed entry lost or changed, one state per applied index, no acknowledged write lost (checked now,
+     * so there is no need to call {@link InvariantChecker#checkAcknowledgedWrites()} first), and the engine's
+     * safety rules. Exemptions the test declared ({@code exemptTerm}, {@code exemptNode}) hold. The message is the
+     * checker's {@link InvariantChecker#report() report}: counts per invariant and each violation with its virtual
+     * time.
+     */
+    public SimulatedClusterAssert hasNoInvariantViolations() {
+        isNotNull();
+        actual.invariants().checkAcknowledgedWrites();
+        if (!actual.invariants().clean()) {
+            failShowingNodes("Expecting no invariant violation, but the checker saw some; "
+                    + actual.invariants().report(), actual.views());
         }
         return this;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.assertj.core.api.AbstractAssert;
+import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.JournalRecord;
@@ -50,6 +51,27 @@ public final class SimulatedRecoveryAssert extends AbstractAssert<SimulatedRecov
                     + ", but it has " + journalSummary());
         }
         return this;
+    }
+
+    /**
+     * The journal has a record of the action {@code kind} (its {@link ActionKind#journalName()}, for example
+     * {@code restart_node} for {@link ActionKind#RESTART}): a typed spelling of {@link #journalContainsAction(String)}.
+     *
+     * @throws NullPointerException if {@code kind} is null
+     */
+    public SimulatedRecoveryAssert journalContainsAction(ActionKind kind) {
+        return journalContainsAction(Objects.requireNonNull(kind, "kind").journalName());
+    }
+
+    /**
+     * The journal has a record of the action {@code kind} on {@code node}: a typed spelling of
+     * {@link #journalContainsActionOnNode(String, NodeId)}, for example
+     * {@code journalContainsActionOnNode(ActionKind.RESTART, node)}.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public SimulatedRecoveryAssert journalContainsActionOnNode(ActionKind kind, NodeId node) {
+        return journalContainsActionOnNode(Objects.requireNonNull(kind, "kind").journalName(), node);
     }
 
     private static boolean names(JournalRecord record, NodeId node) {

@@ -92,6 +92,16 @@ public final class SimulatedRecovery implements AutoCloseable {
      * healthy cluster, every remaining failure sits on a quarantined node, or {@code virtualMax} of virtual time
      * has passed. See {@link RecoveryEngine#runUntilSettled(Duration)}.
      *
+     * <p><b>Healthy</b> is what the engine's strategies see in one cycle, not the simulator's ground truth: no
+     * strategy's detector reports a failure (confirmed or not yet), none sees one forming (a signal that must last
+     * before it is reported, such as a disk above its threshold), no recovery whose rung acted is still awaiting
+     * verification, and no node the engine started is still awaiting its first answer. So a fault no strategy
+     * detects (an isolated node with only a crash strategy running) is healthy, and a healthy report does not mean
+     * that followers have caught up: advance the cluster a moment and use the cluster assertions
+     * ({@code hasSingleLeader()}, {@code hasNoDivergence()}, {@code hasNoInvariantViolations()}) for the ground
+     * truth. {@link SettleReport#healthy()} is false when the time ran out or the engine is stuck; then
+     * {@link SettleReport#remaining()} lists what was left.
+     *
      * @throws IllegalArgumentException if {@code virtualMax} is negative
      * @throws IllegalStateException if closed
      */

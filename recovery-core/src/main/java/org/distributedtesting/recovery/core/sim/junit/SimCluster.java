@@ -34,7 +34,10 @@ public @interface SimCluster {
     /** Number of nodes, 1..15. */
     int nodes() default DEFAULT_NODES;
 
-    /** The seed of every random choice of the simulation; the failure report prints it. */
+    /**
+     * The seed of every random choice of the simulation; a failure's message names it. To run many seeds, use
+     * {@link SimSeeds} (and leave this one at its default): a seed named here as well is an error there.
+     */
     long seed() default DEFAULT_SEED;
 
     /** Whether nodes run a pre-vote before an election. */

@@ -5,6 +5,7 @@ import static org.distributedtesting.recovery.core.sim.assertj.SimAssertions.ass
 
 import java.time.Duration;
 import java.util.List;
+import org.distributedtesting.recovery.ActionKind;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryOptions;
@@ -80,6 +81,20 @@ class SimulatedRecoveryAssertTest {
                 .hasMessageStartingWith("Expecting the journal to contain action 'restart_node' on " + leader
                         + ", but it has 4 records: ")
                 .hasMessageContaining("restart_node on " + follower);
+    }
+
+    @Test
+    void journalAssertionsTakeTypedActionKinds() {
+        SimulatedRecovery recovered = recoveredFromACrash();
+
+        assertThat(recovered).journalContainsAction(ActionKind.RESTART)
+                .journalContainsActionOnNode(ActionKind.RESTART, follower);
+        assertThatThrownBy(() -> assertThat(recovered).journalContainsActionOnNode(ActionKind.RESTART, leader))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("Expecting the journal to contain action 'restart_node' on " + leader);
+        assertThatThrownBy(() -> assertThat(recovered).journalContainsAction(ActionKind.RESET))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageStartingWith("Expecting the journal to contain action 'reset'");
     }
 
     @Test

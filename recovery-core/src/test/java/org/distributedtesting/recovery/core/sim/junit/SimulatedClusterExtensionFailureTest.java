@@ -18,9 +18,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * What the extension does when a test fails, and what it refuses, checked by running sample test classes through
@@ -48,13 +50,12 @@ class SimulatedClusterExtensionFailureTest {
     }
 
     @Test
-    void printsTheSeedTheTraceTailAndTheJournalOnAFailureAndRethrowsItUnchanged() {
+    void printsTheSeedTheTraceTailAndTheJournalOnAFailure() {
         // When
         Events events = run(FailingSample.class);
 
         // Then
         events.assertStatistics(s -> s.started(1).failed(1));
-        assertThat(failureOf(events)).isSameAs(BOOM);
         SimulatedCluster cluster = (SimulatedCluster) SEEN.get(0);
         NodeId crashed = (NodeId) SEEN.get(1);
         List<String> trace = cluster.trace();
@@ -66,6 +67,66 @@ class SimulatedClusterExtensionFailureTest {
                         + String.join("\n", trace.subList(trace.size() - 5, trace.size())) + "\n")
                 .contains("restart_node {node_id=" + crashed)
                 .contains("verified process_crash:" + crashed);
+    }
+
+    @Test
+    void namesTheSeedAndSummarizesTheClusterInTheFailuresOwnMessageKeepingTheOriginalAsCause() {
+        // When
+        Events events = run(FailingSample.class);
+
+        // Then
+        Throwable failure = failureOf(events);
+        NodeId crashed = (NodeId) SEEN.get(1);
+        assertThat(failure).isExactlyInstanceOf(AssertionError.class).hasCause(BOOM)
+                .hasMessageStartingWith("boom: the cluster did not heal\nsimulated cluster: seed 77, 5 nodes, at 00:00:")
+                .hasMessageContaining("; every node up; invariants: no violations; full report in the test's report "
+                        + "entry 'sim.report'")
+                .hasMessageNotContaining("-Dsim.seed");
+        assertThat(failure.getStackTrace()).isEqualTo(BOOM.getStackTrace());
+        assertThat(reportEntries(events)).singleElement().asString().contains("5 nodes, seed 77, pre-vote on")
+                .contains("restart_node {node_id=" + crashed);
+    }
+
+    private static List<String> reportEntries(Events events) {
+        return events.reportingEntryPublished().stream()
+                .map(e -> e.getPayload(ReportEntry.class).orElseThrow().getKeyValuePairs().get("sim.report"))
+                .toList();
+    }
+
+    @Test
+    void keepsTheExpectedAndActualValuesOfAnAssertionFailedError() {
+        Events events = run(AssertJFailingSample.class);
+
+        Throwable failure = failureOf(events);
+        assertThat(failure).isInstanceOf(AssertionFailedError.class)
+                .hasMessageContaining("expected: 4").hasMessageContaining("simulated cluster: seed 1, 3 nodes")
+                .cause().isInstanceOf(AssertionFailedError.class);
+        AssertionFailedError assertion = (AssertionFailedError) failure;
+        // AssertJ hands its representations ("4") to the IDE's diff; they go on as they were
+        assertThat(assertion.getExpected().getValue()).isEqualTo("4");
+        assertThat(assertion.getActual().getValue()).isEqualTo("3");
+    }
+
+    @Test
+    void keepsTheTypeOfAnExceptionAndAddsTheSummaryAsSuppressed() {
+        Events events = run(ThrowingSample.class);
+
+        Throwable failure = failureOf(events);
+        assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("no leader");
+        assertThat(failure.getSuppressed()).singleElement().satisfies(s -> assertThat(s.getMessage())
+                .startsWith("simulated cluster: seed 1, 3 nodes"));
+    }
+
+    @Test
+    void tellsHowToReplayTheSeedOfAFailedSweepInvocation() {
+        Events events = run(FailingSweepSample.class);
+
+        events.assertStatistics(s -> s.failed(2));
+        assertThat(events.failed().stream().map(e -> e.getPayload(TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow().getMessage()))
+                .anySatisfy(m -> assertThat(m).contains("seed 21, 3 nodes").contains("replay this seed alone with "
+                        + "-Dsim.seed=21"))
+                .anySatisfy(m -> assertThat(m).contains("seed 22, 3 nodes").contains("-Dsim.seed=22"));
     }
 
     @Test
@@ -95,7 +156,7 @@ class SimulatedClusterExtensionFailureTest {
         Events events = run(FailingBeforeEachSample.class);
 
         events.assertStatistics(s -> s.failed(1));
-        assertThat(failureOf(events)).isSameAs(BOOM);
+        assertThat(failureOf(events)).hasCause(BOOM).hasMessageContaining("simulated cluster: seed 1, 3 nodes");
         assertThat(REPORTS).singleElement().asString().contains("3 nodes, seed 1, pre-vote on");
     }
 
@@ -152,6 +213,36 @@ class SimulatedClusterExtensionFailureTest {
             SEEN.add(cluster);
             SEEN.add(follower);
             throw BOOM;
+        }
+    }
+
+    static class AssertJFailingSample {
+        @RegisterExtension
+        static final SimulatedClusterExtension EXTENSION = new SimulatedClusterExtension(REPORTS::add, 5);
+
+        @Test
+        void countsNodes(SimulatedCluster cluster) {
+            assertThat(cluster.nodeIds().size()).isEqualTo(4);
+        }
+    }
+
+    static class ThrowingSample {
+        @RegisterExtension
+        static final SimulatedClusterExtension EXTENSION = new SimulatedClusterExtension(REPORTS::add, 5);
+
+        @Test
+        void throwsWithoutALeader(SimulatedCluster cluster) {
+            cluster.leader().orElseThrow(() -> new IllegalStateException("no leader"));
+        }
+    }
+
+    static class FailingSweepSample {
+        @RegisterExtension
+        static final SimulatedClusterExtension EXTENSION = new SimulatedClusterExtension(REPORTS::add, 5);
+
+        @SimSeeds({21, 22})
+        void fails(SimulatedCluster cluster) {
+            throw new AssertionError("seed " + cluster.config().seed() + " failed");
         }
     }
 
