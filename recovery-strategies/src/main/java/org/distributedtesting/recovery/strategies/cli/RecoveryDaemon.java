@@ -103,6 +103,10 @@ public final class RecoveryDaemon implements Callable<Integer> {
             description = "strategy or set of strategies to run, comma-separated (default: ${DEFAULT-VALUE})")
     String strategy;
 
+    @Option(names = Plugins.OPTION, paramLabel = "DIR", description = "load strategy providers from every .jar in DIR"
+            + " (ServiceLoader, as the built-ins); --strategy and the config's strategies section may then name them")
+    Path plugins;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "--once gives up after this long (default: ${DEFAULT-VALUE})")
     double timeout;
@@ -221,7 +225,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         }
         Loaded loaded;
         try {
-            loaded = loadConfig(config, strategy, System.getenv());
+            loaded = loadConfig(config, strategy, System.getenv(), plugins);
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("recovery: " + oneLine(e));
             return USAGE;
@@ -505,6 +509,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
 
     private String checkUsage() {
         if (simulate) {
+            if (plugins != null) {
+                return Plugins.OPTION + " does not apply to --simulate, which runs the built-in strategies";
+            }
             if (config != null) {
                 return "--config and --simulate cannot be combined: a simulation brings its own cluster";
             }
@@ -553,10 +560,37 @@ public final class RecoveryDaemon implements Callable<Integer> {
      * @throws IllegalStateException if two strategy providers contribute strategies of one name
      */
     static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env) {
+        return loadConfig(file, strategyOption, env, null);
+    }
+
+    /**
+     * As {@link #loadConfig(Path, String, Map)}, with the strategy providers of the jars in {@code pluginDir} (none
+     * when null) discovered too.
+     *
+     * @throws IllegalArgumentException also when {@code pluginDir} is not a directory of readable jars
+     * @throws IllegalArgumentException if {@code --strategy} names no strategy or set; the message says which plugin
+     *                                  jars were loaded, if any
+     */
+    static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env, Path pluginDir) {
+        // the plugins first: a missing plugin directory is reported even when the config has a mistake as well
+        Plugins plugins = pluginDir == null ? null : Plugins.load(pluginDir, RecoveryDaemon.class.getClassLoader());
         RecoveryConfig cfg = ConfigLoader.load(file);
-        StrategyRegistry registry = ConfiguredStrategies.discover(cfg);
-        List<RecoveryStrategy> chosen = registry.resolve(strategyOption).stream()
-                .filter(s -> cfg.watches(s.type())).toList();
+        StrategyRegistry registry = plugins == null ? ConfiguredStrategies.discover(cfg)
+                : ConfiguredStrategies.discover(cfg, plugins.loader());
+        List<RecoveryStrategy> resolved;
+        try {
+            resolved = registry.resolve(strategyOption);
+        } catch (org.distributedtesting.recovery.core.UnknownStrategyException e) {
+            throw new IllegalArgumentException("--strategy: " + e.getMessage() + "; " + (plugins == null
+                    ? "no " + Plugins.OPTION + " given (a strategy of your own: " + Plugins.OPTION + " DIR with its jar)"
+                    : plugins.describe()), e);
+        }
+        if (plugins != null) {
+            // not a static logger: main configures logging before the first one is made
+            LoggerFactory.getLogger(RecoveryDaemon.class).info("{}; strategies: {}", plugins.describe(),
+                    String.join(", ", registry.names()));
+        }
+        List<RecoveryStrategy> chosen = resolved.stream().filter(s -> cfg.watches(s.type())).toList();
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("--strategy " + strategyOption + " selects no strategy for the"
                     + " failure_types the config watches");
