@@ -46,10 +46,20 @@ final class Plugins {
      *                                  cannot be read as one; the message names the path
      */
     static Plugins load(Path dir, ClassLoader parent) {
+        return load(OPTION, dir, parent);
+    }
+
+    /**
+     * As {@link #load(Path, ClassLoader)}, with messages that name the directory's origin ({@code --plugins}, or
+     * the config file's {@code plugins} key).
+     *
+     * @throws IllegalArgumentException as {@link #load(Path, ClassLoader)}
+     */
+    static Plugins load(String origin, Path dir, ClassLoader parent) {
         Objects.requireNonNull(dir, "dir");
         Path absolute = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(absolute)) {
-            throw new IllegalArgumentException(OPTION + " " + shown(dir) + ": "
+            throw new IllegalArgumentException(origin + " " + shown(dir) + ": "
                     + (Files.exists(absolute) ? "is not a directory" : "no such directory"));
         }
         List<Path> jars = new ArrayList<>();
@@ -60,11 +70,11 @@ final class Plugins {
                 }
             }
         } catch (IOException | SecurityException e) {
-            throw new IllegalArgumentException(OPTION + " " + shown(dir) + ": cannot list the directory: "
+            throw new IllegalArgumentException(origin + " " + shown(dir) + ": cannot list the directory: "
                     + e.getMessage());
         }
         if (jars.isEmpty()) {
-            throw new IllegalArgumentException(OPTION + " " + shown(dir) + ": holds no .jar file");
+            throw new IllegalArgumentException(origin + " " + shown(dir) + ": holds no .jar file");
         }
         jars.sort(null);
         List<URL> urls = new ArrayList<>();
@@ -74,9 +84,9 @@ final class Plugins {
             try (JarFile ignored = new JarFile(jar.toFile())) {
                 urls.add(jar.toUri().toURL());
             } catch (MalformedURLException e) {
-                throw new IllegalArgumentException(OPTION + ": " + shown(jar) + ": " + e.getMessage());
+                throw new IllegalArgumentException(origin + ": " + shown(jar) + ": " + e.getMessage());
             } catch (IOException | SecurityException e) {
-                throw new IllegalArgumentException(OPTION + ": cannot read " + shown(jar) + " as a jar: "
+                throw new IllegalArgumentException(origin + ": cannot read " + shown(jar) + " as a jar: "
                         + (Files.isReadable(jar) ? e.getMessage() : "permission denied"));
             }
         }

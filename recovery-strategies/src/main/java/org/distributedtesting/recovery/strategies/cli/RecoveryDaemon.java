@@ -104,7 +104,8 @@ public final class RecoveryDaemon implements Callable<Integer> {
     String strategy;
 
     @Option(names = Plugins.OPTION, paramLabel = "DIR", description = "load strategy providers from every .jar in DIR"
-            + " (ServiceLoader, as the built-ins); --strategy and the config's strategies section may then name them")
+            + " (ServiceLoader, as the built-ins); --strategy and the config's strategies section may then name them;"
+            + " overrides the config's plugins")
     Path plugins;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
@@ -564,17 +565,21 @@ public final class RecoveryDaemon implements Callable<Integer> {
     }
 
     /**
-     * As {@link #loadConfig(Path, String, Map)}, with the strategy providers of the jars in {@code pluginDir} (none
-     * when null) discovered too.
+     * As {@link #loadConfig(Path, String, Map)}, with the strategy providers of the jars in {@code pluginDir}
+     * discovered too ({@code --plugins}; when null, the config's {@code plugins}, if any).
      *
      * @throws IllegalArgumentException also when {@code pluginDir} is not a directory of readable jars
      * @throws IllegalArgumentException if {@code --strategy} names no strategy or set; the message says which plugin
      *                                  jars were loaded, if any
      */
     static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env, Path pluginDir) {
-        // the plugins first: a missing plugin directory is reported even when the config has a mistake as well
-        Plugins plugins = pluginDir == null ? null : Plugins.load(pluginDir, RecoveryDaemon.class.getClassLoader());
+        // --plugins first: a missing plugin directory is reported even when the config has a mistake as well; the
+        // config's plugins (relative to the config file, checked by the loader) when --plugins is not given
+        Plugins cliPlugins = pluginDir == null ? null : Plugins.load(pluginDir, RecoveryDaemon.class.getClassLoader());
         RecoveryConfig cfg = ConfigLoader.load(file);
+        Plugins plugins = cliPlugins != null ? cliPlugins : cfg.plugins()
+                .map(dir -> Plugins.load(cfg.source() + ": plugins", dir, RecoveryDaemon.class.getClassLoader()))
+                .orElse(null);
         StrategyRegistry registry = plugins == null ? ConfiguredStrategies.discover(cfg)
                 : ConfiguredStrategies.discover(cfg, plugins.loader());
         List<RecoveryStrategy> resolved;

@@ -101,6 +101,26 @@ class CustomStrategyDaemonIT {
     }
 
     @Test
+    void theConfigsPluginsKeyLoadsTheJarsRelativeToTheConfigFile() throws Exception {
+        // Given "plugins": "plugins" in the config, which sits next to that directory, and a working directory
+        // elsewhere
+        pluginDir();
+        Path config = config(7001, 7002, 7003);
+        Files.writeString(config, Files.readString(config).replace("\"recovery_dir\"", "\"plugins\": \"plugins\","
+                + " \"recovery_dir\""));
+
+        // When: a name no jar provides, so that the daemon says what it loaded and stops
+        Process daemon = daemon(config, Files.createDirectories(dir.resolve("elsewhere")), "--strategy", "paging",
+                "--once");
+
+        // Then
+        assertThat(exitCode(daemon)).isEqualTo(2);
+        assertThat(Files.readString(dir.resolve("daemon.err")))
+                .contains("unknown strategy 'paging'", "plugins loaded from", dir.resolve("plugins").toString(),
+                        PLUGIN_JAR.getFileName().toString());
+    }
+
+    @Test
     void customWithoutThePluginIsAUsageErrorThatPointsToPlugins() throws Exception {
         // Given
         Path config = config(7001, 7002, 7003);
@@ -182,11 +202,15 @@ class CustomStrategyDaemonIT {
     }
 
     private Process daemon(Path config, String... args) throws IOException {
+        return daemon(config, dir, args);
+    }
+
+    private Process daemon(Path config, Path workingDir, String... args) throws IOException {
         assertThat(DAEMON_JAR).as("recovery-strategies' daemon jar").isRegularFile();
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx128m", "-jar", DAEMON_JAR.toString(),
                 "--config", config.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectOutput(dir.resolve("daemon.out").toFile()).redirectError(dir.resolve("daemon.err").toFile());
         builder.environment().put("RECOVERY_CONTROL_TOKEN", TOKEN);
         Process daemon = builder.start();
