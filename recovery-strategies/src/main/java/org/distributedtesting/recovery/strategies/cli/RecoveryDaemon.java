@@ -568,9 +568,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
      * As {@link #loadConfig(Path, String, Map)}, with the strategy providers of the jars in {@code pluginDir}
      * discovered too ({@code --plugins}; when null, the config's {@code plugins}, if any).
      *
-     * @throws IllegalArgumentException also when {@code pluginDir} is not a directory of readable jars
-     * @throws IllegalArgumentException if {@code --strategy} names no strategy or set; the message says which plugin
-     *                                  jars were loaded, if any
+     * @throws IllegalArgumentException also when the plugin directory is not a directory of readable jars, or
+     *                                  {@code --strategy} names no strategy or set (the message then says which
+     *                                  plugin jars were loaded, if any)
      */
     static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env, Path pluginDir) {
         // --plugins first: a missing plugin directory is reported even when the config has a mistake as well; the
@@ -587,7 +587,8 @@ public final class RecoveryDaemon implements Callable<Integer> {
             resolved = registry.resolve(strategyOption);
         } catch (org.distributedtesting.recovery.core.UnknownStrategyException e) {
             throw new IllegalArgumentException("--strategy: " + e.getMessage() + "; " + (plugins == null
-                    ? "no " + Plugins.OPTION + " given (a strategy of your own: " + Plugins.OPTION + " DIR with its jar)"
+                    ? "no plugins loaded (for a strategy of your own, put its jar in a directory and name it with "
+                            + Plugins.OPTION + " DIR or the config's \"plugins\")"
                     : plugins.describe()), e);
         }
         if (plugins != null) {
