@@ -4,7 +4,9 @@
 module org.distributedtesting.recovery.strategies {
     requires transitive org.distributedtesting.recovery.core;
     requires org.slf4j;
-    requires info.picocli;
+    // the daemon's command line only: an optional dependency (in recovery.jar, which runs on the class path), so an
+    // application that embeds the strategies on the module path resolves without it
+    requires static info.picocli;
     requires com.fasterxml.jackson.databind;
     // the daemon's /metrics
     requires micrometer.core;

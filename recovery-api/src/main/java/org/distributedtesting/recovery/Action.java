@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <p>A sealed family, and each action names its {@link ActionKind}: a consumer {@code switch}es over
  * {@link #kind()} in a switch expression without {@code default}, so that a kind added later is a compile error
  * wherever it is not handled (Java 17 checks a switch expression over an enum for exhaustiveness; it cannot do so
- * for a sealed interface):
+ * for a sealed interface, whose pattern {@code case}s need Java 21; and a switch statement is not checked at all):
  *
  * <pre>{@code
  * ActionResult result = switch (action.kind()) {

@@ -14,7 +14,17 @@ import java.util.Optional;
  * <p>A sealed family, and each event names its {@link Kind}: a listener {@code switch}es over {@link #kind()} in a
  * switch expression without {@code default}, so that a kind added later is a compile error wherever it is not
  * handled (Java 17 checks a switch expression over an enum for exhaustiveness; it cannot do so for a sealed
- * interface).
+ * interface, whose pattern {@code case}s need Java 21). A switch <em>statement</em> is not checked, so use the
+ * expression form, casting to the record where its fields are needed:
+ *
+ * <pre>{@code
+ * String line = switch (event.kind()) {
+ *     case FAILURE_CONFIRMED -> "confirmed " + ((RecoveryEvent.FailureConfirmed) event).failure().key();
+ *     case ESCALATED -> "escalated " + ((RecoveryEvent.Escalated) event).failure().key();
+ *     case CYCLE_COMPLETED -> null;
+ *     ...
+ * };
+ * }</pre>
  *
  * <p>Immutable and thread-safe.
  */

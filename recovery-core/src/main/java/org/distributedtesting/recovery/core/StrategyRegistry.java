@@ -54,6 +54,21 @@ public final class StrategyRegistry {
         return discover(settings, ServiceLoader.load(RecoveryStrategyProvider.class));
     }
 
+    /**
+     * As {@link #discover(Function)}, with the providers {@code loader} and its parents see: the daemon's plugin
+     * jars in a class loader whose parent is the application's, so the built-ins are found as well.
+     *
+     * @param settings each strategy's tuning, by strategy name
+     * @param loader   where to look for {@code META-INF/services} provider files
+     * @throws NullPointerException if {@code loader} is null
+     * @throws IllegalStateException if two providers contribute strategies of one name
+     * @throws SettingsException if a strategy refuses its settings
+     */
+    public static StrategyRegistry discover(Function<String, Settings> settings, ClassLoader loader) {
+        Objects.requireNonNull(loader, "loader");
+        return discover(settings, ServiceLoader.load(RecoveryStrategyProvider.class, loader));
+    }
+
     static StrategyRegistry discover(Function<String, Settings> settings,
                                      Iterable<RecoveryStrategyProvider> providers) {
         StrategyRegistry registry = new StrategyRegistry();

@@ -48,7 +48,7 @@ public final class ConfigLoader {
     private static final List<String> TOP_LEVEL_KEYS = List.of(NodesSection.KEY, RECOVERY_DIR,
             RecoveryOptionsSection.KEY, FailureTypesSection.KEY, StrategiesSection.KEY, ControlTokenSection.FILE_KEY,
             ControlTokenSection.ENV_KEY, MetricsSection.KEY, AlertsSection.KEY, HistorySection.KEY,
-            CoordinationSection.KEY);
+            CoordinationSection.KEY, PluginsSection.KEY);
 
     /** How messages name a configuration given as a string to {@link #parse(String, Path)}. */
     private static final String INLINE_SOURCE = "config";
@@ -248,9 +248,10 @@ public final class ConfigLoader {
         Optional<Path> historyDatabase = HistorySection.read(reader, top, baseDir);
         Optional<ZooKeeperSettings> coordination = ConfigReader.optional(top, CoordinationSection.KEY)
                 .map(v -> CoordinationSection.read(reader, v));
+        Optional<Path> plugins = PluginsSection.read(reader, top, baseDir);
         // Last, so that a file with mistakes does not leave a directory behind.
         PathResolver.requireWritableDirectory(reader, recoveryDir, RECOVERY_DIR);
         return new RecoveryConfig(source, nodes, recoveryDir, options, failureTypes, strategies, controlTokenFile,
-                controlTokenEnv, metricsListen, alerts, historyDatabase, coordination);
+                controlTokenEnv, metricsListen, alerts, historyDatabase, coordination, plugins);
     }
 }

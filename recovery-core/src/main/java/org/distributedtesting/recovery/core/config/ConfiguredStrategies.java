@@ -31,6 +31,19 @@ public final class ConfiguredStrategies {
         return check(config, () -> StrategyRegistry.discover(config::settingsFor));
     }
 
+    /**
+     * As {@link #discover(RecoveryConfig)}, with the providers {@code loader} and its parents see (the daemon's
+     * plugin jars).
+     *
+     * @throws ConfigException if a strategy refuses its settings, or {@code strategies} names no strategy
+     * @throws IllegalStateException if two providers contribute strategies of one name
+     */
+    public static StrategyRegistry discover(RecoveryConfig config, ClassLoader loader) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(loader, "loader");
+        return check(config, () -> StrategyRegistry.discover(config::settingsFor, loader));
+    }
+
     /** {@link #discover(RecoveryConfig)} with the registry {@code discovery} makes. */
     static StrategyRegistry check(RecoveryConfig config, Supplier<StrategyRegistry> discovery) {
         ConfigReader reader = new ConfigReader(config.source().toString());

@@ -40,12 +40,15 @@ import org.distributedtesting.recovery.core.coordination.zookeeper.ZooKeeperSett
  *                         {@code history_database}); empty: none
  * @param coordination     where several daemons of this cluster agree which one acts (config:
  *                         {@code coordination}); empty: this daemon is alone and always acts
+ * @param plugins          the directory whose jars the daemon loads strategy providers from (config:
+ *                         {@code plugins}, relative to the config file; {@code --plugins} overrides it); empty: none
  */
 public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
                              Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
                              Optional<Path> controlTokenFile, String controlTokenEnv,
                              Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts,
-                             Optional<Path> historyDatabase, Optional<ZooKeeperSettings> coordination) {
+                             Optional<Path> historyDatabase, Optional<ZooKeeperSettings> coordination,
+                             Optional<Path> plugins) {
 
     /** The environment variable the control token is read from when the configuration names none. */
     public static final String DEFAULT_CONTROL_TOKEN_ENV = "RECOVERY_CONTROL_TOKEN";
@@ -65,6 +68,7 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(historyDatabase, "historyDatabase");
         Objects.requireNonNull(coordination, "coordination");
+        Objects.requireNonNull(plugins, "plugins");
         try {
             ControlTokenSection.requireEnvName(new ConfigReader("controlTokenEnv"), controlTokenEnv);
         } catch (ConfigException e) {
@@ -84,6 +88,21 @@ public record RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir
         TreeMap<String, Settings> settingsCopy = new TreeMap<>(strategySettings);
         settingsCopy.values().forEach(s -> Objects.requireNonNull(s, "strategy settings must not be null"));
         strategySettings = Collections.unmodifiableMap(settingsCopy);
+    }
+
+    /**
+     * A configuration without a plugin directory.
+     *
+     * @throws NullPointerException if any argument, node, failure type, strategy name or settings is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public RecoveryConfig(Path source, List<NodeSpec> nodes, Path recoveryDir, RecoveryOptions options,
+                          Set<FailureType> failureTypes, Map<String, Settings> strategySettings,
+                          Optional<Path> controlTokenFile, String controlTokenEnv,
+                          Optional<ListenAddress> metricsListen, Optional<AlertsConfig> alerts,
+                          Optional<Path> historyDatabase, Optional<ZooKeeperSettings> coordination) {
+        this(source, nodes, recoveryDir, options, failureTypes, strategySettings, controlTokenFile, controlTokenEnv,
+                metricsListen, alerts, historyDatabase, coordination, Optional.empty());
     }
 
     /**

@@ -103,6 +103,11 @@ public final class RecoveryDaemon implements Callable<Integer> {
             description = "strategy or set of strategies to run, comma-separated (default: ${DEFAULT-VALUE})")
     String strategy;
 
+    @Option(names = Plugins.OPTION, paramLabel = "DIR", description = "load strategy providers from every .jar in DIR"
+            + " (ServiceLoader, as the built-ins); --strategy and the config's strategies section may then name them;"
+            + " overrides the config's plugins")
+    Path plugins;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "--once gives up after this long (default: ${DEFAULT-VALUE})")
     double timeout;
@@ -221,7 +226,7 @@ public final class RecoveryDaemon implements Callable<Integer> {
         }
         Loaded loaded;
         try {
-            loaded = loadConfig(config, strategy, System.getenv());
+            loaded = loadConfig(config, strategy, System.getenv(), plugins);
         } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             err.println("recovery: " + oneLine(e));
             return USAGE;
@@ -505,6 +510,9 @@ public final class RecoveryDaemon implements Callable<Integer> {
 
     private String checkUsage() {
         if (simulate) {
+            if (plugins != null) {
+                return Plugins.OPTION + " does not apply to --simulate, which runs the built-in strategies";
+            }
             if (config != null) {
                 return "--config and --simulate cannot be combined: a simulation brings its own cluster";
             }
@@ -553,10 +561,42 @@ public final class RecoveryDaemon implements Callable<Integer> {
      * @throws IllegalStateException if two strategy providers contribute strategies of one name
      */
     static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env) {
+        return loadConfig(file, strategyOption, env, null);
+    }
+
+    /**
+     * As {@link #loadConfig(Path, String, Map)}, with the strategy providers of the jars in {@code pluginDir}
+     * discovered too ({@code --plugins}; when null, the config's {@code plugins}, if any).
+     *
+     * @throws IllegalArgumentException also when the plugin directory is not a directory of readable jars, or
+     *                                  {@code --strategy} names no strategy or set (the message then says which
+     *                                  plugin jars were loaded, if any)
+     */
+    static Loaded loadConfig(Path file, String strategyOption, Map<String, String> env, Path pluginDir) {
+        // --plugins first: a missing plugin directory is reported even when the config has a mistake as well; the
+        // config's plugins (relative to the config file, checked by the loader) when --plugins is not given
+        Plugins cliPlugins = pluginDir == null ? null : Plugins.load(pluginDir, RecoveryDaemon.class.getClassLoader());
         RecoveryConfig cfg = ConfigLoader.load(file);
-        StrategyRegistry registry = ConfiguredStrategies.discover(cfg);
-        List<RecoveryStrategy> chosen = registry.resolve(strategyOption).stream()
-                .filter(s -> cfg.watches(s.type())).toList();
+        Plugins plugins = cliPlugins != null ? cliPlugins : cfg.plugins()
+                .map(dir -> Plugins.load(cfg.source() + ": plugins", dir, RecoveryDaemon.class.getClassLoader()))
+                .orElse(null);
+        StrategyRegistry registry = plugins == null ? ConfiguredStrategies.discover(cfg)
+                : ConfiguredStrategies.discover(cfg, plugins.loader());
+        List<RecoveryStrategy> resolved;
+        try {
+            resolved = registry.resolve(strategyOption);
+        } catch (org.distributedtesting.recovery.core.UnknownStrategyException e) {
+            throw new IllegalArgumentException("--strategy: " + e.getMessage() + "; " + (plugins == null
+                    ? "no plugins loaded (for a strategy of your own, put its jar in a directory and name it with "
+                            + Plugins.OPTION + " DIR or the config's \"plugins\")"
+                    : plugins.describe()), e);
+        }
+        if (plugins != null) {
+            // not a static logger: main configures logging before the first one is made
+            LoggerFactory.getLogger(RecoveryDaemon.class).info("{}; strategies: {}", plugins.describe(),
+                    String.join(", ", registry.names()));
+        }
+        List<RecoveryStrategy> chosen = resolved.stream().filter(s -> cfg.watches(s.type())).toList();
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("--strategy " + strategyOption + " selects no strategy for the"
                     + " failure_types the config watches");

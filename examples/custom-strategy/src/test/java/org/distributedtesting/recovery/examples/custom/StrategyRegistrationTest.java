@@ -20,6 +20,7 @@ import org.distributedtesting.recovery.spi.RecoveryStrategyProvider;
 import org.distributedtesting.recovery.strategies.BuiltInStrategies;
 import org.distributedtesting.recovery.strategies.NetworkPartitionStrategy;
 import org.distributedtesting.recovery.strategies.ProcessCrashStrategy;
+import org.distributedtesting.recovery.strategies.SplitBrainStrategy;
 import org.junit.jupiter.api.Test;
 
 class StrategyRegistrationTest {
@@ -79,6 +80,23 @@ class StrategyRegistrationTest {
         assertThat(registry.resolve(ProcessCrashStrategy.NAME)).singleElement()
                 .isInstanceOfSatisfying(PagingCrashStrategy.class,
                         s -> assertThat(s.catchUpLagEntries()).isEqualTo(10));
+    }
+
+    @Test
+    void customSetIsEveryCoordinatorStrategyWithTheSplitBrainSubclass() {
+        // Given ExampleStrategies replaces split_brain and registers the set 'custom'
+        StrategyRegistry registry = StrategyRegistry.discover(name -> Settings.EMPTY);
+
+        // When
+        List<RecoveryStrategy> custom = registry.resolve(ExampleStrategies.CUSTOM_SET);
+
+        // Then: the ten coordinator strategies, split brain and crash as this example configures them
+        assertThat(custom).hasSize(10).extracting(RecoveryStrategy::name).doesNotHaveDuplicates();
+        assertThat(custom).filteredOn(s -> s.name().equals(SplitBrainStrategy.NAME)).singleElement()
+                .isInstanceOf(CustomSplitBrainStrategy.class);
+        assertThat(custom).filteredOn(s -> s.name().equals(ProcessCrashStrategy.NAME)).singleElement()
+                .isInstanceOf(PagingCrashStrategy.class);
+        assertThat(registry.resolve(StrategyRegistry.ALL)).containsExactlyInAnyOrderElementsOf(custom);
     }
 
     @Test
