@@ -46,6 +46,10 @@ class ReadmeCommandsTest {
         known("mvn -B -q install -DskipTests && java -jar recovery-strategies/target/recovery.jar --simulate",
                 "test: SimulateModeTest", "ci: java -jar recovery-strategies/target/recovery.jar --simulate");
         known("java -jar examples/demo-cluster/target/recovery-demo.jar", "test: CrashDemoIT");
+        known("mvn -B test -pl examples/sim-testing -am"
+                        + " -Dtest='PagingCrashStrategyOnSimulatedClusterTest#restartsACrashedFollowerWhateverTheSeed'"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -Dsim.seed=13",
+                "test: SimSeedsTest");
         known("mvn -B verify", "ci: mvn -B verify");
         known("java -jar recovery-strategies/target/recovery.jar --config FILE [--once | --daemon] [--interval SECONDS]"
                         + " [--dry-run] [--strategy NAME] [--plugins DIR] [--timeout SECONDS]"
