@@ -65,6 +65,18 @@ public record JournalEntry(Instant timestamp, String action, Map<String, Object>
     }
 
     /**
+     * The record in one line for a failure message: time, action, failure, rung, outcome and the first 120 characters
+     * of its detail or reason.
+     */
+    public String summary() {
+        Object detail = details.containsKey("detail") ? details.get("detail") : details.getOrDefault("why", "");
+        String text = String.valueOf(detail);
+        return timestamp + " " + action + " " + details.getOrDefault("failure_id", "") + " "
+                + details.getOrDefault("rung", "") + " " + details.getOrDefault("outcome", "") + " "
+                + (text.length() > 120 ? text.substring(0, 120) + "..." : text);
+    }
+
+    /**
      * The failure type the record is about ({@code process_crash}, ...: {@code details.reason}), or "" when it names
      * none.
      */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * How long the daemon took for one injected fault, read from its journal: detection is the
@@ -56,9 +57,16 @@ public record RecoveryTimes(Injection injection, JournalEntry detected, JournalE
      * @throws org.awaitility.core.ConditionTimeoutException if the journal does not show both within {@code timeout}
      */
     static RecoveryTimes await(Injection injection, Path journalFile, Duration timeout) {
-        return Awaitility.await("the daemon to detect and verify the recovery of " + injection).atMost(timeout)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> from(injection, JournalEntry.read(journalFile)), Optional::isPresent).orElseThrow();
+        try {
+            return Awaitility.await("the daemon to detect and verify the recovery of " + injection).atMost(timeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> from(injection, JournalEntry.read(journalFile)), Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            // the journal says what the daemon did instead, which the test's temporary directory takes with it
+            StringBuilder journal = new StringBuilder();
+            JournalEntry.read(journalFile).forEach(entry -> journal.append("\n  ").append(entry.summary()));
+            throw new AssertionError(e.getMessage() + "; the daemon's journal:" + journal, e);
+        }
     }
 
     /** From the injection to the confirmed detection. */
