@@ -129,15 +129,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     @Override
     public ActionResult execute(Action action) throws InterruptedException {
         Objects.requireNonNull(action, "action");
-        NodeSpec node = nodes.get(action.node());
-        if (node == null) {
-            throw new IllegalArgumentException("node '" + action.node() + "' is not one of the nodes " + nodes.keySet()
-                    + " this control was built with");
-        }
-        if (client.isClosed()) {
-            throw new IllegalStateException("HttpNodeControl is closed; create a new one to control node '"
-                    + node.id() + "'");
-        }
+        NodeSpec node = openNode(action.node(), "control");
         Action.Custom alternative = action.kind() == ActionKind.CUSTOM
                 && NodeRoutes.USE_ALTERNATIVE_ADDRESS.equals(action.name()) ? (Action.Custom) action : null;
         Optional<ActionJson.Request> request = alternative != null ? Optional.empty() : ActionJson.request(action,
@@ -187,14 +179,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
      * @throws InterruptedException     if the calling thread is interrupted while waiting for the node
      */
     public ActionResult fence(NodeId id) throws InterruptedException {
-        NodeSpec node = nodes.get(Objects.requireNonNull(id, "id"));
-        if (node == null) {
-            throw new IllegalArgumentException("node '" + id + "' is not one of the nodes " + nodes.keySet()
-                    + " this control was built with");
-        }
-        if (client.isClosed()) {
-            throw new IllegalStateException("HttpNodeControl is closed; create a new one to fence node '" + id + "'");
-        }
+        NodeSpec node = openNode(Objects.requireNonNull(id, "id"), "fence");
         Deadline end = Deadline.after(deadline);
         String secret;
         long sent;
@@ -217,6 +202,25 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
     }
 
     /**
+     * The node {@code id} names, while this control is open.
+     *
+     * @throws IllegalArgumentException if the node is not one of this control's nodes
+     * @throws IllegalStateException    if this control is closed; the message says it could not {@code verb} the node
+     */
+    private NodeSpec openNode(NodeId id, String verb) {
+        NodeSpec node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("node '" + id + "' is not one of the nodes " + nodes.keySet()
+                    + " this control was built with");
+        }
+        if (client.isClosed()) {
+            throw new IllegalStateException("HttpNodeControl is closed; create a new one to " + verb + " node '" + id
+                    + "'");
+        }
+        return node;
+    }
+
+    /**
      * Asks the node whether it accepts this control's token, with {@code POST /api/control/ping}, which changes
      * nothing and carries no fencing epoch: a daemon sends it at its start, so that a node that would refuse its
      * control actions is reported before the first one fails.
@@ -228,14 +232,7 @@ public final class HttpNodeControl implements NodeControl, AutoCloseable {
      * @throws InterruptedException     if the calling thread is interrupted while waiting for the node
      */
     public ActionResult ping(NodeId id) throws InterruptedException {
-        NodeSpec node = nodes.get(Objects.requireNonNull(id, "id"));
-        if (node == null) {
-            throw new IllegalArgumentException("node '" + id + "' is not one of the nodes " + nodes.keySet()
-                    + " this control was built with");
-        }
-        if (client.isClosed()) {
-            throw new IllegalStateException("HttpNodeControl is closed; create a new one to ping node '" + id + "'");
-        }
+        NodeSpec node = openNode(Objects.requireNonNull(id, "id"), "ping");
         Deadline end = Deadline.after(deadline);
         String secret;
         try {
