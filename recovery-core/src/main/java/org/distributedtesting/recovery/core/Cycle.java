@@ -32,6 +32,7 @@ import org.distributedtesting.recovery.core.detect.Damping;
 import org.distributedtesting.recovery.core.detect.Damping.Detected;
 import org.distributedtesting.recovery.core.detect.Damping.Tracked;
 import org.distributedtesting.recovery.core.detect.DetectorPass;
+import org.distributedtesting.recovery.core.detect.StartupGrace;
 import org.distributedtesting.recovery.core.guard.Guards;
 import org.distributedtesting.recovery.core.plan.Planner;
 import org.distributedtesting.recovery.core.probe.ProbeRunner;
@@ -48,7 +49,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One engine cycle, stage after stage: probe every node → snapshot and history → detect → verify the rungs that
+ * One engine cycle, stage after stage: probe every node → snapshot and history → detect (findings on a node the
+ * engine just started held back until it answers) → verify the rungs that
  * acted in earlier cycles → damping (confirm, or clear what is gone) → for each confirmed failure in precedence
  * order, plan and act → the cycle's report. Each stage lives in the package named for it; this class only hands one
  * stage's output to the next.
@@ -67,6 +69,7 @@ final class Cycle {
     private final ProbeRunner probes;
     private final DetectorPass detectors;
     private final Damping damping;
+    private final StartupGrace startupGrace;
     private final EngineState state;
     private final Recoveries recoveries;
     private final Quarantine quarantine;
@@ -95,6 +98,7 @@ final class Cycle {
         }
         this.detectors = new DetectorPass(b.strategies, state::knows);
         this.damping = new Damping(sink);
+        this.startupGrace = new StartupGrace(state);
         Recoveries recoveries = new Recoveries(state, sink);
         this.quarantine = new Quarantine(state, recoveries, sink);
         Guards guards = new Guards(state, recoveries, quarantine, authority);
@@ -114,11 +118,13 @@ final class Cycle {
         long probed = ticker.getAsLong();
         ClusterSnapshot snapshot = new ClusterSnapshot(++cycle, takenAt, nodes, observations);
         ClusterHistory past = new ClusterHistory(List.copyOf(history));
-        List<Detected> detected = detectors.detect(snapshot, past);
+        Instant now = clock.instant();
+        state.updateStarting(observations, now);
+        // a node this engine just started is coming up, not failing, until it answers
+        List<Detected> detected = startupGrace.holdBack(detectors.detect(snapshot, past), now);
         long detectedAt = ticker.getAsLong();
         List<Failure> failures = detected.stream().map(Detected::failure).toList();
 
-        Instant now = clock.instant();
         authority.observe().ifPresent(lease -> takeRole(lease, now));
         state.suspects(failures);
         if (authority.acting()) {

@@ -69,6 +69,7 @@ public final class ColdStart {
                 startedNow.add(down.node());
                 if (result.done()) {
                     awaiting.add(down.node());
+                    state.startedByEngine(down.node(), state.clock().instant());
                 }
                 LOG.info("Node '{}' was never started; start: {} ({})", down.node(),
                         result.outcome().journalName(), result.detail());

@@ -219,6 +219,7 @@ final class GuardedContext implements RecoveryContext {
             }
             if (action.kind() == ActionKind.START || action.kind() == ActionKind.RESTART) {
                 recovery.markStarted(action.node());
+                state.startedByEngine(action.node(), state.clock().instant());
             }
             if (action.kind() == ActionKind.MOVE_ASIDE) {
                 Action.MoveAside moveAside = (Action.MoveAside) action;

@@ -5,20 +5,24 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.NodeId;
+import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.RecoveryOptions;
 
 /**
  * The engine's memory of the cluster between cycles: the nodes and a ledger per node, the actions counted against
- * the global budget, and the nodes a detector named in the current cycle. The recoveries in progress are kept by
+ * the global budget, the nodes a detector named in the current cycle, and the nodes this engine started that have
+ * not answered yet. The recoveries in progress are kept by
  * {@link Recoveries}.
  *
  * <p>Not thread-safe; the engine's cycle lock guards all of it.
@@ -31,6 +35,7 @@ public final class EngineState {
     private final Map<NodeId, NodeLedger> ledgers = new LinkedHashMap<>();
     private final Deque<Instant> actionTimes = new ArrayDeque<>();
     private final Set<NodeId> suspect = new HashSet<>();
+    private final Map<NodeId, Instant> starting = new HashMap<>();
     private Instant budgetAlertedAt;
 
     /**
@@ -118,6 +123,39 @@ public final class EngineState {
     /** Whether a failure of the current cycle names the node. */
     public boolean suspect(NodeId node) {
         return suspect.contains(node);
+    }
+
+    /**
+     * This engine started the node's process at {@code at} (a start or restart that was carried out): until the node
+     * answers a probe, its process ends, or {@code verify_timeout} passes, it is {@linkplain #starting starting}.
+     */
+    public void startedByEngine(NodeId node, Instant at) {
+        starting.put(Objects.requireNonNull(node, "node"), Objects.requireNonNull(at, "at"));
+    }
+
+    /**
+     * Ends the start of every node that answered in {@code observations}, whose process its supervisor saw end, or
+     * that was started {@code verify_timeout} or longer before {@code now}.
+     */
+    public void updateStarting(Map<NodeId, NodeObservation> observations, Instant now) {
+        starting.entrySet().removeIf(e -> {
+            NodeObservation o = observations.get(e.getKey());
+            return o == null || o.reachable() || o.process().isDead()
+                    || !now.isBefore(e.getValue().plus(options.verifyTimeout()));
+        });
+    }
+
+    /**
+     * Whether this engine started the node's process and the node has not answered since: it is coming up, not
+     * failing (see {@link #updateStarting}).
+     */
+    public boolean starting(NodeId node) {
+        return starting.containsKey(node);
+    }
+
+    /** When this engine started a {@linkplain #starting starting} node, if it is one. */
+    public Optional<Instant> startingSince(NodeId node) {
+        return Optional.ofNullable(starting.get(node));
     }
 
     /** Counts an action carried out at {@code now} against the global budget. */

@@ -44,4 +44,25 @@ class HealthyMajorityRaisedToACutOffCampaignersTermTest {
         }
         assertThat(problems).isEmpty();
     }
+
+    @Test
+    void onThreeNodesTheTwoThatCannotReachTheCampaignerAreNeverRaisedToItsTerm() {
+        // the same on the smallest cluster, where the odd node is a third of the voters: seen on the Ratis cluster,
+        // where raise_term cannot be carried out, so the majority was retried until quarantined
+        List<String> problems = new ArrayList<>();
+        for (long seed = 1; seed <= 20; seed++) {
+            ScenarioResult result = Scenario.builder().nodes(3).seed(seed)
+                    .injectAt(FailureType.TERM_DIVERGENCE, Duration.ZERO)
+                    .healAfter(Duration.ofSeconds(40)).maxDuration(Duration.ofMinutes(10))
+                    .strategies(new BuiltInStrategies().strategies(n -> Settings.EMPTY))
+                    .options(RecoveryOptions.defaults()).build().run();
+            List<JournalRecord> harm = result.journal().stream().filter(r -> r.action().equals("raise_term")
+                    || r.action().equals("node_quarantined") || r.action().equals("recovery_escalated")).toList();
+            if (!harm.isEmpty() || !result.passed()) {
+                problems.add("seed " + seed + ": " + harm + ", violations " + result.violations()
+                        + (result.passed() ? "" : ", did not pass"));
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
 }
