@@ -121,6 +121,8 @@ public final class CoordinatorNode implements AutoCloseable {
         IntegrityCheck db = DatabaseCheck.check(dataDir.databaseFile());
         LogCheck.Report report = LogCheck.scan(dataDir.raftDir(), RatisConfig.MAX_ENTRY_SIZE, LogCheck.OFFLINE);
         IntegrityCheck log = report.verdict();
+        // the first status answers carry these verdicts rather than check the data again while the node starts
+        reporter.seedChecks(db, log, clock.instant());
         if (db.failed() || log.failed()) {
             startupDatabaseVerdict = db.failed() ? db : null;
             startupLogVerdict = log.failed() ? log : null;
@@ -145,6 +147,7 @@ public final class CoordinatorNode implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             startupLogVerdict = IntegrityCheck.failed("the Raft server failed to start on its storage: "
                     + e.getMessage());
+            reporter.invalidateChecks();
             LOG.error("'{}' failed to start Raft", id, e);
             closeQuietly(raft);
         }
@@ -380,6 +383,7 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         closeQuietly(server);
         protocol.close();
+        reporter.close();
         scheduler.shutdownNow();
         try {
             lock.close();

@@ -2,8 +2,11 @@ package org.distributedtesting.recovery.examples.ratis;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
@@ -20,14 +23,16 @@ import org.distributedtesting.recovery.Role;
  * commit and last log index, voting membership), the database's applied index with its checksum from the state
  * machine, the apply or snapshot in flight, the apply backlog as queue depth (committed but not yet applied
  * entries), the elections the node started ({@link CampaignCounter}), resources, peer reachability, and the two
- * integrity checks, each cached for {@link #CHECK_TTL}.
+ * integrity checks, each reused for {@link #CHECK_TTL} and then run again on the reporter's own thread while the
+ * answers carry the last verdict ({@link CachedCheck}): an answer never waits for a check of the whole database or
+ * log, except the first one after a fault hook or a control action changed the data.
  *
  * <p>A node whose Raft server is not running (a check failed at start, or Ratis refused its storage) still
  * reports: role {@link Role#UNKNOWN} and the verdict that kept it from starting.
  *
  * <p>Thread-safe: it reads thread-safe sources only.
  */
-final class StatusReporter {
+final class StatusReporter implements AutoCloseable {
 
     /** How long an integrity verdict is reused. */
     static final Duration CHECK_TTL = Duration.ofSeconds(3);
@@ -36,12 +41,24 @@ final class StatusReporter {
     private final ResourceProbe resources;
     private final CachedCheck databaseCheck;
     private final CachedCheck logCheck;
+    private final ExecutorService checks;
 
     StatusReporter(CoordinatorNode node, Clock clock) {
         this.node = Objects.requireNonNull(node, "node");
         this.resources = new ResourceProbe(node.dataDir(), node.options().diskQuota());
-        this.databaseCheck = new CachedCheck(this::checkDatabase, CHECK_TTL, clock);
-        this.logCheck = new CachedCheck(this::checkLog, CHECK_TTL, clock);
+        this.checks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "coordinator-" + node.id() + "-checks");
+            t.setDaemon(true);
+            return t;
+        });
+        this.databaseCheck = new CachedCheck(this::checkDatabase, CHECK_TTL, clock, checks);
+        this.logCheck = new CachedCheck(this::checkLog, CHECK_TTL, clock, checks);
+    }
+
+    /** The verdicts of the checks the node ran on its data as it started, at {@code at}. */
+    void seedChecks(IntegrityCheck database, IntegrityCheck log, Instant at) {
+        databaseCheck.seed(database, at);
+        logCheck.seed(log, at);
     }
 
     NodeStatus status() {
@@ -127,5 +144,11 @@ final class StatusReporter {
     void invalidateChecks() {
         databaseCheck.invalidate();
         logCheck.invalidate();
+    }
+
+    /** Stops the background checks; a check running is interrupted. */
+    @Override
+    public void close() {
+        checks.shutdownNow();
     }
 }

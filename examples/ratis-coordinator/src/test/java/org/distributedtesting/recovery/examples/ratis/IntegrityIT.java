@@ -66,7 +66,7 @@ class IntegrityIT {
         cluster.start(node);
 
         // Then its integrity check fails and it keeps out of Raft, and its data cannot be touched while it runs
-        NodeStatus broken = cluster.status(node);
+        NodeStatus broken = cluster.checkedStatus(node);
         assertThat(broken.database().failed()).isTrue();
         assertThat(broken.database().detail()).contains("integrity_check");
         assertThat(broken.role()).isEqualTo(Role.UNKNOWN);
@@ -105,7 +105,7 @@ class IntegrityIT {
         cluster.start(node);
 
         // Then the log check names the segment, and the node keeps out of Raft
-        NodeStatus broken = cluster.status(node);
+        NodeStatus broken = cluster.checkedStatus(node);
         assertThat(broken.log().failed()).isTrue();
         assertThat(broken.log().detail()).contains(segment.getFileName().toString(), "checksum");
         assertThat(broken.role()).isEqualTo(Role.UNKNOWN);

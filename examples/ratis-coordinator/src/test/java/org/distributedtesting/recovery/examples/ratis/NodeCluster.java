@@ -147,6 +147,16 @@ final class NodeCluster implements AutoCloseable {
         return probe.probe(spec(id), Duration.ofSeconds(5));
     }
 
+    /**
+     * The node's status once its start-up checks are in: a node answers while it still checks its data as it starts,
+     * and says so ({@link CachedCheck#NOT_YET}).
+     */
+    NodeStatus checkedStatus(String id) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> status(id), s -> !s.log().equals(CachedCheck.NOT_YET)
+                        && !s.database().equals(CachedCheck.NOT_YET));
+    }
+
     /** Waits for exactly one running node to lead, every running node to know it, and returns it. */
     String awaitLeader() {
         return await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
