@@ -103,19 +103,37 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
      * cancelled before the node answered goes back to the primary address, as a timed-out one does. The future's
      * dependent stages run on this probe's client threads, so they must not block.
      *
-     * @param executor not used: the HTTP client has its own threads
-     * @throws IllegalArgumentException if {@code deadline} is not positive
-     * @throws IllegalStateException    if this probe is closed
+     * @param executor looks up the bearer token when one is configured, since its source may read a file; without
+     *                 a token it is not used. The exchange itself runs on the HTTP client's threads.
+     * @throws IllegalArgumentException   if {@code deadline} is not positive
+     * @throws IllegalStateException      if this probe is closed
+     * @throws java.util.concurrent.RejectedExecutionException if {@code executor} refuses the token lookup
      */
     @Override
     public CompletableFuture<NodeStatus> probeAsync(NodeSpec node, Duration deadline, Executor executor) {
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(executor, "executor");
         Deadline end = Deadline.after(deadline);
         if (client.isClosed()) {
             throw new IllegalStateException("HttpNodeProbe is closed; create a new one to probe node '"
                     + node.id() + "'");
         }
-        String secret = usableToken();
+        CompletableFuture<NodeStatus> result = new CompletableFuture<>();
+        if (token == null) {
+            exchange(node, end, null, result);
+        } else {
+            // a thousand token reads in a row would hold the caller, who starts every node's probe in turn
+            executor.execute(() -> {
+                if (!result.isDone()) {
+                    exchange(node, end, usableToken(), result);
+                }
+            });
+        }
+        return result;
+    }
+
+    /** Sends the status request of {@code node} and completes {@code result} with its answer or failure. */
+    private void exchange(NodeSpec node, Deadline end, String secret, CompletableFuture<NodeStatus> result) {
         CompletableFuture<NodeStatus> exchange;
         try {
             exchange = fetchStatusAsync(client, node.id(), routes.uri(node, STATUS_PATH), end, secret,
@@ -123,7 +141,6 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             exchange = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<NodeStatus> result = new CompletableFuture<>();
         exchange.whenComplete((status, failure) -> {
             if (failure == null) {
                 LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
@@ -137,7 +154,6 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
             }
         });
         DeadlineClient.abandonWhenDone(result, exchange);
-        return result;
     }
 
     /** The failure as reported, with the token kept out; the node's route goes back to its primary address. */

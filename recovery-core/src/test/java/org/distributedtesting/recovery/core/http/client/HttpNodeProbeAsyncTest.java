@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +45,7 @@ class HttpNodeProbeAsyncTest {
     private static final Duration SLACK = Duration.ofMillis(500);
     /** How long starting a probe may take: it must not wait for the node. */
     private static final Duration START = Duration.ofMillis(300);
-    /** For probeAsync, which must not need the caller's executor. */
+    /** For probeAsync without a token, which must not need the caller's executor. */
     private static final Executor NO_THREADS = task -> {
         throw new AssertionError("HttpNodeProbe ran a task on the caller's executor");
     };
@@ -205,6 +207,32 @@ class HttpNodeProbeAsyncTest {
             assertThat(answer).isCancelled();
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> routes.alternativeInUse(node.id()).isEmpty());
+        }
+    }
+
+    @Test
+    void readsTheTokenOnTheGivenExecutorAndSendsIt() throws Exception {
+        // Given a node that records the Authorization header, and a token source that notes its thread
+        CompletableFuture<String> authorization = new CompletableFuture<>();
+        StatusServer server = serve(StatusServer.start(exchange -> {
+            authorization.complete(exchange.getRequestHeaders().getFirst("Authorization"));
+            StatusServer.respond(exchange, 200, utf8("{\"node_id\":\"node-1\",\"term\":6}"));
+        }));
+        CompletableFuture<Thread> readOn = new CompletableFuture<>();
+        ExecutorService lookups = Executors.newSingleThreadExecutor();
+        try (HttpNodeProbe tokened = HttpNodeProbe.builder().token(() -> {
+            readOn.complete(Thread.currentThread());
+            return "s3cret";
+        }).build()) {
+            // When the node is probed asynchronously
+            CompletableFuture<NodeStatus> answer = tokened.probeAsync(server.node("node-1"), DEADLINE, lookups);
+
+            // Then the token was read on the executor, not the caller's thread, and sent with the request
+            assertThat(answer.get(5, TimeUnit.SECONDS).term()).isEqualTo(6);
+            assertThat(readOn.get(5, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
+            assertThat(authorization.get(5, TimeUnit.SECONDS)).isEqualTo("Bearer s3cret");
+        } finally {
+            lookups.shutdownNow();
         }
     }
 
