@@ -158,7 +158,10 @@ public final class EngineBuilder {
         return this;
     }
 
-    /** The scheduler for interval cycles and probe deadlines; the caller keeps ownership. */
+    /**
+     * The scheduler for interval cycles, which run on its threads; the caller keeps ownership. Probe deadlines need
+     * none of its threads: the cycle's own thread keeps them.
+     */
     public EngineBuilder scheduler(ScheduledExecutorService scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         return this;

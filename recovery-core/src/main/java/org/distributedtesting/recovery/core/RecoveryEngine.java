@@ -86,7 +86,7 @@ public final class RecoveryEngine implements AutoCloseable {
                 threads("recovery-probe")));
         this.ownsJournal = b.ownsJournal;
         this.supervisor = b.supervisor;
-        this.cycle = new Cycle(b, executor, scheduler);
+        this.cycle = new Cycle(b, executor);
     }
 
     /** A builder; nodes and a probe are required, the rest has defaults. */

@@ -11,10 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.distributedtesting.recovery.NodeId;
@@ -33,11 +31,12 @@ import org.slf4j.LoggerFactory;
  * (a blocking probe's thread is interrupted) and the node is observed unreachable, so a hung node never holds a
  * cycle longer than one deadline. Any exception from a probe becomes an unreachable observation too.
  *
- * <p>One timer task watches the deadlines of a whole round rather than one per probe: a thousand probes would
- * otherwise put a thousand tasks on the engine's scheduler every cycle. The cycle thread waits once, for the
- * last probe of the round, instead of once per node.
+ * <p>The thread that asks for a round keeps its deadlines: it waits for the whole round at once, waking at the
+ * earliest deadline still open, rather than once per node, and no timer task is scheduled per probe (a thousand
+ * probes would otherwise put a thousand tasks on a scheduler every cycle). Nor does it need a scheduler thread of
+ * its own: the engine's cycles run on its scheduler's one thread, which could not also run a deadline task.
  *
- * <p>Thread-safe; the executor and timer are owned by the engine.
+ * <p>Thread-safe; the executor is owned by the engine.
  */
 public final class ProbeRunner {
 
@@ -47,7 +46,6 @@ public final class ProbeRunner {
     private final ProcessSupervisor supervisor;
     private final Clock clock;
     private final Executor executor;
-    private final ScheduledExecutorService timer;
     private final Duration deadline;
     private final long deadlineNanos;
 
@@ -56,16 +54,14 @@ public final class ProbeRunner {
      * @param supervisor tells whether a node's process is alive; null when no supervisor is configured
      * @param clock      stamps observations
      * @param executor   runs blocking probes (see {@link NodeProbe#probeAsync})
-     * @param timer      cancels probes at their deadline
      * @param deadline   the deadline of one probe
      */
     public ProbeRunner(NodeProbe probe, ProcessSupervisor supervisor, Clock clock, Executor executor,
-                       ScheduledExecutorService timer, Duration deadline) {
+                       Duration deadline) {
         this.probe = Objects.requireNonNull(probe, "probe");
         this.supervisor = supervisor;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.timer = Objects.requireNonNull(timer, "timer");
         this.deadline = Objects.requireNonNull(deadline, "deadline");
         this.deadlineNanos = deadline.toNanos();
     }
@@ -76,7 +72,6 @@ public final class ProbeRunner {
         for (int i = 0; i < nodes.size(); i++) {
             round.start(i, nodes.get(i));
         }
-        round.watchDeadlines();
         round.await();
         Map<NodeId, NodeObservation> observations = new LinkedHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -119,13 +114,11 @@ public final class ProbeRunner {
         }
     }
 
-    /** One round of probes: started together, watched by one timer task, awaited together. */
-    private final class Round implements Runnable {
+    /** One round of probes: started together, and awaited together by a thread that also keeps their deadlines. */
+    private final class Round {
         final Probe[] probes;
         final AtomicInteger left;
         final CompletableFuture<Void> ended = new CompletableFuture<>();
-        /** The timer task now watching the round; replaced when it reschedules itself. */
-        volatile ScheduledFuture<?> guard;
 
         Round(int size) {
             this.probes = new Probe[size];
@@ -150,7 +143,7 @@ public final class ProbeRunner {
             stage.whenComplete((status, failure) -> {
                 long nanos = System.nanoTime() - p.startNanos;
                 if (nanos > deadlineNanos) {
-                    end(p, LATE); // an answer after the deadline is none, however soon the timer noticed
+                    end(p, LATE); // an answer after the deadline is none, however soon it was noticed
                 } else if (failure != null) {
                     end(p, new Outcome.Failed(unwrap(failure)));
                 } else if (status == null) {
@@ -164,15 +157,34 @@ public final class ProbeRunner {
         private void end(Probe p, Outcome outcome) {
             if (p.outcome.compareAndSet(null, outcome) && left.decrementAndGet() == 0) {
                 ended.complete(null);
-                ScheduledFuture<?> watching = guard;
-                if (watching != null) {
-                    watching.cancel(false);
+            }
+        }
+
+        /**
+         * Waits until every probe has ended, ending those whose deadline passes first, or until the calling thread
+         * is interrupted. The caller's thread is the round's timer: it wakes at the earliest deadline still open.
+         */
+        void await() {
+            while (!ended.isDone()) {
+                long next = expireOverdue();
+                if (next == Long.MAX_VALUE) {
+                    return;
+                }
+                try {
+                    ended.get(next, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // the earliest deadline has come: the next turn ends that probe
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a round of probes never fails", e);
                 }
             }
         }
 
-        /** Schedules the timer task for the earliest deadline of the probes still running, if any. */
-        void watchDeadlines() {
+        /** Ends the probes whose deadline has passed; nanoseconds until the next deadline, or MAX_VALUE if none. */
+        private long expireOverdue() {
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
             for (Probe p : probes) {
@@ -185,29 +197,7 @@ public final class ProbeRunner {
                     }
                 }
             }
-            if (next == Long.MAX_VALUE || ended.isDone()) {
-                return;
-            }
-            ScheduledFuture<?> scheduled;
-            try {
-                scheduled = timer.schedule(this, next, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                // the engine is closing: nothing will watch these deadlines, so do not wait for them
-                for (Probe p : probes) {
-                    end(p, new Outcome.Failed(e));
-                }
-                return;
-            }
-            guard = scheduled;
-            if (ended.isDone()) {
-                scheduled.cancel(false); // the last probe ended before the guard was published
-            }
-        }
-
-        /** The timer task: ends the probes whose deadline has passed, and watches the rest. */
-        @Override
-        public void run() {
-            watchDeadlines();
+            return next;
         }
 
         private void expire(Probe p) {
@@ -219,17 +209,6 @@ public final class ProbeRunner {
                 } catch (UnsupportedOperationException e) {
                     LOG.debug("a probe's stage cannot be cancelled: {}", e.toString());
                 }
-            }
-        }
-
-        /** Waits until every probe has ended, or the calling thread is interrupted. */
-        void await() {
-            try {
-                ended.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("a round of probes never fails", e);
             }
         }
     }

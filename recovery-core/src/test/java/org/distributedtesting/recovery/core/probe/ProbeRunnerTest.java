@@ -16,10 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeProbe;
@@ -45,29 +43,12 @@ class ProbeRunnerTest {
         throw new AssertionError("an asynchronous probe ran a task on the probe executor");
     };
 
-    /** A timer that counts the tasks put on it. */
-    private static final class CountingTimer extends ScheduledThreadPoolExecutor {
-        final AtomicInteger scheduled = new AtomicInteger();
-
-        CountingTimer() {
-            super(1);
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            scheduled.incrementAndGet();
-            return super.schedule(command, delay, unit);
-        }
-    }
-
-    private final CountingTimer timer = new CountingTimer();
     private final ScheduledThreadPoolExecutor network = new ScheduledThreadPoolExecutor(1);
     private final CountDownLatch never = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
         never.countDown();
-        timer.shutdownNow();
         network.shutdownNow();
     }
 
@@ -80,7 +61,7 @@ class ProbeRunnerTest {
     }
 
     private ProbeRunner runner(NodeProbe probe, Executor executor) {
-        return new ProbeRunner(probe, null, CLOCK, executor, timer, DEADLINE);
+        return new ProbeRunner(probe, null, CLOCK, executor, DEADLINE);
     }
 
     /** A probe whose answers arrive from the network thread, the later the earlier the node is in the list. */
@@ -113,18 +94,6 @@ class ProbeRunnerTest {
         assertThat(observed.keySet()).containsExactlyElementsOf(nodes.stream().map(NodeSpec::id).toList());
         assertThat(observed.values()).allSatisfy(o -> assertThat(o).isInstanceOfSatisfying(
                 NodeObservation.Reachable.class, r -> assertThat(r.status()).isEqualTo(FOLLOWER)));
-    }
-
-    @Test
-    void oneTimerTaskWatchesTheDeadlinesOfAWholeRound() {
-        // Given 200 nodes whose answers arrive from another thread
-        List<NodeSpec> nodes = nodes(200);
-
-        // When they are probed
-        runner(answeringInReverse(200), NO_THREADS).probeAll(nodes);
-
-        // Then the deadlines took one task on the engine's timer, not one per node
-        assertThat(timer.scheduled).hasValue(1);
     }
 
     @Test

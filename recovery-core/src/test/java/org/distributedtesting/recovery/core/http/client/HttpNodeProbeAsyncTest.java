@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.NodeObservation;
@@ -243,23 +241,18 @@ class HttpNodeProbeAsyncTest {
         StatusServer one = serve(StatusServer.answering(200, utf8("{\"node_id\":\"node-1\",\"term\":4}")));
         StatusServer three = serve(StatusServer.answering(200, utf8("{\"node_id\":\"node-3\",\"term\":4}")));
         List<NodeSpec> nodes = List.of(one.node("node-1"), hung.node("node-2"), three.node("node-3"));
-        ScheduledExecutorService timer = new ScheduledThreadPoolExecutor(1);
-        try {
-            ProbeRunner runner = new ProbeRunner(probe, null, Clock.systemUTC(), NO_THREADS, timer, DEADLINE);
+        ProbeRunner runner = new ProbeRunner(probe, null, Clock.systemUTC(), NO_THREADS, DEADLINE);
 
-            // When they are probed
-            long start = System.nanoTime();
-            Map<NodeId, NodeObservation> observed = runner.probeAll(nodes);
-            Duration ended = Duration.ofNanos(System.nanoTime() - start);
+        // When they are probed
+        long start = System.nanoTime();
+        Map<NodeId, NodeObservation> observed = runner.probeAll(nodes);
+        Duration ended = Duration.ofNanos(System.nanoTime() - start);
 
-            // Then the healthy nodes are reachable, the hung one unreachable, all within one deadline
-            assertThat(observed.get(NodeId.of("node-1"))).isInstanceOf(NodeObservation.Reachable.class);
-            assertThat(observed.get(NodeId.of("node-3"))).isInstanceOf(NodeObservation.Reachable.class);
-            assertThat(observed.get(NodeId.of("node-2"))).isInstanceOf(NodeObservation.Unreachable.class);
-            assertThat(ended).isLessThan(DEADLINE.plus(SLACK));
-        } finally {
-            timer.shutdownNow();
-        }
+        // Then the healthy nodes are reachable, the hung one unreachable, all within one deadline
+        assertThat(observed.get(NodeId.of("node-1"))).isInstanceOf(NodeObservation.Reachable.class);
+        assertThat(observed.get(NodeId.of("node-3"))).isInstanceOf(NodeObservation.Reachable.class);
+        assertThat(observed.get(NodeId.of("node-2"))).isInstanceOf(NodeObservation.Unreachable.class);
+        assertThat(ended).isLessThan(DEADLINE.plus(SLACK));
     }
 
     /** Waits (bounded) for {@code future} to fail; its failure as a blocking caller would see it. */
