@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -81,7 +80,7 @@ final class Cycle {
     private final Deque<ClusterSnapshot> history = new ArrayDeque<>();
     private long cycle;
 
-    Cycle(EngineBuilder b, Executor probeExecutor, ScheduledExecutorService timer) {
+    Cycle(EngineBuilder b, Executor probeExecutor) {
         this.nodes = List.copyOf(b.nodes);
         this.clock = b.clock;
         this.ticker = b.ticker;
@@ -89,7 +88,7 @@ final class Cycle {
         this.authority = b.coordination == null ? Authority.alone() : Authority.of(b.coordination);
         this.sink = new EventSink(authority.coordinated() ? new CoordinatedJournal(b.journal, authority) : b.journal);
         b.listeners.forEach(sink::addListener);
-        this.probes = new ProbeRunner(b.probe, b.supervisor, clock, probeExecutor, timer, options.probeTimeout());
+        this.probes = new ProbeRunner(b.probe, b.supervisor, clock, probeExecutor, options.probeTimeout());
         this.state = new EngineState(nodes, options, clock);
         this.types = b.strategies.stream().map(RecoveryStrategy::type).toList();
         // one of several engines takes the shared ledger when it becomes active, not its own journal's

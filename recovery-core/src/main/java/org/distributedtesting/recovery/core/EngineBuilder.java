@@ -158,15 +158,21 @@ public final class EngineBuilder {
         return this;
     }
 
-    /** The scheduler for interval cycles and probe deadlines; the caller keeps ownership. */
+    /**
+     * The scheduler for interval cycles, which run on its threads; the caller keeps ownership. Probe deadlines need
+     * none of its threads: the cycle's own thread keeps them.
+     */
     public EngineBuilder scheduler(ScheduledExecutorService scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         return this;
     }
 
     /**
-     * Where probes run; the caller keeps ownership. {@code Runnable::run} probes one node after another on the
-     * cycle thread (deterministic, for simulations whose probes never block).
+     * Where blocking probes run, handed to {@link org.distributedtesting.recovery.NodeProbe#probeAsync}; the caller
+     * keeps ownership. An asynchronous probe need not use it. {@code Runnable::run} probes one node after another on
+     * the cycle thread (deterministic, for simulations whose probes never block). A bounded pool queues blocking
+     * probes behind each other, and a probe's deadline counts from when it was asked for, not from when it got a
+     * thread. Default: a cached pool the engine owns, so that every blocking probe starts at once.
      */
     public EngineBuilder probeExecutor(Executor executor) {
         this.probeExecutor = Objects.requireNonNull(executor, "executor");

@@ -78,13 +78,15 @@ public final class RecoveryEngine implements AutoCloseable {
         this.owned = new ArrayList<>();
         this.scheduler = b.scheduler != null ? b.scheduler : own(Executors.newSingleThreadScheduledExecutor(
                 threads("recovery-scheduler")));
-        // a cached pool: every probe starts at once, so its deadline counts from when it was asked for, and a
-        // probe that ignores its interrupt only strands its own thread, never the probes queued behind it
+        // probes go through NodeProbe.probeAsync: an asynchronous probe (HttpNodeProbe) holds no thread of this
+        // pool while its node thinks. A blocking probe does, for its whole length, so the pool stays a cached one:
+        // every blocking probe starts at once, its deadline counting from when it was asked for, and one that ignores
+        // its interrupt only strands its own thread, never the probes queued behind it
         var executor = b.probeExecutor != null ? b.probeExecutor : own(Executors.newCachedThreadPool(
                 threads("recovery-probe")));
         this.ownsJournal = b.ownsJournal;
         this.supervisor = b.supervisor;
-        this.cycle = new Cycle(b, executor, scheduler);
+        this.cycle = new Cycle(b, executor);
     }
 
     /** A builder; nodes and a probe are required, the rest has defaults. */

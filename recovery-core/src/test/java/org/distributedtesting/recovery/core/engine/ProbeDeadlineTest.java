@@ -1,15 +1,18 @@
 package org.distributedtesting.recovery.core.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.distributedtesting.recovery.FailureType;
 import org.distributedtesting.recovery.NodeObservation;
 import org.distributedtesting.recovery.NodeSpec;
 import org.distributedtesting.recovery.NodeStatus;
+import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.Role;
 import org.distributedtesting.recovery.RungResult;
@@ -67,6 +70,30 @@ class ProbeDeadlineTest {
                             u -> assertThat(u.reason()).isEqualTo("no answer within 300 ms"));
             assertThat(report.snapshot().reachable()).containsExactly(FakeCluster.id(1), FakeCluster.id(3));
             assertThat(wall).isLessThan(Duration.ofMillis(300 + 700));
+        }
+    }
+
+    @Test
+    void aNodeThatNeverAnswersDoesNotHoldCyclesRunningOnTheEnginesOwnScheduler() {
+        // Given an engine that runs its cycles on its own one-thread scheduler, over a node that never answers
+        List<RecoveryEvent.CycleCompleted> cycles = new CopyOnWriteArrayList<>();
+        try (RecoveryEngine engine = engine(false)) {
+            engine.addListener(event -> {
+                if (event instanceof RecoveryEvent.CycleCompleted completed) {
+                    cycles.add(completed);
+                }
+            });
+
+            // When it runs every 100 ms
+            engine.start(Duration.ofMillis(100));
+
+            // Then cycles end, each with the hung node unreachable at its deadline: the scheduler's one thread,
+            // busy with the cycle, is not needed to end the probe
+            await().atMost(Duration.ofSeconds(5)).until(() -> cycles.size() >= 2);
+            assertThat(cycles.get(0).snapshot().observation(FakeCluster.id(2)))
+                    .isInstanceOfSatisfying(NodeObservation.Unreachable.class,
+                            u -> assertThat(u.reason()).isEqualTo("no answer within 300 ms"));
+            assertThat(cycles.get(0).elapsed()).isLessThan(Duration.ofMillis(300 + 700));
         }
     }
 

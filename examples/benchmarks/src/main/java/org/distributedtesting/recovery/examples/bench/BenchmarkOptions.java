@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param cycles        cycles measured; also the number of measured detector passes
  * @param detectorNodes nodes in the snapshot of the detector-only measurement
  * @param detectorOnly  skip the engine cycles, measure only the detector pass
+ * @param blockingProbes probes park the engine's probe thread for the latency instead of completing
+ *                       asynchronously from a scheduler
  */
 record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmup, int cycles, int detectorNodes,
-                        boolean detectorOnly) {
+                        boolean detectorOnly, boolean blockingProbes) {
 
     /** A thousand nodes: far beyond any Raft group, so the cost shows. */
     static final int DEFAULT_NODES = 1000;
@@ -34,7 +36,7 @@ record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmu
 
     static final String USAGE = """
             usage: CycleBenchmark [--nodes N] [--probe-ms P] [--cycles C] [--warmup W] [--crashed K]
-                                  [--detector-nodes M] [--detector-only] [--help]
+                                  [--detector-nodes M] [--detector-only] [--blocking-probes] [--help]
               --nodes N           simulated nodes (default %d)
               --probe-ms P        latency of one probe in milliseconds (default %d)
               --cycles C          measured cycles and detector passes (default %d)
@@ -42,6 +44,8 @@ record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmu
               --crashed K         nodes that stay down (default one per %d nodes, at least one)
               --detector-nodes M  nodes in the detector-only snapshot (default %d)
               --detector-only     measure only the detector pass
+              --blocking-probes   probes park a thread each for their latency (default: they complete
+                                  asynchronously, as a non-blocking network client's do)
             """.formatted(DEFAULT_NODES, DEFAULT_PROBE_LATENCY.toMillis(), DEFAULT_CYCLES, DEFAULT_WARMUP,
             NODES_PER_CRASH, DEFAULT_DETECTOR_NODES);
 
@@ -100,6 +104,7 @@ record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmu
         int cycles = DEFAULT_CYCLES;
         int detectorNodes = DEFAULT_DETECTOR_NODES;
         boolean detectorOnly = false;
+        boolean blockingProbes = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             switch (option) {
@@ -110,6 +115,7 @@ record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmu
                 case "--cycles" -> cycles = number(args, ++i, option);
                 case "--detector-nodes" -> detectorNodes = number(args, ++i, option);
                 case "--detector-only" -> detectorOnly = true;
+                case "--blocking-probes" -> blockingProbes = true;
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
@@ -117,7 +123,8 @@ record BenchmarkOptions(int nodes, Duration probeLatency, int crashed, int warmu
             throw new IllegalArgumentException("--probe-ms must be >= 0, but was " + probeMs);
         }
         return new BenchmarkOptions(nodes, Duration.ofMillis(probeMs),
-                crashed != null ? crashed : defaultCrashed(nodes), warmup, cycles, detectorNodes, detectorOnly);
+                crashed != null ? crashed : defaultCrashed(nodes), warmup, cycles, detectorNodes, detectorOnly,
+                blockingProbes);
     }
 
     private static int number(String[] args, int index, String option) {

@@ -61,6 +61,9 @@ record BenchmarkResult(BenchmarkOptions options, String jvm, int cpus, List<Stri
         out.append(String.format(Locale.ROOT,
                 "  cluster     %d simulated nodes, %d crashed, probe latency %s, dry run%n", options.nodes(),
                 options.crashed(), ms(options.probeLatency())));
+        out.append(String.format(Locale.ROOT, "  probes      %s%n", options.blockingProbes()
+                ? "blocking: each parks a thread of the engine's probe pool for its latency"
+                : "asynchronous: each completes from a scheduler after its latency, no thread waits"));
         out.append(String.format(Locale.ROOT, "  run         %d warm-up + %d measured cycles, %s failures per cycle%n",
                 options.warmup(), options.cycles(), c.detected().stream().distinct().map(String::valueOf)
                         .reduce((a, b) -> a + "/" + b).orElse("0")));

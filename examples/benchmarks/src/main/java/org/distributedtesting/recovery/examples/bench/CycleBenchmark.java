@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 import org.distributedtesting.recovery.Settings;
@@ -13,9 +15,10 @@ import org.distributedtesting.recovery.core.StrategyRegistry;
 
 /**
  * Measures one engine cycle over a large simulated cluster. Every strategy on the class path runs
- * ({@code StrategyRegistry.discover(...).all()}); the engine probes the nodes concurrently with its own probe
- * pool, in dry run so that the crashed nodes stay crashed and every cycle detects them. After the warm-up it
- * records each cycle's {@link CycleReport#elapsed()}, {@link CycleReport#probeTime()} and
+ * ({@code StrategyRegistry.discover(...).all()}); the engine probes the nodes concurrently, each probe answering
+ * asynchronously after the probe latency (or, with {@code --blocking-probes}, parking a thread of the engine's own
+ * probe pool for it), in dry run so that the crashed nodes stay crashed and every cycle detects them. After the
+ * warm-up it records each cycle's {@link CycleReport#elapsed()}, {@link CycleReport#probeTime()} and
  * {@link CycleReport#detectTime()}, then times the detector pass alone over a larger snapshot, and prints a table
  * with the time a sequential poller would need for comparison.
  *
@@ -66,7 +69,25 @@ public final class CycleBenchmark {
     }
 
     private static BenchmarkResult.Cycles cycles(BenchmarkOptions options, List<RecoveryStrategy> strategies) {
-        SimulatedNodes cluster = new SimulatedNodes(options.nodes(), options.crashed(), options.probeLatency());
+        if (options.blockingProbes()) {
+            return cycles(options, strategies, new SimulatedNodes(options.nodes(), options.crashed(),
+                    options.probeLatency()));
+        }
+        ScheduledExecutorService network = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "simulated-network");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            return cycles(options, strategies, new SimulatedNodes(options.nodes(), options.crashed(),
+                    options.probeLatency(), network));
+        } finally {
+            network.shutdownNow();
+        }
+    }
+
+    private static BenchmarkResult.Cycles cycles(BenchmarkOptions options, List<RecoveryStrategy> strategies,
+                                                 SimulatedNodes cluster) {
         List<Duration> elapsed = new ArrayList<>(options.cycles());
         List<Duration> probe = new ArrayList<>(options.cycles());
         List<Duration> detect = new ArrayList<>(options.cycles());

@@ -9,6 +9,12 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.NodeId;
@@ -23,9 +29,13 @@ import org.distributedtesting.recovery.spi.ProcessSupervisor;
 
 /**
  * A large cluster that exists only as answers: node-1 leads, the others follow, all caught up, except a few
- * crashed nodes spread evenly through the list, which refuse connections at once and whose processes are dead. The
- * probe of a healthy node parks its thread for the probe latency, as waiting on the network would. Crashed nodes
- * stay down: the supervisor cannot start them.
+ * crashed nodes spread evenly through the list, which refuse connections at once and whose processes are dead.
+ * Crashed nodes stay down: the supervisor cannot start them.
+ *
+ * <p>The probe of a healthy node answers after the probe latency, in one of two ways. Asynchronous (with a
+ * {@code network} scheduler): {@link #probeAsync} returns at once and the scheduler completes the answer after the
+ * latency, as a non-blocking network client would, with no thread waiting per probe. Blocking (without one): the
+ * probe parks the thread the engine runs it on for the latency, as a blocking client waiting on the network would.
  *
  * <p>Immutable after construction and thread-safe.
  */
@@ -40,13 +50,28 @@ final class SimulatedNodes implements NodeProbe, ProcessSupervisor {
     private final long latencyNanos;
     private final NodeStatus leader;
     private final NodeStatus follower;
+    /** Completes asynchronous answers after the latency; null when probes block. */
+    private final ScheduledExecutorService network;
 
     /**
+     * Nodes whose probes block their thread for the latency.
+     *
      * @param nodes   how many nodes
      * @param crashed how many of them are down, fewer than {@code nodes}
      * @param latency how long the probe of a healthy node takes
      */
     SimulatedNodes(int nodes, int crashed, Duration latency) {
+        this(nodes, crashed, latency, null);
+    }
+
+    /**
+     * @param nodes   how many nodes
+     * @param crashed how many of them are down, fewer than {@code nodes}
+     * @param latency how long the probe of a healthy node takes
+     * @param network completes the answers of asynchronous probes after the latency; the caller keeps ownership.
+     *                Null for probes that block their thread instead.
+     */
+    SimulatedNodes(int nodes, int crashed, Duration latency, ScheduledExecutorService network) {
         if (crashed < 0 || crashed >= nodes) {
             throw new IllegalArgumentException("crashed must be in 0.." + (nodes - 1) + ", but was " + crashed);
         }
@@ -66,6 +91,7 @@ final class SimulatedNodes implements NodeProbe, ProcessSupervisor {
             this.crashed.set(nodes - 1 - (int) ((long) k * nodes / crashed));
         }
         this.latencyNanos = latency.toNanos();
+        this.network = network;
         NodeId leaderId = specs.get(0).id();
         Resources resources = new Resources(0.25, 512L << 20, 2L << 30, 8L << 30, 64L << 30, 300, 65_536);
         this.leader = status(Role.LEADER, leaderId, resources);
@@ -108,6 +134,40 @@ final class SimulatedNodes implements NodeProbe, ProcessSupervisor {
             }
         }
         return i == 0 ? leader : follower;
+    }
+
+    /**
+     * The answer after the latency, completed by the network scheduler with no thread waiting for it; cancelling
+     * it (at the deadline) drops the pending answer. Without a network scheduler, the blocking {@link #probe} on
+     * {@code executor}.
+     */
+    @Override
+    public CompletionStage<NodeStatus> probeAsync(NodeSpec node, Duration deadline, Executor executor) {
+        if (network == null) {
+            return NodeProbe.super.probeAsync(node, deadline, executor);
+        }
+        int i = indexOf(node);
+        if (crashed.get(i)) {
+            return CompletableFuture.failedFuture(new ConnectException("connection refused"));
+        }
+        NodeStatus status = i == 0 ? leader : follower;
+        if (latencyNanos == 0) {
+            return CompletableFuture.completedFuture(status);
+        }
+        CompletableFuture<NodeStatus> answer = new CompletableFuture<>();
+        ScheduledFuture<?> reply = network.schedule(() -> answer.complete(status), latencyNanos,
+                TimeUnit.NANOSECONDS);
+        answer.whenComplete((answered, failure) -> {
+            if (failure != null) {
+                reply.cancel(false);
+            }
+        });
+        return answer;
+    }
+
+    /** Whether probes block their thread for the latency rather than complete asynchronously. */
+    boolean blocking() {
+        return network == null;
     }
 
     @Override

@@ -14,7 +14,8 @@ class BenchmarkOptionsTest {
         BenchmarkOptions options = BenchmarkOptions.parse();
 
         // Then
-        assertThat(options).isEqualTo(new BenchmarkOptions(1000, Duration.ofMillis(5), 5, 20, 50, 10_000, false));
+        assertThat(options).isEqualTo(new BenchmarkOptions(1000, Duration.ofMillis(5), 5, 20, 50, 10_000, false,
+                false));
         assertThat(options.sequentialBaseline()).isEqualTo(Duration.ofSeconds(5));
     }
 
@@ -22,10 +23,10 @@ class BenchmarkOptionsTest {
     void readsTheDocumentedCommandLine() {
         // When
         BenchmarkOptions options = BenchmarkOptions.parse("--nodes", "200", "--probe-ms", "2", "--cycles", "7",
-                "--warmup", "0", "--crashed", "3", "--detector-nodes", "500", "--detector-only");
+                "--warmup", "0", "--crashed", "3", "--detector-nodes", "500", "--detector-only", "--blocking-probes");
 
         // Then
-        assertThat(options).isEqualTo(new BenchmarkOptions(200, Duration.ofMillis(2), 3, 0, 7, 500, true));
+        assertThat(options).isEqualTo(new BenchmarkOptions(200, Duration.ofMillis(2), 3, 0, 7, 500, true, true));
     }
 
     @Test

@@ -9,7 +9,20 @@ class CycleBenchmarkTest {
 
     /** 20 nodes of which 2 are down, 1 ms probes, 1 warm-up and 3 measured cycles, a 300-node detector snapshot. */
     private static BenchmarkOptions tiny(boolean detectorOnly) {
-        return new BenchmarkOptions(20, Duration.ofMillis(1), 2, 1, 3, 300, detectorOnly);
+        return new BenchmarkOptions(20, Duration.ofMillis(1), 2, 1, 3, 300, detectorOnly, false);
+    }
+
+    @Test
+    void measuresBlockingProbesToo() {
+        // Given probes that park a thread each for their latency
+        BenchmarkOptions blocking = new BenchmarkOptions(20, Duration.ofMillis(1), 2, 1, 3, 300, false, true);
+
+        // When
+        BenchmarkResult result = CycleBenchmark.run(blocking);
+
+        // Then
+        assertThat(result.cycles()).hasValueSatisfying(c -> assertThat(c.detected()).containsExactly(2, 2, 2));
+        assertThat(result.table()).contains("probes      blocking");
     }
 
     @Test
@@ -47,6 +60,7 @@ class CycleBenchmarkTest {
         // Then
         assertThat(table)
                 .contains("20 simulated nodes, 2 crashed, probe latency 1.000 ms")
+                .contains("probes      asynchronous")
                 .contains("1 warm-up + 3 measured cycles, 2 failures per cycle")
                 .containsPattern("whole cycle \\(elapsed\\) +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms")
                 .containsPattern("probe phase \\(probeTime\\) +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ ms")

@@ -9,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,15 +23,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The JDK {@link HttpClient} under {@link HttpNodeProbe} and {@link HttpNodeControl}, with exchanges that end by
- * their {@link Deadline} whatever the node does: the wait for the response headers is bounded by the deadline,
- * and a watchdog closes the body stream at the deadline, so a node that never answers, never finishes its body
- * or sends it one byte at a time cannot hold the caller. Bodies are read up to a limit and no further.
+ * their {@link Deadline} whatever the node does, so a node that never answers, never finishes its body or sends it
+ * one byte at a time cannot hold the caller. Bodies are read up to a limit and no further. Two forms: the
+ * asynchronous {@link #exchange} gathers a bounded body in memory with no thread waiting, and a watchdog task
+ * abandons it at the deadline; the blocking {@link #send} waits for the response headers until the deadline and
+ * streams the body, which a watchdog closes at the deadline.
  *
  * <p>Thread-safe. It owns its client's threads and the watchdog; {@link #close()} stops them.
  */
@@ -89,6 +95,113 @@ final class DeadlineClient implements AutoCloseable {
         } catch (ExecutionException e) {
             throw ProbeFailures.transportFailure(e.getCause(), host, deadline, connectTimeout);
         }
+    }
+
+    /**
+     * Sends {@code request} and gathers the response with its body in memory, without a thread waiting for either:
+     * the returned future completes when the body has arrived, or fails when the node cannot be reached, the body
+     * is longer than {@code maxBytes} bytes ({@link ProtocolException}, after the bytes that passed the limit; the
+     * rest is never read), or the deadline passes first ({@code "timed out after N ms"}), whatever the node does.
+     * A status for which {@code wanted} is false is answered with an empty body, unread.
+     *
+     * <p>Cancelling the returned future, or its ending any other way first, abandons the exchange: its connection
+     * is closed, and a response that arrives anyway is dropped. Dependent stages run on the client's threads or
+     * the watchdog, so they must not block.
+     *
+     * @param host   the host asked, for the message when it does not resolve
+     * @param what   names the body in the message when it is too long, for example {@code "response"}
+     * @param wanted which statuses have a body worth reading
+     */
+    CompletableFuture<HttpResponse<byte[]>> exchange(HttpRequest request, String host, Deadline deadline,
+                                                     long maxBytes, String what, IntPredicate wanted) {
+        CompletableFuture<HttpResponse<byte[]>> result = new CompletableFuture<>();
+        AtomicReference<BoundedBody> body = new AtomicReference<>();
+        ScheduledFuture<?> guard = watchdog.schedule(() -> result.completeExceptionally(deadline.timedOut()),
+                deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture<HttpResponse<byte[]>> http;
+        try {
+            http = client.sendAsync(request, info -> {
+                BoundedBody subscriber = new BoundedBody(maxBytes, what, wanted.test(info.statusCode()));
+                body.set(subscriber);
+                if (result.isDone()) {
+                    subscriber.abort(new CancellationException("the exchange was abandoned"));
+                }
+                return subscriber;
+            });
+        } catch (RuntimeException e) {
+            guard.cancel(false);
+            throw e;
+        }
+        http.whenComplete((response, failure) -> {
+            if (failure == null) {
+                result.complete(response);
+                return;
+            }
+            BoundedBody subscriber = body.get();
+            ProtocolException tooLong = subscriber == null ? null : subscriber.tooLong();
+            result.completeExceptionally(tooLong != null ? tooLong
+                    : ProbeFailures.transportFailure(failure, host, deadline, connectTimeout));
+        });
+        result.whenComplete((response, failure) -> {
+            guard.cancel(false);
+            if (failure != null && !http.isDone()) {
+                BoundedBody subscriber = body.get();
+                if (subscriber != null) {
+                    subscriber.abort(failure);
+                }
+                http.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Waits for {@code future} of an exchange and reports its failure as the blocking calls do; an interrupt
+     * abandons the exchange.
+     *
+     * @throws IOException          if the exchange failed with one
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
+    static <T> T await(CompletableFuture<T> future) throws IOException, InterruptedException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = unwrap(e.getCause());
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException("exchange failed: " + cause, cause);
+        }
+    }
+
+    /** The failure a stage ended with, without the {@link CompletionException} a dependent stage wraps it in. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /**
+     * Cancels {@code upstream} when {@code downstream} ends before it, for example when the caller cancels a
+     * dependent stage: a dependent's cancellation does not reach the stage it depends on by itself.
+     */
+    static void abandonWhenDone(CompletableFuture<?> downstream, CompletableFuture<?> upstream) {
+        downstream.whenComplete((value, failure) -> {
+            if (!upstream.isDone()) {
+                upstream.cancel(true);
+            }
+        });
     }
 
     /**

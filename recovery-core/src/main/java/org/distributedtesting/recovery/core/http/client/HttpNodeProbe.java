@@ -1,13 +1,15 @@
 package org.distributedtesting.recovery.core.http.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -26,10 +28,13 @@ import org.slf4j.LoggerFactory;
  * A {@link NodeProbe} that asks a node with {@code GET http://host:port/api/status} over HTTP/1.1 and reads the
  * answer with {@link StatusJson}.
  *
- * <p>A probe returns or throws within its deadline plus a few milliseconds, whatever the node does: the wait for
- * the response headers is bounded by the deadline, and a watchdog closes the body stream at the deadline, so a
- * node that never answers, never finishes its body or sends it one byte at a time cannot hold the caller. The
- * body is read up to {@link Builder#maxResponseBytes(int)} bytes and no further.
+ * <p>A probe ends within its deadline plus a few milliseconds, whatever the node does: a watchdog abandons the
+ * exchange at the deadline, so a node that never answers, never finishes its body or sends it one byte at a time
+ * cannot hold the caller. The body is read up to {@link Builder#maxResponseBytes(int)} bytes and no further.
+ *
+ * <p>{@link #probeAsync} is the probe itself and holds no thread while the node thinks: the request goes out with
+ * {@link java.net.http.HttpClient#sendAsync}, and the body is gathered as it arrives. The blocking {@link #probe}
+ * waits for it, so both forms behave alike.
  *
  * <p>Failures: {@link IOException} when the node cannot be reached or times out ({@code "connection refused"},
  * {@code "timed out after 2000 ms"}), {@link ProtocolException} when it answers outside the protocol (a status
@@ -77,35 +82,93 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     }
 
     /**
+     * Probes {@code node} and waits for the answer: {@link #probeAsync} joined on the calling thread.
+     *
      * @throws IllegalArgumentException if {@code deadline} is not positive
      * @throws IllegalStateException    if this probe is closed
      * @throws IOException              if the node cannot be reached or does not answer within the deadline
      * @throws ProtocolException        if the node's answer is not a status answer for {@code node}
-     * @throws InterruptedException     if the calling thread is interrupted while waiting for the response
+     * @throws InterruptedException     if the calling thread is interrupted while waiting for the response; the
+     *                                  request is abandoned
      */
     @Override
     public NodeStatus probe(NodeSpec node, Duration deadline) throws IOException, InterruptedException {
+        return DeadlineClient.await(probeAsync(node, deadline, Runnable::run));
+    }
+
+    /**
+     * Starts probing {@code node} and returns at once; no thread waits for the node. The future completes with
+     * the node's status, or fails with what {@link #probe} would throw, by the deadline whatever the node does.
+     * Cancelling it abandons the request and closes its connection; a probe on an alternative address that is
+     * cancelled before the node answered goes back to the primary address, as a timed-out one does. The future's
+     * dependent stages run on this probe's client threads, so they must not block.
+     *
+     * @param executor looks up the bearer token when one is configured, since its source may read a file; without
+     *                 a token it is not used. The exchange itself runs on the HTTP client's threads.
+     * @throws IllegalArgumentException   if {@code deadline} is not positive
+     * @throws IllegalStateException      if this probe is closed
+     * @throws java.util.concurrent.RejectedExecutionException if {@code executor} refuses the token lookup
+     */
+    @Override
+    public CompletableFuture<NodeStatus> probeAsync(NodeSpec node, Duration deadline, Executor executor) {
         Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(executor, "executor");
         Deadline end = Deadline.after(deadline);
         if (client.isClosed()) {
             throw new IllegalStateException("HttpNodeProbe is closed; create a new one to probe node '"
                     + node.id() + "'");
         }
-        String secret = usableToken();
-        try {
-            NodeStatus status = exchange(node, end, secret);
-            LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
-                    end.elapsedMillis());
-            return status;
-        } catch (IOException | RuntimeException e) {
-            // a probe racing close() meets shut-down executors; say so rather than show their rejection
-            Exception failure = client.isClosed() ? new IOException("the probe was closed while it ran", e) : e;
-            Exception reported = ProbeFailures.redact(failure, secret);
-            LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), end.elapsedMillis(),
-                    reported.getMessage());
-            routes.fallBack(node, reported.getMessage());
-            throw ProbeFailures.rethrow(reported);
+        CompletableFuture<NodeStatus> result = new CompletableFuture<>();
+        if (token == null) {
+            exchange(node, end, null, result);
+        } else {
+            // a thousand token reads in a row would hold the caller, who starts every node's probe in turn
+            executor.execute(() -> {
+                if (!result.isDone()) {
+                    exchange(node, end, usableToken(), result);
+                }
+            });
         }
+        return result;
+    }
+
+    /** Sends the status request of {@code node} and completes {@code result} with its answer or failure. */
+    private void exchange(NodeSpec node, Deadline end, String secret, CompletableFuture<NodeStatus> result) {
+        CompletableFuture<NodeStatus> exchange;
+        try {
+            exchange = fetchStatusAsync(client, node.id(), routes.uri(node, STATUS_PATH), end, secret,
+                    maxResponseBytes);
+        } catch (IOException | RuntimeException e) {
+            exchange = CompletableFuture.failedFuture(e);
+        }
+        exchange.whenComplete((status, failure) -> {
+            if (failure == null) {
+                LOG.debug("Node '{}' answered {} at term {} in {} ms", node.id(), status.role(), status.term(),
+                        end.elapsedMillis());
+                result.complete(status);
+            } else if (result.isDone()) {
+                LOG.debug("Probe of node '{}' abandoned by its caller after {} ms", node.id(), end.elapsedMillis());
+                routes.fallBack(node, "no answer before the probe was abandoned");
+            } else {
+                result.completeExceptionally(failed(node, end, secret, DeadlineClient.unwrap(failure)));
+            }
+        });
+        DeadlineClient.abandonWhenDone(result, exchange);
+    }
+
+    /** The failure as reported, with the token kept out; the node's route goes back to its primary address. */
+    private Throwable failed(NodeSpec node, Deadline end, String secret, Throwable cause) {
+        if (!(cause instanceof Exception exception)) {
+            return cause;
+        }
+        // a probe racing close() meets shut-down executors; say so rather than show their rejection
+        Exception failure = client.isClosed() ? new IOException("the probe was closed while it ran", exception)
+                : exception;
+        Exception reported = ProbeFailures.redact(failure, secret);
+        LOG.debug("Probe of node '{}' failed after {} ms: {}", node.id(), end.elapsedMillis(),
+                reported.getMessage());
+        routes.fallBack(node, reported.getMessage());
+        return reported;
     }
 
     /**
@@ -115,11 +178,6 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     @Override
     public void close() {
         client.close();
-    }
-
-    private NodeStatus exchange(NodeSpec node, Deadline deadline, String secret)
-            throws IOException, InterruptedException {
-        return fetchStatus(client, node.id(), routes.uri(node, STATUS_PATH), deadline, secret, maxResponseBytes);
     }
 
     /**
@@ -149,22 +207,37 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
     }
 
     /**
-     * {@code GET} of a status answer at {@code uri}, which must be {@code node}'s: shared with
+     * {@code GET} of a status answer at {@code uri}, which must be {@code node}'s, waiting for it: shared with
      * {@link HttpNodeControl}, which asks a node at its alternative address before it switches to it.
      */
     static NodeStatus fetchStatus(DeadlineClient client, NodeId node, URI uri, Deadline deadline, String secret,
                                   int maxResponseBytes) throws IOException, InterruptedException {
+        return DeadlineClient.await(fetchStatusAsync(client, node, uri, deadline, secret, maxResponseBytes));
+    }
+
+    /**
+     * Starts a {@code GET} of a status answer at {@code uri}, which must be {@code node}'s. A status other than 200
+     * fails without reading the body; a body over {@code maxResponseBytes} fails after the bytes that passed the
+     * limit. Cancelling the returned future abandons the request.
+     *
+     * @throws HttpTimeoutException if the deadline has passed already
+     */
+    private static CompletableFuture<NodeStatus> fetchStatusAsync(DeadlineClient client, NodeId node, URI uri,
+                                                                  Deadline deadline, String secret,
+                                                                  int maxResponseBytes) throws HttpTimeoutException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(deadline.remaining()).header("Accept", "application/json").GET();
         BearerToken.authorize(request, secret);
-        HttpResponse<InputStream> response = client.send(request.build(), uri.getHost(), deadline);
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new ProtocolException("node answered HTTP " + response.statusCode() + " to GET "
-                        + STATUS_PATH);
+        CompletableFuture<HttpResponse<byte[]>> response = client.exchange(request.build(), uri.getHost(), deadline,
+                maxResponseBytes, "response", code -> code == 200);
+        CompletableFuture<NodeStatus> status = response.thenApply(answer -> {
+            if (answer.statusCode() != 200) {
+                throw new ProtocolException("node answered HTTP " + answer.statusCode() + " to GET " + STATUS_PATH);
             }
-            return parse(node, client.readBounded(body, maxResponseBytes, deadline, "response"), secret);
-        }
+            return parse(node, answer.body(), secret);
+        });
+        DeadlineClient.abandonWhenDone(status, response);
+        return status;
     }
 
     private static NodeStatus parse(NodeId node, byte[] body, String secret) {
