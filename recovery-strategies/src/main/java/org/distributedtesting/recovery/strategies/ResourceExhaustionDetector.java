@@ -219,7 +219,7 @@ final class ResourceExhaustionDetector implements FailureDetector {
      * or above the threshold ({@code above_threshold}, with at least one cycle to sustain) or the trend floor
      * ({@code trend}, {@code leak}). Written so that a NaN ratio, which fires nothing, is not a candidate either.
      */
-    private boolean mayFire(Resource resource, double now) {
+    boolean mayFire(Resource resource, double now) {
         return now >= settings.threshold(resource) || now >= settings.trendFloor() || settings.sustainCycles() < 1;
     }
 
@@ -227,7 +227,7 @@ final class ResourceExhaustionDetector implements FailureDetector {
      * The unbroken run of a node's answers up to now in a window of snapshots, oldest first: read once per node, for
      * every resource.
      */
-    private record Answers(List<Instant> times, List<Resources> resources) {
+    record Answers(List<Instant> times, List<Resources> resources) {
 
         static Answers of(NodeId node, List<ClusterSnapshot> window) {
             List<Instant> times = new ArrayList<>(window.size());
@@ -251,7 +251,7 @@ final class ResourceExhaustionDetector implements FailureDetector {
      *
      * @return the finding, or null when no signal fires
      */
-    private Finding analyse(Resource resource, Answers answers) {
+    Finding analyse(Resource resource, Answers answers) {
         double threshold = settings.threshold(resource);
         int sustainCycles = settings.sustainCycles();
         int trendCycles = settings.trendWindowCycles();

@@ -75,8 +75,12 @@ final class TermDivergenceDetector implements FailureDetector {
             return List.of(noLeader.get());
         }
         List<Failure> failures = new ArrayList<>();
-        long[] targets = TermReadings.majorityTerms(snapshot, history, stabilizationCycles);
-        List<NodeId> lagging = voters.keySet().stream()
+        // lagging needs a voter behind now: only then are the earlier snapshots' majority terms read
+        List<NodeId> behindNow = majorityTerm < 0 ? List.of() : voters.entrySet().stream()
+                .filter(e -> majorityTerm - e.getValue().term() > maxTermSpread).map(Map.Entry::getKey).toList();
+        long[] targets = behindNow.isEmpty() ? null
+                : TermReadings.majorityTerms(snapshot, history, stabilizationCycles);
+        List<NodeId> lagging = behindNow.stream()
                 .filter(n -> TermReadings.laggedFor(n, snapshot, history, targets, maxTermSpread))
                 .toList();
         if (!lagging.isEmpty()) {

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One whole simulated scenario, as {@link ScenarioBenchmark} runs it for one seed: {@code nodes} simulated Raft
+ * One whole simulated scenario, as {@link ScenarioBenchmark} runs it for one seed: {@code simulatedNodes} Raft
  * nodes elect a leader, take writes, have a process crash injected, and the engine with every discovered strategy
  * detects, restarts and verifies it.
  *
@@ -36,7 +36,7 @@ public class ScenarioRunBenchmark {
 
     /** Simulated nodes. */
     @Param({"5"})
-    public int nodes;
+    public int simulatedNodes;
 
     /** The scenario's seed: the same scenario in every invocation. */
     @Param({"1"})
@@ -55,14 +55,15 @@ public class ScenarioRunBenchmark {
         strategies = StrategyRegistry.discover(name -> Settings.EMPTY).all();
         ScenarioResult result = scenario();
         if (!result.passed()) {
-            throw new IllegalStateException("scenario with seed " + seed + " over " + nodes
-                    + " nodes did not pass; replay it with recovery.jar --simulate --seed " + seed);
+            throw new IllegalStateException("scenario with seed " + seed + " over " + simulatedNodes
+                    + " nodes did not pass; replay it with recovery.jar --simulate --nodes " + simulatedNodes
+                    + " --seed " + seed);
         }
     }
 
     /** One scenario, start to end. */
     @Benchmark
     public ScenarioResult scenario() {
-        return ScenarioBenchmark.runOne(nodes, seed, strategies);
+        return ScenarioBenchmark.runOne(simulatedNodes, seed, strategies);
     }
 }
