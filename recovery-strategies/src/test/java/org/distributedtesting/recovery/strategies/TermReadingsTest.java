@@ -75,7 +75,7 @@ class TermReadingsTest {
         Random random = new Random(seed);
         int lagged = 0;
         for (int round = 0; round < 100; round++) {
-            Timeline t = randomTimeline(random, 3 + random.nextInt(5), 1 + random.nextInt(10), 0.3);
+            Timeline t = randomTimeline(random, 3 + random.nextInt(5), 1 + random.nextInt(14), 0.4);
             long maxSpread = random.nextInt(3);
 
             // When
@@ -132,20 +132,30 @@ class TermReadingsTest {
     private record Timeline(ClusterHistory history, ClusterSnapshot now) {
     }
 
-    /** {@code cycles} snapshots of {@code n} nodes whose terms each rise with probability {@code change}. */
+    /**
+     * {@code cycles} snapshots of {@code n} nodes whose terms each rise with probability {@code change} per cycle,
+     * except for one node in three, stuck in its term (so that some fall behind and stay there); one node in eight
+     * does not vote, and one answer in twenty is missing.
+     */
     private static Timeline randomTimeline(Random random, int n, int cycles, double change) {
         long[] terms = new long[n];
         Arrays.fill(terms, 3);
+        double[] rates = new double[n];
+        boolean[] voters = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            rates[i] = random.nextInt(3) == 0 ? 0 : change;
+            voters[i] = random.nextInt(8) != 0;
+        }
         List<ClusterSnapshot> snapshots = new ArrayList<>();
         for (int c = 1; c <= cycles; c++) {
             NodeStatus[] statuses = new NodeStatus[n];
             for (int i = 0; i < n; i++) {
-                if (random.nextDouble() < change) {
+                if (random.nextDouble() < rates[i]) {
                     terms[i] += 1 + random.nextInt(3);
                 }
-                statuses[i] = random.nextDouble() < 0.1 ? null
+                statuses[i] = random.nextDouble() < 0.05 ? null
                         : Snapshots.node(i + 1, n, terms[i]).electionsStarted(terms[i] + random.nextInt(2))
-                                .voter(random.nextDouble() < 0.9).build();
+                                .voter(voters[i]).build();
             }
             snapshots.add(Snapshots.snapshot(c, statuses));
         }
