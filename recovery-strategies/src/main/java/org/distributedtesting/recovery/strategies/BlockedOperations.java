@@ -25,12 +25,18 @@ record BlockedOperations(List<Operation> blocked) {
     /** The kind of operation a node reports for its own apply loop; cancelling it cannot help. */
     static final String APPLY_KIND = "apply";
 
+    /** No operation blocked. */
+    static final BlockedOperations NONE = new BlockedOperations(List.of());
+
     BlockedOperations {
         blocked = List.copyOf(blocked);
     }
 
     /** The operations of {@code status} in flight longer than {@code maxAge} at {@code at}. */
     static BlockedOperations of(NodeStatus status, Instant at, Duration maxAge) {
+        if (status.operations().isEmpty()) {
+            return NONE; // most nodes report no operation in flight: asked of every node in every cycle
+        }
         return new BlockedOperations(status.operations().stream().filter(o -> o.age(at).compareTo(maxAge) > 0)
                 .toList());
     }

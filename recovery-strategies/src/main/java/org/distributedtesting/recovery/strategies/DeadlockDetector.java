@@ -187,10 +187,12 @@ final class DeadlockDetector implements FailureDetector {
         if (window.size() < stallCycles + 1) {
             return false;
         }
-        NodeStatus first = statusAt(window.get(0), node);
         NodeStatus last = statusAt(window.get(window.size() - 1), node);
-        if (first == null || last == null || last.appliedIndex() < 0 || last.commitIndex() <= first.commitIndex()
-                || last.commitIndex() <= last.appliedIndex()) {
+        if (last == null || last.appliedIndex() < 0 || last.commitIndex() <= last.appliedIndex()) {
+            return false; // nothing committed waits to be applied now: the history need not be read
+        }
+        NodeStatus first = statusAt(window.get(0), node);
+        if (first == null || last.commitIndex() <= first.commitIndex()) {
             return false;
         }
         return appliedUnchanged(window, node, last.appliedIndex());
@@ -200,6 +202,10 @@ final class DeadlockDetector implements FailureDetector {
     private boolean queueGrowing(List<ClusterSnapshot> window, NodeId node) {
         if (window.size() < stallCycles + 1) {
             return false;
+        }
+        NodeStatus now = statusAt(window.get(window.size() - 1), node);
+        if (now == null || now.queueDepth() < window.size() - 1L) {
+            return false; // a depth that grew from 0 or more in every cycle is at least this now
         }
         long previous = -1;
         for (ClusterSnapshot s : window) {

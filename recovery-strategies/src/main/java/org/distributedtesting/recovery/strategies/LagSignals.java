@@ -66,13 +66,11 @@ final class LagSignals {
     static Optional<Leader> leader(ClusterSnapshot snapshot) {
         Leader best = null;
         boolean tie = false;
-        for (NodeObservation o : snapshot.observations().values()) {
-            NodeStatus status = o.reported().orElse(null);
-            if (status == null || !status.isLeader()) {
-                continue;
-            }
+        // the snapshot's claimed leaders, in configuration order: the nodes that matter, without a pass over all
+        for (NodeId node : snapshot.leaders()) {
+            NodeStatus status = snapshot.status(node).orElseThrow();
             if (best == null || status.term() > best.status().term()) {
-                best = new Leader(o.node(), status);
+                best = new Leader(node, status);
                 tie = false;
             } else if (status.term() == best.status().term()) {
                 tie = true;

@@ -29,29 +29,48 @@ final class Leadership {
      * reachable and claims leadership, plus the leader itself when it claims leadership and votes.
      */
     static Set<NodeId> supporters(ClusterSnapshot snapshot, NodeId leader) {
-        Optional<NodeStatus> own = snapshot.status(leader).filter(NodeStatus::isLeader);
-        long term = own.map(NodeStatus::term).orElse(-1L);
+        long term = claimedTerm(snapshot, leader);
         Set<NodeId> supporters = new LinkedHashSet<>();
         for (NodeObservation o : snapshot.observations().values()) {
-            NodeStatus status = o.reported().orElse(null);
-            if (status == null || !status.voter()) {
-                continue;
-            }
-            boolean self = o.node().equals(leader) && status.isLeader();
-            boolean follows = status.leader().filter(leader::equals).isPresent()
-                    && (term < 0 || status.term() == term);
-            if (self || follows) {
+            if (supports(o, leader, term)) {
                 supporters.add(o.node());
             }
         }
         return supporters;
     }
 
+    /** How many {@linkplain #supporters supporters} {@code leader} has, counted without collecting them. */
+    static int supportCount(ClusterSnapshot snapshot, NodeId leader) {
+        long term = claimedTerm(snapshot, leader);
+        int count = 0;
+        for (NodeObservation o : snapshot.observations().values()) {
+            count += supports(o, leader, term) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** The term {@code leader} claims leadership in, or -1 when it does not answer as a leader. */
+    private static long claimedTerm(ClusterSnapshot snapshot, NodeId leader) {
+        return snapshot.status(leader).filter(NodeStatus::isLeader).map(NodeStatus::term).orElse(-1L);
+    }
+
+    /** Whether the node observed votes and follows {@code leader} in {@code term} (any term when -1), or is it. */
+    private static boolean supports(NodeObservation o, NodeId leader, long term) {
+        NodeStatus status = o.reported().orElse(null);
+        if (status == null || !status.voter()) {
+            return false;
+        }
+        boolean self = o.node().equals(leader) && status.isLeader();
+        Optional<NodeId> named = status.leader();
+        boolean follows = named.isPresent() && named.get().equals(leader) && (term < 0 || status.term() == term);
+        return self || follows;
+    }
+
     /** The number of supporters of every reachable node that claims leadership, in configuration order. */
     static Map<NodeId, Integer> supportOfClaimedLeaders(ClusterSnapshot snapshot) {
         Map<NodeId, Integer> support = new LinkedHashMap<>();
         for (NodeId leader : snapshot.leaders()) {
-            support.put(leader, supporters(snapshot, leader).size());
+            support.put(leader, supportCount(snapshot, leader));
         }
         return support;
     }
@@ -68,10 +87,10 @@ final class Leadership {
         }
         int quorum = snapshot.quorum();
         return named.stream()
-                .filter(candidate -> snapshot.nodes().stream().anyMatch(spec -> spec.id().equals(candidate)))
-                .filter(candidate -> supporters(snapshot, candidate).size() >= quorum)
+                .filter(snapshot::contains)
+                .filter(candidate -> supportCount(snapshot, candidate) >= quorum)
                 .max(Comparator.comparingLong((NodeId candidate) -> termOf(snapshot, candidate))
-                        .thenComparing(candidate -> supporters(snapshot, candidate).size())
+                        .thenComparing(candidate -> supportCount(snapshot, candidate))
                         .thenComparing(Comparator.reverseOrder()));
     }
 
@@ -84,9 +103,9 @@ final class Leadership {
     static Optional<NodeId> leaderToKeep(ClusterSnapshot snapshot) {
         int quorum = snapshot.quorum();
         Optional<NodeId> best = snapshot.leaders().stream()
-                .filter(leader -> supporters(snapshot, leader).size() >= quorum)
+                .filter(leader -> supportCount(snapshot, leader) >= quorum)
                 .max(Comparator.comparingLong((NodeId leader) -> termOf(snapshot, leader))
-                        .thenComparing(leader -> supporters(snapshot, leader).size())
+                        .thenComparing(leader -> supportCount(snapshot, leader))
                         .thenComparing(Comparator.reverseOrder()));
         if (best.isEmpty()) {
             return best;
@@ -104,7 +123,7 @@ final class Leadership {
     static String whyNoneToKeep(ClusterSnapshot snapshot) {
         int quorum = snapshot.quorum();
         Optional<NodeId> followed = snapshot.leaders().stream()
-                .filter(leader -> supporters(snapshot, leader).size() >= quorum)
+                .filter(leader -> supportCount(snapshot, leader) >= quorum)
                 .max(Comparator.comparingLong((NodeId leader) -> termOf(snapshot, leader)));
         String support = " (" + quorum + " of " + snapshot.voters().size() + " voters make a majority; followers "
                 + supportOfClaimedLeaders(snapshot) + ")";

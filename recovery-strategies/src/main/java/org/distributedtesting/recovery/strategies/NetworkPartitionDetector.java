@@ -195,14 +195,21 @@ final class NetworkPartitionDetector implements FailureDetector {
         if (majority.isEmpty() || history.size() < disagreementCycles - 1) {
             return;
         }
-        Map<NodeId, NodeId> dissenters = dissenters(snapshot);
+        Map<NodeId, NodeId> dissenters = dissenters(snapshot, majority);
         for (ClusterSnapshot earlier : history.latest(disagreementCycles - 1)) {
-            dissenters.keySet().retainAll(dissenters(earlier).keySet());
+            if (dissenters.isEmpty()) {
+                break; // nobody dissents now: what dissented before does not matter
+            }
+            dissenters.keySet().retainAll(dissenters(earlier, Leadership.majorityLeader(earlier)).keySet());
         }
+        List<String> supporters = null; // the same for every dissenter: read once, and only when there is one
         for (Map.Entry<NodeId, NodeId> e : dissenters.entrySet()) {
             NodeId node = e.getKey();
             if (contested.contains(node)) {
                 continue;
+            }
+            if (supporters == null) {
+                supporters = NodeNames.values(Leadership.supporters(snapshot, majority.get()));
             }
             Finding f = finding(findings, node);
             f.signals.add(LEADER_DISAGREEMENT);
@@ -211,15 +218,16 @@ final class NetworkPartitionDetector implements FailureDetector {
                     + disagreementCycles + " cycles");
             f.evidence.put("leader_seen", e.getValue().value());
             f.evidence.put("majority_leader", majority.get().value());
-            f.evidence.put("majority_supporters",
-                    NodeNames.values(Leadership.supporters(snapshot, majority.get())));
+            f.evidence.put("majority_supporters", supporters);
         }
     }
 
-    /** Reachable nodes naming another leader than the one a majority follows, with the leader they name. */
-    private static Map<NodeId, NodeId> dissenters(ClusterSnapshot snapshot) {
+    /**
+     * Reachable nodes naming another leader than the one a majority follows ({@code majority}, the snapshot's
+     * {@link Leadership#majorityLeader}), with the leader they name.
+     */
+    private static Map<NodeId, NodeId> dissenters(ClusterSnapshot snapshot, Optional<NodeId> majority) {
         Map<NodeId, NodeId> dissenters = new LinkedHashMap<>();
-        Optional<NodeId> majority = Leadership.majorityLeader(snapshot);
         if (majority.isEmpty()) {
             return dissenters;
         }

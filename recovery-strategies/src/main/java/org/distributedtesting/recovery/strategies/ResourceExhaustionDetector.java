@@ -3,6 +3,7 @@ package org.distributedtesting.recovery.strategies;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,12 +124,24 @@ final class ResourceExhaustionDetector implements FailureDetector {
         window.add(snapshot);
         List<Failure> failures = new ArrayList<>();
         for (NodeObservation observation : snapshot.observations().values()) {
-            if (!observation.reachable()) {
+            if (!observation.reachable() || observation.reported().isEmpty()) {
                 continue;
             }
-            List<Finding> findings = new ArrayList<>();
+            // most nodes have no resource anywhere near a signal: their history is not read at all
+            Resources current = observation.reported().get().resources();
+            List<Resource> candidates = new ArrayList<>(0);
             for (Resource resource : Resource.values()) {
-                Finding f = analyse(resource, observation.node(), window);
+                if (mayFire(resource, resource.ratio(current))) {
+                    candidates.add(resource);
+                }
+            }
+            if (candidates.isEmpty()) {
+                continue;
+            }
+            Answers answers = Answers.of(observation.node(), window);
+            List<Finding> findings = new ArrayList<>();
+            for (Resource resource : candidates) {
+                Finding f = analyse(resource, answers);
                 if (f != null) {
                     findings.add(f);
                 }
@@ -202,24 +215,51 @@ final class ResourceExhaustionDetector implements FailureDetector {
     }
 
     /**
-     * Reads one resource of {@code node} over {@code window} (oldest first, the current snapshot last).
+     * Whether any signal can fire for a resource at {@code now} in the current snapshot: each needs the ratio now at
+     * or above the threshold ({@code above_threshold}, with at least one cycle to sustain) or the trend floor
+     * ({@code trend}, {@code leak}). Written so that a NaN ratio, which fires nothing, is not a candidate either.
+     */
+    boolean mayFire(Resource resource, double now) {
+        return now >= settings.threshold(resource) || now >= settings.trendFloor() || settings.sustainCycles() < 1;
+    }
+
+    /**
+     * The unbroken run of a node's answers up to now in a window of snapshots, oldest first: read once per node, for
+     * every resource.
+     */
+    record Answers(List<Instant> times, List<Resources> resources) {
+
+        static Answers of(NodeId node, List<ClusterSnapshot> window) {
+            List<Instant> times = new ArrayList<>(window.size());
+            List<Resources> resources = new ArrayList<>(window.size());
+            for (int i = window.size() - 1; i >= 0; i--) {
+                NodeObservation o = window.get(i).observations().get(node);
+                if (o == null || o.reported().isEmpty()) {
+                    break; // only the unbroken run of answers up to now counts
+                }
+                times.add(window.get(i).takenAt());
+                resources.add(o.reported().get().resources());
+            }
+            Collections.reverse(times);
+            Collections.reverse(resources);
+            return new Answers(times, resources);
+        }
+    }
+
+    /**
+     * Reads one resource over a node's run of answers (oldest first, the current snapshot last).
      *
      * @return the finding, or null when no signal fires
      */
-    private Finding analyse(Resource resource, NodeId node, List<ClusterSnapshot> window) {
+    Finding analyse(Resource resource, Answers answers) {
         double threshold = settings.threshold(resource);
         int sustainCycles = settings.sustainCycles();
         int trendCycles = settings.trendWindowCycles();
         double floor = settings.trendFloor();
-        List<Instant> times = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        for (int i = window.size() - 1; i >= 0; i--) {
-            NodeObservation o = window.get(i).observations().get(node);
-            if (o == null || o.reported().isEmpty()) {
-                break; // only the unbroken run of answers up to now counts
-            }
-            times.add(0, window.get(i).takenAt());
-            ratios.add(0, resource.ratio(o.reported().get().resources()));
+        List<Instant> times = answers.times();
+        List<Double> ratios = new ArrayList<>(answers.resources().size());
+        for (Resources r : answers.resources()) {
+            ratios.add(resource.ratio(r));
         }
         if (ratios.isEmpty()) {
             return null;

@@ -85,8 +85,8 @@ final class SlowFollowerDetector implements FailureDetector {
                 continue; // a learner that is behind harms no quorum: left alone
             }
             OptionalLong lag = now.lag(node);
-            if (lag.isEmpty() || stuckApplying(views, node, status)) {
-                continue; // not following the leader, or stuck applying (the deadlock strategy's signal)
+            if (lag.isEmpty() || !mayFire(lag.getAsLong()) || stuckApplying(views, node, status)) {
+                continue; // not following the leader, too little behind, or stuck applying (the deadlock strategy's)
             }
             List<String> signals = new ArrayList<>();
             if (sustained(views, node)) {
@@ -131,6 +131,15 @@ final class SlowFollowerDetector implements FailureDetector {
                     + sustainCycles + " cycles (sustain_cycles)", evidence));
         }
         return forming;
+    }
+
+    /**
+     * Whether a voter {@code lag} entries behind now can show a signal, before its history is read: a sustained lag
+     * needs more than {@code max_lag_entries} now (with at least one cycle to sustain), a growing one at least
+     * {@code lag_floor_entries} now. Most followers are caught up and stop here.
+     */
+    private boolean mayFire(long lag) {
+        return lag > maxLag || lag >= floor || sustainCycles < 1;
     }
 
     /**

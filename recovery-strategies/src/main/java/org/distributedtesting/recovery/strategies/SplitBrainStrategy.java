@@ -102,7 +102,7 @@ public class SplitBrainStrategy extends LadderStrategy {
             return RungResult.skipped(Leadership.whyNoneToKeep(snapshot));
         }
         NodeId keep = kept.get();
-        int support = Leadership.supporters(snapshot, keep).size();
+        int support = Leadership.supportCount(snapshot, keep);
         List<String> fenced = new ArrayList<>();
         for (NodeId leader : leaders) {
             if (leader.equals(keep)) {
@@ -169,7 +169,7 @@ public class SplitBrainStrategy extends LadderStrategy {
         }
         NodeId target = leaders.stream()
                 .min(Comparator.comparingLong((NodeId l) -> term(snapshot, l))
-                        .thenComparing(l -> Leadership.supporters(snapshot, l).size())
+                        .thenComparing(l -> Leadership.supportCount(snapshot, l))
                         .thenComparing(Comparator.naturalOrder()))
                 .orElseThrow();
         ActionResult result = context.perform(new Action.Restart(target, RESTART_ACTION),

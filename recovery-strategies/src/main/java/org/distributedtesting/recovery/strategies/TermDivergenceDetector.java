@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
@@ -58,7 +59,8 @@ final class TermDivergenceDetector implements FailureDetector {
         }
         Map<String, Object> growth = new LinkedHashMap<>();
         List<NodeId> campaigning = new ArrayList<>();
-        for (NodeId node : voters.keySet()) {
+        boolean steady = TermReadings.termsSteady(snapshot, history, growthWindowCycles);
+        for (NodeId node : steady ? List.<NodeId>of() : voters.keySet()) {
             long rise = campaignGrowth(node, snapshot, history);
             if (rise > 0) {
                 campaigning.add(node);
@@ -73,16 +75,23 @@ final class TermDivergenceDetector implements FailureDetector {
             return List.of(noLeader.get());
         }
         List<Failure> failures = new ArrayList<>();
-        List<NodeId> lagging = voters.keySet().stream()
-                .filter(n -> TermReadings.laggedFor(n, snapshot, history, stabilizationCycles, maxTermSpread))
+        // lagging needs a voter behind now: only then are the earlier snapshots' majority terms read
+        List<NodeId> behindNow = majorityTerm < 0 ? List.of() : voters.entrySet().stream()
+                .filter(e -> majorityTerm - e.getValue().term() > maxTermSpread).map(Map.Entry::getKey).toList();
+        long[] targets = behindNow.isEmpty() ? null
+                : TermReadings.majorityTerms(snapshot, history, stabilizationCycles);
+        List<NodeId> lagging = behindNow.stream()
+                .filter(n -> TermReadings.laggedFor(n, snapshot, history, targets, maxTermSpread))
                 .toList();
         if (!lagging.isEmpty()) {
             failures.add(termSpread(lagging, snapshot));
         }
+        Set<NodeId> laggingSet = Set.copyOf(lagging);
         List<NodeId> paused = voters.entrySet().stream()
-                .filter(e -> e.getValue().electionsPaused() && !lagging.contains(e.getKey()))
+                .filter(e -> e.getValue().electionsPaused() && !laggingSet.contains(e.getKey()))
                 .map(Map.Entry::getKey)
-                .filter(n -> TermReadings.spread(snapshot) <= maxTermSpread && TermReadings.peersReach(n, snapshot))
+                .filter(n -> TermReadings.spread(snapshot) <= maxTermSpread
+                        && TermReadings.peersReach(n, snapshot, voters))
                 .toList();
         if (!paused.isEmpty()) {
             failures.add(pausedWhileHealthy(paused, snapshot));
@@ -125,6 +134,9 @@ final class TermDivergenceDetector implements FailureDetector {
      * take), in the latest half of the window otherwise.
      */
     long campaignGrowth(NodeId node, ClusterSnapshot snapshot, ClusterHistory history) {
+        if (TermReadings.termsSteady(snapshot, history, growthWindowCycles)) {
+            return 0; // no term changed in the window: no node rose, and no node's history needs reading
+        }
         List<Long> rises = TermReadings.ownRises(node, snapshot, history, growthWindowCycles);
         long total = rises.stream().mapToLong(Long::longValue).sum();
         long cyclesRising = rises.stream().filter(r -> r > 0).count();
@@ -223,8 +235,11 @@ final class TermDivergenceDetector implements FailureDetector {
 
     /** No reachable node leads or names a leader, and a quorum of the voters answers. */
     private static boolean leaderless(ClusterSnapshot snapshot) {
+        if (!snapshot.leaders().isEmpty()) {
+            return false;
+        }
         Map<NodeId, NodeStatus> voters = answeringVoters(snapshot);
-        return snapshot.leaders().isEmpty() && voters.size() >= snapshot.quorum()
+        return voters.size() >= snapshot.quorum()
                 && voters.values().stream().allMatch(s -> s.leader().isEmpty());
     }
 

@@ -1,7 +1,7 @@
 package org.distributedtesting.recovery.strategies;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +55,57 @@ final class TermReadings {
      * own term anything, and what one node says can make it the patient, never the model.
      */
     static long majorityTerm(ClusterSnapshot snapshot) {
-        List<Long> terms = voterTerms(snapshot).values().stream().map(NodeStatus::term)
-                .sorted(Comparator.reverseOrder()).toList();
+        long[] terms = new long[snapshot.reachable().size()];
+        int count = 0;
+        for (NodeId node : snapshot.reachable()) {
+            NodeStatus status = snapshot.status(node).orElseThrow();
+            if (status.voter() && status.term() >= 0) {
+                terms[count++] = status.term();
+            }
+        }
         int quorum = snapshot.quorum();
-        return terms.size() < quorum ? -1 : terms.get(quorum - 1);
+        if (count < quorum) {
+            return -1;
+        }
+        Arrays.sort(terms, 0, count);
+        return terms[count - quorum]; // the quorum-th highest
+    }
+
+    /**
+     * The {@linkplain #majorityTerm majority's term} of {@code now} and of each of the {@code cycles} snapshots
+     * before it, indexed by cycles ago; {@link #NO_SNAPSHOT} where the history is shorter. Computed once per pass, so
+     * that asking {@link #laggedFor} of every voter stays linear.
+     */
+    static long[] majorityTerms(ClusterSnapshot now, ClusterHistory history, int cycles) {
+        long[] targets = new long[cycles + 1];
+        for (int ago = 0; ago <= cycles; ago++) {
+            targets[ago] = at(now, history, ago).map(TermReadings::majorityTerm).orElse(NO_SNAPSHOT);
+        }
+        return targets;
+    }
+
+    /** In {@link #majorityTerms}: no snapshot that many cycles back. */
+    static final long NO_SNAPSHOT = Long.MIN_VALUE;
+
+    /**
+     * Whether every voter that reported a term in the last {@code window} cycles up to {@code now} reported one and
+     * the same term: then no node's term rose, so none of its {@linkplain #ownRises rises} is above 0, and the
+     * per-node history need not be read. Costs one look at each snapshot's term range.
+     */
+    static boolean termsSteady(ClusterSnapshot now, ClusterHistory history, int window) {
+        long term = -1;
+        List<ClusterSnapshot> snapshots = history.latest(window);
+        for (int i = 0; i <= snapshots.size(); i++) {
+            ClusterSnapshot snapshot = i < snapshots.size() ? snapshots.get(i) : now;
+            if (snapshot.highestTerm() < 0) {
+                continue; // no voter reported a term: no reading of any node
+            }
+            if (snapshot.lowestTerm() != snapshot.highestTerm() || term >= 0 && snapshot.highestTerm() != term) {
+                return false;
+            }
+            term = snapshot.highestTerm();
+        }
+        return true;
     }
 
     /** Highest minus lowest term among the reachable voters, 0 with fewer than two. */
@@ -116,17 +163,18 @@ final class TermReadings {
 
     /**
      * Whether {@code node} has been more than {@code maxSpread} terms below the {@linkplain #majorityTerm majority's
-     * term} in the current snapshot and in each of the {@code cycles} before it.
+     * term} in the current snapshot and in each of the cycles before it that {@code targets} covers (as
+     * {@link #majorityTerms} computed them).
      */
-    static boolean laggedFor(NodeId node, ClusterSnapshot now, ClusterHistory history, int cycles, long maxSpread) {
-        for (int ago = 0; ago <= cycles; ago++) {
-            ClusterSnapshot snapshot = at(now, history, ago).orElse(null);
-            if (snapshot == null) {
+    static boolean laggedFor(NodeId node, ClusterSnapshot now, ClusterHistory history, long[] targets,
+                             long maxSpread) {
+        for (int ago = 0; ago < targets.length; ago++) {
+            long target = targets[ago];
+            if (target == NO_SNAPSHOT || target < 0) {
                 return false;
             }
-            NodeStatus status = voterTerm(snapshot, node).orElse(null);
-            long target = majorityTerm(snapshot);
-            if (status == null || target < 0 || target - status.term() <= maxSpread) {
+            NodeStatus status = voterTerm(at(now, history, ago).orElseThrow(), node).orElse(null);
+            if (status == null || target - status.term() <= maxSpread) {
                 return false;
             }
         }
@@ -136,16 +184,17 @@ final class TermReadings {
     /**
      * Whether enough peers reach {@code node} for it to take part in a majority: the reachable voters that report
      * on it and say they reach it, plus the node itself, make a quorum. When no peer reports on it, whether it
-     * follows a reachable leader of its own term.
+     * follows a reachable leader of its own term. {@code voterTerms} are the snapshot's, as {@link #voterTerms}
+     * reads them once per pass.
      */
-    static boolean peersReach(NodeId node, ClusterSnapshot snapshot) {
+    static boolean peersReach(NodeId node, ClusterSnapshot snapshot, Map<NodeId, NodeStatus> voterTerms) {
         NodeStatus own = voterTerm(snapshot, node).orElse(null);
         if (own == null) {
             return false;
         }
         int reporters = 0;
         int reaching = 0;
-        for (Map.Entry<NodeId, NodeStatus> peer : voterTerms(snapshot).entrySet()) {
+        for (Map.Entry<NodeId, NodeStatus> peer : voterTerms.entrySet()) {
             Boolean reaches = peer.getKey().equals(node) ? null : peer.getValue().peerReachability().get(node);
             if (reaches != null) {
                 reporters++;

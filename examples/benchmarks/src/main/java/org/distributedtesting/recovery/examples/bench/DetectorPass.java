@@ -1,12 +1,10 @@
 package org.distributedtesting.recovery.examples.bench;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
-import org.distributedtesting.recovery.RecoveryOptions;
 import org.distributedtesting.recovery.RecoveryStrategy;
 
 /**
@@ -45,14 +43,9 @@ final class DetectorPass {
      *                               pure)
      */
     static Result measure(List<RecoveryStrategy> strategies, SimulatedNodes cluster, int warmup, int runs) {
-        Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        int historySize = RecoveryOptions.DEFAULT_HISTORY_SIZE;
-        List<ClusterSnapshot> earlier = new ArrayList<>(historySize);
-        for (int i = 0; i < historySize; i++) {
-            earlier.add(cluster.snapshot(i + 1, start.plusSeconds(i)));
-        }
-        ClusterHistory history = new ClusterHistory(earlier);
-        ClusterSnapshot now = cluster.snapshot(historySize + 1, start.plusSeconds(historySize));
+        DetectorWorkload workload = DetectorWorkload.of(cluster);
+        ClusterHistory history = workload.history();
+        ClusterSnapshot now = workload.now();
         int expected = pass(strategies, now, history);
         for (int i = 0; i < warmup; i++) {
             check(expected, pass(strategies, now, history));

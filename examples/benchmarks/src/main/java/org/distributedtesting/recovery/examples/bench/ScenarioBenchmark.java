@@ -32,7 +32,7 @@ import org.distributedtesting.recovery.core.sim.ScenarioResult;
 public final class ScenarioBenchmark {
 
     /** The fault every scenario injects: the one with a built-in strategy. */
-    static final FailureType FAULT = FailureType.PROCESS_CRASH;
+    public static final FailureType FAULT = FailureType.PROCESS_CRASH;
 
     private ScenarioBenchmark() {
     }
@@ -116,8 +116,17 @@ public final class ScenarioBenchmark {
 
     private static Timed scenario(int nodes, long seed, List<RecoveryStrategy> strategies) {
         long t0 = System.nanoTime();
-        ScenarioResult result = Scenario.builder().nodes(nodes).seed(seed).inject(FAULT).strategies(strategies)
-                .build().run();
+        ScenarioResult result = runOne(nodes, seed, strategies);
         return new Timed(result, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Runs the one scenario this benchmark measures: {@code nodes} simulated nodes, seed {@code seed}, {@link #FAULT}
+     * injected, {@code strategies} in the engine.
+     *
+     * @throws IllegalArgumentException if the scenario's builder rejects {@code nodes}
+     */
+    public static ScenarioResult runOne(int nodes, long seed, List<RecoveryStrategy> strategies) {
+        return Scenario.builder().nodes(nodes).seed(seed).inject(FAULT).strategies(strategies).build().run();
     }
 }

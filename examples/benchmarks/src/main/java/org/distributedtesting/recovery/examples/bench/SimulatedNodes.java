@@ -190,6 +190,11 @@ final class SimulatedNodes implements NodeProbe, ProcessSupervisor {
 
     /** What one engine cycle would observe, without probing: for timing the detectors alone. */
     ClusterSnapshot snapshot(long cycle, Instant at) {
+        return new ClusterSnapshot(cycle, at, specs, observations(at));
+    }
+
+    /** Every node's observation at {@code at}, as the probe phase would hand them over, in configuration order. */
+    Map<NodeId, NodeObservation> observations(Instant at) {
         Map<NodeId, NodeObservation> observations = new LinkedHashMap<>();
         Duration latency = Duration.ofNanos(latencyNanos);
         for (int i = 0; i < specs.size(); i++) {
@@ -199,6 +204,6 @@ final class SimulatedNodes implements NodeProbe, ProcessSupervisor {
                     : new NodeObservation.Reachable(spec.id(), at, latency, i == 0 ? leader : follower,
                             status(spec)));
         }
-        return new ClusterSnapshot(cycle, at, specs, observations);
+        return observations;
     }
 }
