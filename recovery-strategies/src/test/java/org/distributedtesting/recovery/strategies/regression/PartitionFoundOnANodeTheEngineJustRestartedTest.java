@@ -27,12 +27,9 @@ class PartitionFoundOnANodeTheEngineJustRestartedTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void aRestartedNodeThatTakesSecondsToAnswerIsNotFoundPartitioned(long seed) {
         // Given nodes that take 8 s from the start of their process to their first answer (3 cycles confirm)
-        SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(seed).startup(Duration.ofSeconds(8))
-                .build();
-        NodeId leader = cluster.awaitLeader(Duration.ofSeconds(20)).orElseThrow();
-        NodeId follower = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-        try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster,
-                new BuiltInStrategies().strategies(name -> Settings.EMPTY), RecoveryOptions.defaults())) {
+        try (SimulatedRecovery recovery = slowStartingCluster(seed)) {
+            SimulatedCluster cluster = recovery.cluster();
+            NodeId follower = cluster.anyFollower();
 
             // When a follower crashes, and the engine restarts it
             cluster.faults().crash(follower);
@@ -53,12 +50,9 @@ class PartitionFoundOnANodeTheEngineJustRestartedTest {
     @ValueSource(longs = {1, 2})
     void aNodeThatWasNotStartedByTheEngineAndStopsAnsweringIsStillFoundPartitioned(long seed) {
         // Given the same slow-starting nodes, with a follower cut off from everyone while its process runs
-        SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(seed).startup(Duration.ofSeconds(8))
-                .build();
-        NodeId leader = cluster.awaitLeader(Duration.ofSeconds(20)).orElseThrow();
-        NodeId follower = cluster.nodeIds().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
-        try (SimulatedRecovery recovery = SimulatedRecovery.of(cluster,
-                new BuiltInStrategies().strategies(name -> Settings.EMPTY), RecoveryOptions.defaults())) {
+        try (SimulatedRecovery recovery = slowStartingCluster(seed)) {
+            SimulatedCluster cluster = recovery.cluster();
+            NodeId follower = cluster.anyFollower();
 
             // When
             cluster.faults().isolate(follower);
@@ -70,5 +64,14 @@ class PartitionFoundOnANodeTheEngineJustRestartedTest {
             assertThat(recovery.events(RecoveryEvent.ActionTaken.class)).extracting(e -> e.action())
                     .noneMatch(a -> a instanceof Action.Restart);
         }
+    }
+
+    /** Three nodes that take 8 s from the start of their process to their first answer, a leader elected. */
+    private static SimulatedRecovery slowStartingCluster(long seed) {
+        SimulatedCluster cluster = SimulatedCluster.builder().nodes(3).seed(seed).startup(Duration.ofSeconds(8))
+                .build();
+        cluster.awaitLeader(Duration.ofSeconds(20)).orElseThrow();
+        return SimulatedRecovery.of(cluster, new BuiltInStrategies().strategies(name -> Settings.EMPTY),
+                RecoveryOptions.defaults());
     }
 }
