@@ -17,7 +17,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
  * two for 5), because beyond that no safe recovery exists until something heals, which a campaign should not
  * count as the engine's failure. The same campaign seed gives the same scenarios.
  *
- * <p>Not thread-safe; runs on the calling thread.
+ * <p>Not thread-safe; runs on the calling thread, and with {@link #run(Consumer, int)} on threads of its own as well.
  */
 public final class Campaign {
 
@@ -92,18 +92,44 @@ public final class Campaign {
     }
 
     /**
-     * Runs every scenario.
+     * Runs every scenario on the calling thread.
      *
      * @param progress told about each scenario's result as it ends
      */
     public Report run(Consumer<ScenarioResult> progress) {
-        int passed = 0;
-        int injected = 0;
-        int recovered = 0;
-        int violations = 0;
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < scenarios; i++) {
-            ScenarioResult result = scenario(i).run();
+        return run(progress, 1);
+    }
+
+    /**
+     * Runs every scenario, up to {@code threads} at a time; the report is the same for any number of threads.
+     *
+     * @param progress told about each scenario's result, in scenario order, on the calling thread
+     * @param threads  how many scenarios run side by side (1: on the calling thread)
+     * @throws IllegalArgumentException if {@code threads} is not positive
+     */
+    public Report run(Consumer<ScenarioResult> progress, int threads) {
+        Tally tally = new Tally(progress);
+        ScenarioRuns.run(scenarios, threads, i -> scenario(i).run(), tally);
+        return new Report(scenarios, tally.passed, tally.injected, tally.recovered, tally.violations, tally.failures);
+    }
+
+    /** Adds up results handed over in scenario order. */
+    private static final class Tally implements Consumer<ScenarioResult> {
+        private final Consumer<ScenarioResult> progress;
+        private final List<String> failures = new ArrayList<>();
+        private int index;
+        private int passed;
+        private int injected;
+        private int recovered;
+        private int violations;
+
+        Tally(Consumer<ScenarioResult> progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void accept(ScenarioResult result) {
+            int i = index++;
             progress.accept(result);
             injected += result.faults().size();
             recovered += (int) result.faults().stream().filter(FaultOutcome::recovered).count();
@@ -114,7 +140,6 @@ public final class Campaign {
                 failures.add("scenario " + i + " (seed " + result.seed() + "): " + summary(result));
             }
         }
-        return new Report(scenarios, passed, injected, recovered, violations, failures);
     }
 
     private static String summary(ScenarioResult result) {

@@ -28,7 +28,9 @@ final class Hashing {
         return h;
     }
 
+    /** Sixteen lower-case hex digits, zero-padded (what {@code %016x} prints, without a formatter per call). */
     static String hex(long h) {
-        return String.format("%016x", h);
+        String digits = Long.toHexString(h);
+        return digits.length() == 16 ? digits : "0".repeat(16 - digits.length()) + digits;
     }
 }

@@ -34,7 +34,7 @@ import org.distributedtesting.recovery.RecoveryStrategy;
  * </ol>
  * The same campaign seed gives the same scenarios.
  *
- * <p>Not thread-safe; runs on the calling thread.
+ * <p>Not thread-safe; runs on the calling thread, and with {@link #run(Consumer, int)} on threads of its own as well.
  */
 public final class OverlappingCampaign {
 
@@ -121,26 +121,60 @@ public final class OverlappingCampaign {
     }
 
     /**
-     * Runs every scenario.
+     * Runs every scenario on the calling thread.
      *
      * @param progress told about each scenario's result as it ends
      */
     public Report run(Consumer<ScenarioResult> progress) {
-        int passed = 0;
-        int faults = 0;
-        int recovered = 0;
-        int unrecoverable = 0;
-        int beyond = 0;
-        int violations = 0;
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < scenarios; i++) {
+        return run(progress, 1);
+    }
+
+    /** One scenario's result and its cluster's size. */
+    private record Run(ScenarioResult result, int size) {
+    }
+
+    /**
+     * Runs every scenario, up to {@code threads} at a time; the report is the same for any number of threads.
+     *
+     * @param progress told about each scenario's result, in scenario order, on the calling thread
+     * @param threads  how many scenarios run side by side (1: on the calling thread)
+     * @throws IllegalArgumentException if {@code threads} is not positive
+     */
+    public Report run(Consumer<ScenarioResult> progress, int threads) {
+        Tally tally = new Tally(progress);
+        ScenarioRuns.run(scenarios, threads, i -> {
             Scenario scenario = scenario(i);
-            int tolerance = (scenario.cluster().nodeIds().size() - 1) / 2;
-            ScenarioResult result = scenario.run();
+            return new Run(scenario.run(), scenario.cluster().nodeIds().size());
+        }, tally);
+        return new Report(scenarios, tally.passed, tally.faults, tally.recovered, tally.unrecoverable, tally.beyond,
+                tally.violations, tally.failures);
+    }
+
+    /** Adds up results handed over in scenario order. */
+    private static final class Tally implements Consumer<Run> {
+        private final Consumer<ScenarioResult> progress;
+        private final List<String> failures = new ArrayList<>();
+        private int index;
+        private int passed;
+        private int faults;
+        private int recovered;
+        private int unrecoverable;
+        private int beyond;
+        private int violations;
+
+        Tally(Consumer<ScenarioResult> progress) {
+            this.progress = progress;
+        }
+
+        @Override
+        public void accept(Run run) {
+            int i = index++;
+            ScenarioResult result = run.result();
+            int tolerance = (run.size() - 1) / 2;
             progress.accept(result);
             faults += result.faults().size();
             recovered += (int) result.faults().stream().filter(FaultOutcome::recovered).count();
-            Set<Integer> lost = unrecoverable(result, scenario.cluster().nodeIds().size());
+            Set<Integer> lost = unrecoverable(result, run.size());
             unrecoverable += lost.size();
             beyond += result.faults().size() > tolerance ? 1 : 0;
             violations += result.violations().size();
@@ -148,11 +182,10 @@ public final class OverlappingCampaign {
             if (problems.isEmpty()) {
                 passed++;
             } else if (failures.size() < 20) {
-                failures.add("scenario " + i + " (seed " + result.seed() + ", " + scenario.cluster().nodeIds().size()
-                        + " nodes): " + String.join("; ", problems));
+                failures.add("scenario " + i + " (seed " + result.seed() + ", " + run.size() + " nodes): "
+                        + String.join("; ", problems));
             }
         }
-        return new Report(scenarios, passed, faults, recovered, unrecoverable, beyond, violations, failures);
     }
 
     /**

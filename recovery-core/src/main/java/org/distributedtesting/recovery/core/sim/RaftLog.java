@@ -25,6 +25,17 @@ final class RaftLog {
 
     private Snapshot snapshot = Snapshot.EMPTY;
     private final List<LogEntry> entries = new ArrayList<>();
+    /*
+     * What check() found, kept until the log changes: the engine probes every node every cycle and a node checks its
+     * log before it campaigns or compacts, so a full scan each time would cost O(log) per probe. An append to a log
+     * known to be intact is checked on its own (the scan would find the same); any other change forgets the result.
+     */
+    /** Whether {@link #failure} describes the log as it is now. */
+    private boolean verified;
+    /** The first problem check() finds in the log as it is now, or null when it is intact; valid when verified. */
+    private IntegrityCheck failure;
+    /** check()'s answer for an intact log as it is now, or null until asked. */
+    private IntegrityCheck intact;
 
     Snapshot snapshot() {
         return snapshot;
@@ -66,11 +77,23 @@ final class RaftLog {
     }
 
     void append(LogEntry entry) {
+        if (verified && failure == null) {
+            failure = problem(entry, lastIndex() + 1, lastTerm());
+        }
         entries.add(entry);
+        intact = null;
+    }
+
+    /** The log changed other than by an append: the next check() scans it again. */
+    private void changed() {
+        verified = false;
+        failure = null;
+        intact = null;
     }
 
     /** Removes the entry at {@code index} and everything after it. */
     void truncateFrom(long index) {
+        changed();
         while (!entries.isEmpty() && entries.get(entries.size() - 1).index() >= index) {
             entries.remove(entries.size() - 1);
         }
@@ -78,8 +101,12 @@ final class RaftLog {
 
     /** Entries from {@code from}, at most {@code max}. */
     List<LogEntry> slice(long from, int max) {
-        List<LogEntry> out = new ArrayList<>();
-        for (long i = from; i <= lastIndex() && out.size() < max; i++) {
+        long last = lastIndex();
+        if (from > last || max <= 0) {
+            return List.of(); // a heartbeat: most appends carry nothing
+        }
+        List<LogEntry> out = new ArrayList<>((int) Math.min(max, last - from + 1));
+        for (long i = from; i <= last && out.size() < max; i++) {
             LogEntry e = entry(i);
             if (e == null || !e.intact()) {
                 break; // never ship an entry that fails its checksum
@@ -91,12 +118,14 @@ final class RaftLog {
 
     /** Drops the entries a snapshot covers. */
     void compact(Snapshot taken) {
+        changed();
         entries.removeIf(e -> e.index() <= taken.index());
         snapshot = taken;
     }
 
     /** Installs a leader's snapshot: entries it covers go; later entries stay only if they follow it. */
     void install(Snapshot installed) {
+        changed();
         LogEntry at = entry(installed.index());
         if (at == null || at.term() != installed.term()) {
             entries.clear();
@@ -108,6 +137,7 @@ final class RaftLog {
 
     /** Empties the log completely (after it was moved aside); it refills from the leader. */
     void reset() {
+        changed();
         entries.clear();
         snapshot = Snapshot.EMPTY;
     }
@@ -125,6 +155,7 @@ final class RaftLog {
      * checksum error in its last entry, so that the corruption is always visible.
      */
     void corrupt(Corruption kind, Random random) {
+        changed();
         if (entries.isEmpty()) {
             entries.add(LogEntry.of(snapshot.index() + 1, snapshot.term(), ""));
         }
@@ -153,23 +184,47 @@ final class RaftLog {
 
     /** The log scan a node runs on itself: entry checksums, contiguous indexes, non-decreasing terms. */
     IntegrityCheck check() {
+        if (!verified) {
+            failure = scan();
+            verified = true;
+        }
+        if (failure != null) {
+            return failure;
+        }
+        if (intact == null) {
+            intact = new IntegrityCheck(IntegrityCheck.Status.OK, entries.size() + " entries after snapshot "
+                    + snapshot.index() + " verified");
+        }
+        return intact;
+    }
+
+    /** The first problem in the whole log, or null. */
+    private IntegrityCheck scan() {
         long expected = snapshot.index() + 1;
         long previousTerm = snapshot.term();
         for (LogEntry e : entries) {
-            if (e.index() != expected) {
-                return IntegrityCheck.failed("index gap: expected entry " + expected + ", found " + e.index());
-            }
-            if (!e.intact()) {
-                return IntegrityCheck.failed("checksum mismatch in entry " + e.index());
-            }
-            if (e.term() < previousTerm) {
-                return IntegrityCheck.failed("term goes down at entry " + e.index() + ": " + previousTerm + " -> "
-                        + e.term());
+            IntegrityCheck problem = problem(e, expected, previousTerm);
+            if (problem != null) {
+                return problem;
             }
             previousTerm = e.term();
             expected++;
         }
-        return new IntegrityCheck(IntegrityCheck.Status.OK, entries.size() + " entries after snapshot "
-                + snapshot.index() + " verified");
+        return null;
+    }
+
+    /** What is wrong with {@code e} where entry {@code expected} after one of {@code previousTerm} belongs, or null. */
+    private static IntegrityCheck problem(LogEntry e, long expected, long previousTerm) {
+        if (e.index() != expected) {
+            return IntegrityCheck.failed("index gap: expected entry " + expected + ", found " + e.index());
+        }
+        if (!e.intact()) {
+            return IntegrityCheck.failed("checksum mismatch in entry " + e.index());
+        }
+        if (e.term() < previousTerm) {
+            return IntegrityCheck.failed("term goes down at entry " + e.index() + ": " + previousTerm + " -> "
+                    + e.term());
+        }
+        return null;
     }
 }

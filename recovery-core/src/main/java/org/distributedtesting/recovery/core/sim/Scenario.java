@@ -152,7 +152,7 @@ public final class Scenario {
             }
             pending.sort(java.util.Comparator.comparingLong(p -> p.offsetMillis));
             int healthyCycles = 0;
-            List<Long> terms = terms();
+            long[] terms = cluster.terms();
             while (now() < end) {
                 writeFor(CYCLE_MILLIS);
                 while (!pending.isEmpty() && now() >= start + pending.get(0).offsetMillis) {
@@ -162,9 +162,9 @@ public final class Scenario {
                 CycleReport report = engine.runCycle();
                 healthy = report.healthy();
                 // an election still going on (terms moving) is not the end, though no failure shows during it
-                List<Long> before = terms;
-                terms = terms();
-                healthyCycles = healthy && terms.equals(before) ? healthyCycles + 1 : 0;
+                long[] before = terms;
+                terms = cluster.terms();
+                healthyCycles = healthy && java.util.Arrays.equals(terms, before) ? healthyCycles + 1 : 0;
                 if (pending.isEmpty() && now() >= start && healthyCycles >= HEALTHY_CYCLES_TO_END
                         && tracked.stream().allMatch(t -> t.settled() || t.healedUnseen() || t.covered())) {
                     break;
@@ -174,11 +174,6 @@ public final class Scenario {
             healthy = engine.runCycle().healthy() && healthy;
         }
         return result(journal, healthy);
-    }
-
-    /** Each node's term, and -1 for a node that is down. */
-    private List<Long> terms() {
-        return cluster.views().stream().map(v -> v.alive() ? v.term() : -1L).toList();
     }
 
     private long now() {

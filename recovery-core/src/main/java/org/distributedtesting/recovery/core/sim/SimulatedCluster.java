@@ -334,6 +334,18 @@ public final class SimulatedCluster {
         return views;
     }
 
+    /**
+     * Each node's term, and -1 for a node that is down, in node order: the terms {@link #views()} shows, read without
+     * building views (a view copies the node's rows, which grow with every write).
+     */
+    synchronized long[] terms() {
+        long[] terms = new long[sim.nodes.size()];
+        for (RaftNode n : sim.nodes) {
+            terms[n.index] = n.alive ? n.term : -1L;
+        }
+        return terms;
+    }
+
     /** What happened, one line per event, with virtual seconds; equal for equal seeds. */
     public synchronized List<String> trace() {
         return List.copyOf(sim.trace());

@@ -26,6 +26,8 @@ final class Simulation {
     final List<ClientWrite> writes = new ArrayList<>();
     /** Position in {@link #writes} of each write not yet acknowledged, by key. */
     final java.util.Map<String, Integer> pending = new java.util.HashMap<>();
+    /** Each node's peers, every other node in node order; the nodes never change, so this is worked out once. */
+    private final int[][] peers;
     private final List<String> trace = new ArrayList<>();
     private final List<Consumer<RaftNode>> leaderListeners = new ArrayList<>();
     private final List<CommitListener> commitListeners = new ArrayList<>();
@@ -44,6 +46,16 @@ final class Simulation {
             nodes.add(new RaftNode(i, this));
             voters.add(i);
         }
+        peers = new int[config.nodes()][];
+        for (int i = 0; i < config.nodes(); i++) {
+            int[] others = new int[config.nodes() - 1];
+            for (int j = 0, k = 0; j < config.nodes(); j++) {
+                if (j != i) {
+                    others[k++] = j;
+                }
+            }
+            peers[i] = others;
+        }
     }
 
     long now() {
@@ -54,14 +66,9 @@ final class Simulation {
         return voters.size() / 2 + 1;
     }
 
-    List<Integer> peersOf(int node) {
-        List<Integer> peers = new ArrayList<>(nodes.size() - 1);
-        for (int i = 0; i < nodes.size(); i++) {
-            if (i != node) {
-                peers.add(i);
-            }
-        }
-        return peers;
+    /** Every node but {@code node}, in node order; the caller must not change the array. */
+    int[] peersOf(int node) {
+        return peers[node];
     }
 
     void send(int from, int to, Message message) {

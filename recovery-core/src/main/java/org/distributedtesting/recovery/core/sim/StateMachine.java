@@ -1,7 +1,7 @@
 package org.distributedtesting.recovery.core.sim;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import org.distributedtesting.recovery.IntegrityCheck;
 
 /**
@@ -13,7 +13,11 @@ import org.distributedtesting.recovery.IntegrityCheck;
  */
 final class StateMachine {
 
-    private final TreeMap<String, String> rows = new TreeMap<>();
+    /**
+     * The rows, in no order: they are looked up by key, counted and copied, and whatever shows them in order
+     * ({@link NodeView}) sorts its own copy.
+     */
+    private final HashMap<String, String> rows = new HashMap<>();
     private long appliedIndex;
     private long checksum = Hashing.FNV_OFFSET;
     /** The checksum at the last applied index that is a multiple of {@link #CHECKPOINT}, and that index (-1: none). */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * damaged at once), judged by the bar {@link OverlappingCampaign} writes down: nothing unsafe, every fault that can be
  * recovered once a majority is back is recovered, healthy at the end unless a fault that cannot be recovered is left.
  * CI runs {@value #CI_SCENARIOS} scenarios and {@code .ci/run} prints the result line this test writes to
- * {@code target/overlapping-campaign.txt}; {@code -Doverlap.scenarios} and {@code -Doverlap.seed} run others.
+ * {@code target/overlapping-campaign.txt}; {@code -Doverlap.scenarios} and {@code -Doverlap.seed} run others. Scenarios
+ * run side by side on every core ({@code -Doverlap.threads} to change it); the counts do not depend on it.
  */
 class OverlappingCampaignTest {
 
@@ -38,7 +39,8 @@ class OverlappingCampaignTest {
         OverlappingCampaign campaign = new OverlappingCampaign(seed, scenarios, types,
                 OverlappingCampaignTest::strategies, RecoveryOptions.defaults());
 
-        OverlappingCampaign.Report report = campaign.run(result -> { });
+        int threads = Integer.getInteger("overlap.threads", Runtime.getRuntime().availableProcessors());
+        OverlappingCampaign.Report report = campaign.run(result -> { }, threads);
 
         String line = String.format(Locale.ROOT, "overlapping campaign seed %d: %d scenarios (%d beyond tolerance),"
                         + " %d passed; %d faults, %d recovered, %d unrecoverable by the bar; %d invariant violations",
