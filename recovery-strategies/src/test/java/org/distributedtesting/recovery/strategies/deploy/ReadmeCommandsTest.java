@@ -74,10 +74,6 @@ class ReadmeCommandsTest {
         known("java -jar recovery-strategies/target/recovery.jar --config cluster.json --plugins plugins"
                 + " --strategy custom --daemon", "test: CustomStrategyDaemonIT");
         known("mvn -B -q install -DskipTests", "ci: mvn -B verify");
-        known("java -cp examples/benchmarks/target/cycle-benchmark.jar"
-                        + " org.distributedtesting.recovery.examples.bench.ScenarioBenchmark --scenarios 1000",
-                "ci: java -cp examples/benchmarks/target/cycle-benchmark.jar"
-                        + " org.distributedtesting.recovery.examples.bench.ScenarioBenchmark --scenarios 3");
         known("mvn -B -q install -DskipTests -DskipITs -pl examples/ratis-coordinator -am",
                 "long: builds for RecoveryTimesMain, which runs 55 real-cluster recoveries (25 min)");
         known("mvn -B -q -pl examples/ratis-coordinator dependency:build-classpath"
@@ -110,9 +106,16 @@ class ReadmeCommandsTest {
                         + " -Dit.test='SeveralDaemonsIT#takeoverTimeMedianOfFive' -Dfailsafe.failIfNoSpecifiedTests=false",
                 "test: SeveralDaemonsIT");
         known("java -jar recovery.jar", "test: DaemonCommandLineIT");
-        known("mvn -B -q install -DskipTests && java -jar examples/benchmarks/target/cycle-benchmark.jar --nodes 1000"
-                        + " --probe-ms 5 --cycles 50",
+        known("java -jar examples/benchmarks/target/cycle-benchmark.jar --nodes 1000 --probe-ms 5 --cycles 100"
+                        + " --detector-nodes 1000",
                 "ci: java -jar examples/benchmarks/target/cycle-benchmark.jar --nodes 50 --probe-ms 1 --cycles 3");
+        known("java -cp examples/benchmarks/target/cycle-benchmark.jar"
+                        + " org.distributedtesting.recovery.examples.bench.ScenarioBenchmark --scenarios 5000"
+                        + " --warmup 3000",
+                "ci: java -cp examples/benchmarks/target/cycle-benchmark.jar"
+                        + " org.distributedtesting.recovery.examples.bench.ScenarioBenchmark --scenarios 3");
+        known("java -jar examples/benchmarks/jmh/target/benchmarks.jar -f 1 -wi 3 -i 5",
+                "ci: java -jar examples/benchmarks/jmh/target/benchmarks.jar -f 0 -wi 0 -i 1 -r 100ms -p nodes=1000");
         known("java -cp examples/benchmarks/target/cycle-benchmark.jar"
                         + " org.distributedtesting.recovery.examples.bench.MetricsCost --cycles 300 --probe-ms 0",
                 "ci: java -cp examples/benchmarks/target/cycle-benchmark.jar"
@@ -224,6 +227,9 @@ class ReadmeCommandsTest {
         }
         if (java.contains("cycle-benchmark.jar")) {
             return Path.of("examples/benchmarks/src/main/java");
+        }
+        if (java.contains("jmh/target/benchmarks.jar")) {
+            return Path.of("examples/benchmarks/jmh/src/main/java");
         }
         if (java.contains("recovery-demo.jar")) {
             return Path.of("examples/demo-cluster/src/main/java");
