@@ -90,9 +90,12 @@ public final class DaemonFootprint {
      * @param gcPauses      collections the JVM counted in the window ({@code jvm_gc_pause_seconds_count}), or -1
      * @param gcPauseTime   time spent in those collections, or null when unknown
      * @param heapUsedKb    heap in use at the end of the window ({@code jvm_memory_used_bytes{area="heap"}}), or -1
+     * @param detected      failures the daemon reported (its DETECTED lines) in the whole run: 0 over a healthy
+     *                      cluster, more when probes time out because the machine cannot keep up
      */
     record Result(Duration startup, long cycles, Duration window, long cpuTicks, long ticksPerSecond, long rssEndKb,
-                  long rssMaxKb, long hwmKb, long gcPauses, Duration gcPauseTime, long heapUsedKb) {
+                  long rssMaxKb, long hwmKb, long gcPauses, Duration gcPauseTime, long heapUsedKb,
+                  long detected) {
 
         /** CPU milliseconds per cycle. */
         double cpuMsPerCycle() {
@@ -107,7 +110,10 @@ public final class DaemonFootprint {
 
     static Result measure(FootprintOptions options) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("daemon-footprint-");
-        try (StandInCluster cluster = StandInCluster.start(options.nodes(), Clock.systemUTC())) {
+        long began = System.nanoTime();
+        try (StandInCluster cluster = StandInCluster.start(options.nodes(), options.peers(), Clock.systemUTC())) {
+            System.err.printf(Locale.ROOT, "started %d stand-in nodes in %.1f s%n", options.nodes(),
+                    (System.nanoTime() - began) / 1e9);
             int monitoringPort = freePort();
             Path config = dir.resolve("cluster.json");
             Files.writeString(config, config(cluster, monitoringPort, dir.resolve("recovery")));
@@ -120,10 +126,14 @@ public final class DaemonFootprint {
             long startNanos = System.nanoTime();
             Process daemon = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                     .start();
+            // the harness stopped by a signal must not leave the daemon running
+            Thread stopper = new Thread(daemon::destroy, "stop-daemon");
+            Runtime.getRuntime().addShutdownHook(stopper);
             try {
                 return watch(options, daemon, startNanos, "http://127.0.0.1:" + monitoringPort, log);
             } finally {
                 stop(daemon);
+                Runtime.getRuntime().removeShutdownHook(stopper);
             }
         } finally {
             deleteTree(dir);
@@ -139,6 +149,8 @@ public final class DaemonFootprint {
             sleep(START_POLL);
         }
         Duration startup = Duration.ofNanos(System.nanoTime() - startNanos);
+        System.err.printf(Locale.ROOT, "daemon pid %d completed its first cycle %.2f s after its start%n", pid,
+                startup.toMillis() / 1000.0);
         long warmed = cyclesAtLeast(base, options.warmup(), daemon, log, options.warmup());
         Metrics before = Metrics.scrape(base);
         long cycles0 = cycles(base);
@@ -161,11 +173,17 @@ public final class DaemonFootprint {
         Duration window = Duration.ofNanos(System.nanoTime() - window0);
         ProcStats.Memory memory = ProcStats.memory(pid);
         Metrics after = Metrics.scrape(base);
+        long detected;
+        try (var lines = Files.lines(log)) {
+            List<String> found = lines.filter(line -> line.contains("DETECTED")).toList();
+            detected = found.size();
+            found.stream().limit(3).forEach(line -> System.err.println("daemon: " + line));
+        }
         long pauses = before.gcPauses < 0 || after.gcPauses < 0 ? -1 : after.gcPauses - before.gcPauses;
         Duration pauseTime = before.gcSeconds < 0 || after.gcSeconds < 0 ? null
                 : Duration.ofNanos(Math.round((after.gcSeconds - before.gcSeconds) * 1e9));
         return new Result(startup, cycles1 - cycles0, window, ticks1 - ticks0, ticksPerSecond(), memory.rssKb(),
-                Math.max(rssMax, memory.rssKb()), memory.hwmKb(), pauses, pauseTime, after.heapUsedKb);
+                Math.max(rssMax, memory.rssKb()), memory.hwmKb(), pauses, pauseTime, after.heapUsedKb, detected);
     }
 
     /** Waits until the daemon has completed at least {@code count} cycles, and returns how many it has. */
@@ -224,7 +242,8 @@ public final class DaemonFootprint {
         List<Integer> ports = cluster.ports();
         for (int i = 0; i < ports.size(); i++) {
             nodes.append(i == 0 ? "" : ",\n").append("    {\"id\": \"").append(cluster.ids().get(i))
-                    .append("\", \"host\": \"127.0.0.1\", \"port\": ").append(ports.get(i)).append('}');
+                    .append("\", \"host\": \"127.0.0.1\", \"port\": ").append(ports.get(i))
+                    .append(", \"data_dir\": \"data/").append(cluster.ids().get(i)).append("\"}");
         }
         return """
                 {
@@ -264,6 +283,10 @@ public final class DaemonFootprint {
 
         static Metrics scrape(String base) throws IOException {
             String page = get(base + "/metrics").body();
+            if (!page.contains("jvm_memory_used_bytes")) {
+                return new Metrics(-1, -1, -1);
+            }
+            // -1 where absent: the daemon's registry binds no JvmGcMetrics today
             return new Metrics(Math.round(sum(page, "jvm_gc_pause_seconds_count", "")),
                     sum(page, "jvm_gc_pause_seconds_sum", ""),
                     Math.round(sum(page, "jvm_memory_used_bytes", "area=\"heap\"") / 1024));
@@ -316,13 +339,14 @@ public final class DaemonFootprint {
     }
 
     private static void print(FootprintOptions options, Result r) {
+        System.out.println();
         System.out.println("Coordinator Recovery: daemon footprint");
         System.out.printf(Locale.ROOT, "  machine     Java %s (%s), %d CPUs%n", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "  daemon      %s, -Xmx %s, --interval %d, watch-only, metrics on%n",
                 options.jar(), options.xmx().orElse("default"), INTERVAL.toSeconds());
-        System.out.printf(Locale.ROOT, "  cluster     %d stand-in nodes (NodeProtocolServer on loopback)%n",
-                options.nodes());
+        System.out.printf(Locale.ROOT, "  cluster     %d stand-in nodes (NodeProtocolServer on loopback), %d peers"
+                + " reported by each%n", options.nodes(), options.peers());
         System.out.printf(Locale.ROOT, "  window      %d cycles after %d warm-up cycles%n%n", r.cycles(),
                 options.warmup());
         System.out.printf(Locale.ROOT, "  start to first cycle      %8.2f s%n", r.startup().toMillis() / 1000.0);
@@ -341,5 +365,7 @@ public final class DaemonFootprint {
             System.out.printf(Locale.ROOT, "  GC in window              %8d pauses, %.1f ms in total%n", r.gcPauses(),
                     r.gcPauseTime().toNanos() / 1e6);
         }
+        System.out.printf(Locale.ROOT, "  failures detected         %8d   (0 over this healthy cluster; more means probes"
+                + " timed out)%n", r.detected());
     }
 }

@@ -10,12 +10,13 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * @param nodes  stand-in nodes the daemon watches
+ * @param peers  peers whose reachability each stand-in reports (the next ones in node order); all others by default
  * @param warmup cycles the daemon completes before the measuring window opens
  * @param cycles cycles in the measuring window: CPU per cycle is the CPU time of the window over these
  * @param xmx    the {@code -Xmx} passed to the daemon, such as {@code 128m}; empty for the JVM's default
  * @param jar    the daemon's packaged jar
  */
-record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx, Path jar) {
+record FootprintOptions(int nodes, int peers, int warmup, int cycles, Optional<String> xmx, Path jar) {
 
     /** Three nodes: the smallest Raft group that survives a failure. */
     static final int DEFAULT_NODES = 3;
@@ -27,8 +28,10 @@ record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx,
     static final Path DEFAULT_JAR = Path.of("recovery-strategies", "target", "recovery.jar");
 
     static final String USAGE = """
-            usage: DaemonFootprint [--nodes N] [--warmup W] [--cycles C] [--xmx SIZE] [--jar PATH] [--help]
+            usage: DaemonFootprint [--nodes N] [--peers K] [--warmup W] [--cycles C] [--xmx SIZE] [--jar PATH]
+                                   [--help]
               --nodes N    stand-in nodes served on loopback for the daemon to watch (default %d)
+              --peers K    peers whose reachability each node reports (default: all N-1 others)
               --warmup W   cycles the daemon completes before measuring (default %d)
               --cycles C   cycles in the measuring window (default %d)
               --xmx SIZE   maximum heap of the daemon, as java's -Xmx takes it: 64m, 1g (default: the JVM's)
@@ -44,6 +47,9 @@ record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx,
         Objects.requireNonNull(jar, "jar");
         if (nodes <= 0) {
             throw new IllegalArgumentException("nodes must be > 0, but was " + nodes);
+        }
+        if (peers < 0 || peers >= nodes) {
+            throw new IllegalArgumentException("peers must be in 0.." + (nodes - 1) + ", but was " + peers);
         }
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0, but was " + warmup);
@@ -67,6 +73,7 @@ record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx,
      */
     static FootprintOptions parse(String... args) {
         int nodes = DEFAULT_NODES;
+        Integer peers = null;
         int warmup = DEFAULT_WARMUP;
         int cycles = DEFAULT_CYCLES;
         String xmx = null;
@@ -75,6 +82,7 @@ record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx,
             String option = args[i];
             switch (option) {
                 case "--nodes" -> nodes = number(args, ++i, option);
+                case "--peers" -> peers = number(args, ++i, option);
                 case "--warmup" -> warmup = number(args, ++i, option);
                 case "--cycles" -> cycles = number(args, ++i, option);
                 case "--xmx" -> xmx = value(args, ++i, option);
@@ -82,7 +90,8 @@ record FootprintOptions(int nodes, int warmup, int cycles, Optional<String> xmx,
                 default -> throw new IllegalArgumentException("unknown option '" + option + "'");
             }
         }
-        return new FootprintOptions(nodes, warmup, cycles, Optional.ofNullable(xmx), jar);
+        return new FootprintOptions(nodes, peers != null ? peers : Math.max(0, nodes - 1), warmup, cycles,
+                Optional.ofNullable(xmx), jar);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -18,7 +18,7 @@ import org.distributedtesting.recovery.core.http.server.NodeProtocolServer;
 /**
  * N healthy coordinator nodes in this JVM, each serving the node protocol through core's {@link NodeProtocolServer}
  * (what a real node embeds) on its own loopback port: node-1 leads, the others follow, all in term 1, every peer
- * reachable, and the commit and applied indexes advance by one a second so the daemon sees a live cluster.
+ * it reports reachable, and the commit and applied indexes advance by one a second so the daemon sees a live cluster.
  *
  * <p>Thread-safe. {@link #close()} stops every server.
  */
@@ -34,11 +34,12 @@ final class StandInCluster implements AutoCloseable {
     }
 
     /**
-     * Starts {@code nodes} stand-ins.
+     * Starts {@code nodes} stand-ins, each reporting the next {@code peers} nodes (in node order, wrapping) as
+     * reachable.
      *
      * @throws IOException if a server cannot listen; the ones already started are stopped
      */
-    static StandInCluster start(int nodes, Clock clock) throws IOException {
+    static StandInCluster start(int nodes, int peers, Clock clock) throws IOException {
         StandInCluster cluster = new StandInCluster();
         for (int i = 1; i <= nodes; i++) {
             cluster.ids.add(NodeId.of("node-" + i));
@@ -46,12 +47,15 @@ final class StandInCluster implements AutoCloseable {
         NodeId leader = cluster.ids.get(0);
         long started = clock.millis();
         try {
-            for (NodeId id : cluster.ids) {
-                Map<NodeId, Boolean> peers = new LinkedHashMap<>();
-                cluster.ids.stream().filter(peer -> !peer.equals(id)).forEach(peer -> peers.put(peer, true));
+            for (int i = 0; i < nodes; i++) {
+                NodeId id = cluster.ids.get(i);
+                Map<NodeId, Boolean> reachable = new LinkedHashMap<>();
+                for (int k = 1; k <= peers; k++) {
+                    reachable.put(cluster.ids.get((i + k) % nodes), true);
+                }
                 NodeStatus base = NodeStatus.builder().role(id.equals(leader) ? Role.LEADER : Role.FOLLOWER).term(1)
                         .leader(leader).commitIndex(FIRST_INDEX).appliedIndex(FIRST_INDEX).lastLogIndex(FIRST_INDEX)
-                        .stateChecksum(new StateChecksum("c0ffee", FIRST_INDEX)).peerReachability(peers).build();
+                        .stateChecksum(new StateChecksum("c0ffee", FIRST_INDEX)).peerReachability(reachable).build();
                 Ticking status = new Ticking(base, clock, started);
                 cluster.servers.add(NodeProtocolServer.builder(id, status::current)
                         .address(InetAddress.getLoopbackAddress()).port(0).start());

@@ -30,7 +30,7 @@ class DaemonFootprintTest {
     @Test
     void writesAWatchOnlyConfigTheDaemonLoadsWithEveryStandIn(@TempDir Path dir) throws Exception {
         // Given
-        try (StandInCluster cluster = StandInCluster.start(3, Clock.systemUTC())) {
+        try (StandInCluster cluster = StandInCluster.start(3, 2, Clock.systemUTC())) {
             Path file = dir.resolve("cluster.json");
 
             // When
@@ -50,7 +50,7 @@ class DaemonFootprintTest {
     @Test
     void standInsAnswerStatusAsAHealthyClusterLedByNodeOne() throws Exception {
         // Given
-        try (StandInCluster cluster = StandInCluster.start(3, Clock.systemUTC())) {
+        try (StandInCluster cluster = StandInCluster.start(3, 2, Clock.systemUTC())) {
             // When
             String leader = get(cluster.ports().get(0));
             String follower = get(cluster.ports().get(2));

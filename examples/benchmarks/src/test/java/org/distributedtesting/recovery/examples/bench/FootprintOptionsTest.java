@@ -15,18 +15,18 @@ class FootprintOptionsTest {
         FootprintOptions options = FootprintOptions.parse();
 
         // Then
-        assertThat(options).isEqualTo(new FootprintOptions(3, 10, 30, Optional.empty(),
+        assertThat(options).isEqualTo(new FootprintOptions(3, 2, 10, 30, Optional.empty(),
                 Path.of("recovery-strategies", "target", "recovery.jar")));
     }
 
     @Test
     void readsEveryOption() {
         // When
-        FootprintOptions options = FootprintOptions.parse("--nodes", "1000", "--warmup", "5", "--cycles", "20",
+        FootprintOptions options = FootprintOptions.parse("--nodes", "1000", "--peers", "4", "--warmup", "5", "--cycles", "20",
                 "--xmx", "128m", "--jar", "/opt/recovery.jar");
 
         // Then
-        assertThat(options).isEqualTo(new FootprintOptions(1000, 5, 20, Optional.of("128m"),
+        assertThat(options).isEqualTo(new FootprintOptions(1000, 4, 5, 20, Optional.of("128m"),
                 Path.of("/opt/recovery.jar")));
     }
 
@@ -35,6 +35,13 @@ class FootprintOptionsTest {
         assertThatThrownBy(() -> FootprintOptions.parse("--xmx", "-Xmx128m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("xmx must be a heap size such as 64m or 1g, but was '-Xmx128m'");
+    }
+
+    @Test
+    void refusesMorePeersThanOtherNodes() {
+        assertThatThrownBy(() -> FootprintOptions.parse("--nodes", "3", "--peers", "3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("peers must be in 0..2, but was 3");
     }
 
     @Test
