@@ -1,6 +1,8 @@
 /**
- * Measures what one engine cycle costs over a large simulated cluster, what the detector pass alone costs, and
- * what one whole simulated scenario costs. Run {@link org.distributedtesting.recovery.examples.bench.CycleBenchmark}
+ * Measures what one engine cycle costs over a large simulated cluster, what the detector pass alone costs,
+ * what one whole simulated scenario costs, and the packaged daemon's own footprint. Run
+ * {@link org.distributedtesting.recovery.examples.bench.CycleBenchmark},
+ * {@link org.distributedtesting.recovery.examples.bench.DaemonFootprint}
  * or {@link org.distributedtesting.recovery.examples.bench.ScenarioBenchmark}.
  */
 module org.distributedtesting.recovery.examples.bench {
