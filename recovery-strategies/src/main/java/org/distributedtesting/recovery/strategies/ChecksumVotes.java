@@ -1,12 +1,16 @@
 package org.distributedtesting.recovery.strategies;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.distributedtesting.recovery.ClusterHistory;
 import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.NodeId;
@@ -35,29 +39,91 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
                      Optional<String> authoritative) {
 
     ChecksumVotes {
-        byVoter = Collections.unmodifiableMap(new LinkedHashMap<>(byVoter));
+        // votes tallied once for a snapshot and an index are shared by every subject at that index, not copied
+        byVoter = byVoter instanceof Tallied ? byVoter : new Tallied(byVoter);
     }
 
     /** The votes at the subject's current checksum index, if it is reachable and reports a checksum. */
     static Optional<ChecksumVotes> of(NodeId subject, ClusterSnapshot now, ClusterHistory history) {
+        return of(subject, now, history, new Tally());
+    }
+
+    /** As {@link #of(NodeId, ClusterSnapshot, ClusterHistory)}, with the votes tallied once per pass in {@code tally}. */
+    static Optional<ChecksumVotes> of(NodeId subject, ClusterSnapshot now, ClusterHistory history, Tally tally) {
         Optional<StateChecksum> own = now.status(subject).flatMap(NodeStatus::stateChecksum);
         if (own.isEmpty()) {
             return Optional.empty();
         }
         long index = own.get().index();
-        Map<NodeId, String> votes = new LinkedHashMap<>();
-        for (NodeId voter : now.voters()) {
-            if (voter.equals(subject)) {
-                votes.put(voter, own.get().value());
-            } else {
-                reportAt(voter, index, now, history).ifPresent(value -> votes.put(voter, value));
-            }
+        // the subject's own vote is its current report, which is what reportAt reads for it at its current index:
+        // every subject at this index in this snapshot is judged by the same votes
+        Tally.Votes votes = tally.at(now, history, index);
+        return Optional.of(new ChecksumVotes(subject, index, own.get().value(), votes.byVoter(), now.quorum(),
+                votes.authoritative()));
+    }
+
+    /**
+     * The votes of one detector pass, tallied once per snapshot and checksum index: judging every node separately
+     * would read every voter's report once per node, quadratic in the nodes (a second per cycle at 1,000 nodes).
+     * Not thread-safe; one per pass.
+     */
+    static final class Tally {
+
+        record Votes(Tallied byVoter, Optional<String> authoritative) {
         }
-        int quorum = now.quorum();
-        Map<String, Integer> counts = tally(votes);
-        Optional<String> authoritative = counts.entrySet().stream().filter(e -> e.getValue() >= quorum)
-                .map(Map.Entry::getKey).findFirst();
-        return Optional.of(new ChecksumVotes(subject, index, own.get().value(), votes, quorum, authoritative));
+
+        private final Map<ClusterSnapshot, Map<Long, Votes>> bySnapshot = new IdentityHashMap<>();
+
+        /** The voters' reports at {@code index} as of {@code now}, with {@code history} the snapshots before it. */
+        Votes at(ClusterSnapshot now, ClusterHistory history, long index) {
+            return bySnapshot.computeIfAbsent(now, s -> new HashMap<>()).computeIfAbsent(index, i -> {
+                Map<NodeId, String> votes = new LinkedHashMap<>();
+                for (NodeId voter : now.voters()) {
+                    reportAt(voter, index, now, history).ifPresent(value -> votes.put(voter, value));
+                }
+                int quorum = now.quorum();
+                Optional<String> authoritative = tally(votes).entrySet().stream()
+                        .filter(e -> e.getValue() >= quorum).map(Map.Entry::getKey).findFirst();
+                return new Votes(new Tallied(votes), authoritative);
+            });
+        }
+    }
+
+    /** An unmodifiable copy of the votes by voter, in configuration order. */
+    static final class Tallied extends AbstractMap<NodeId, String> {
+        private final Map<NodeId, String> votes;
+
+        private final long distinct;
+
+        Tallied(Map<NodeId, String> votes) {
+            this.votes = Collections.unmodifiableMap(new LinkedHashMap<>(votes));
+            this.distinct = votes.values().stream().distinct().count();
+        }
+
+        /** How many different checksums the votes hold. */
+        long distinctValues() {
+            return distinct;
+        }
+
+        @Override
+        public Set<Entry<NodeId, String>> entrySet() {
+            return votes.entrySet();
+        }
+
+        @Override
+        public String get(Object key) {
+            return votes.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return votes.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return votes.size();
+        }
     }
 
     /**
@@ -70,7 +136,12 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
      * returning voter in a snapshot. Empty when the subject reports no checksum.
      */
     static Optional<ChecksumVotes> verdict(NodeId subject, ClusterSnapshot now, ClusterHistory history) {
-        Optional<ChecksumVotes> current = of(subject, now, history);
+        return verdict(subject, now, history, new Tally());
+    }
+
+    /** As {@link #verdict(NodeId, ClusterSnapshot, ClusterHistory)}, with the votes tallied once per pass. */
+    static Optional<ChecksumVotes> verdict(NodeId subject, ClusterSnapshot now, ClusterHistory history, Tally tally) {
+        Optional<ChecksumVotes> current = of(subject, now, history, tally);
         if (current.isEmpty() || current.get().authoritative().isPresent()) {
             return current;
         }
@@ -84,7 +155,7 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
             if (!pid.equals(then.observation(subject).process().pid())) {
                 break;
             }
-            Optional<ChecksumVotes> votes = of(subject, then, new ClusterHistory(earlier.subList(0, i)));
+            Optional<ChecksumVotes> votes = of(subject, then, new ClusterHistory(earlier.subList(0, i)), tally);
             if (votes.isPresent() && votes.get().authoritative().isPresent()) {
                 // a node that agreed then is judged on what it reports now
                 return votes.get().diverged() ? votes : current;
@@ -131,7 +202,7 @@ record ChecksumVotes(NodeId subject, long index, String value, Map<NodeId, Strin
 
     /** How many different checksums the voters report at the index. */
     long distinctValues() {
-        return byVoter.values().stream().distinct().count();
+        return ((Tallied) byVoter).distinctValues();
     }
 
     /**

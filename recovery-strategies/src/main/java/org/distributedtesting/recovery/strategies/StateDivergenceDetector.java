@@ -31,14 +31,16 @@ final class StateDivergenceDetector implements FailureDetector {
     public List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
         List<Failure> failures = new ArrayList<>();
         Set<Set<NodeId>> undecided = new LinkedHashSet<>();
+        ChecksumVotes.Tally tally = new ChecksumVotes.Tally();
         for (NodeId node : snapshot.reachable()) {
-            ChecksumVotes votes = ChecksumVotes.verdict(node, snapshot, history).orElse(null);
+            ChecksumVotes votes = ChecksumVotes.verdict(node, snapshot, history, tally).orElse(null);
             if (votes == null) {
                 continue;
             }
             if (votes.diverged()) {
                 failures.add(diverged(votes, snapshot));
-            } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1 && votes.settled(snapshot)
+            } else if (votes.authoritative().isEmpty() && votes.distinctValues() > 1
+                    && !undecided.contains(votes.byVoter().keySet()) && votes.settled(snapshot)
                     && !votes.majorityStillPossible(snapshot) && undecided.add(votes.byVoter().keySet())) {
                 failures.add(noAuthority(votes));
             }
