@@ -114,6 +114,12 @@ class ReadmeCommandsTest {
                         + " --warmup 3000",
                 "ci: java -cp examples/benchmarks/target/cycle-benchmark.jar"
                         + " org.distributedtesting.recovery.examples.bench.ScenarioBenchmark --scenarios 3");
+        known("java -cp examples/benchmarks/target/cycle-benchmark.jar"
+                        + " org.distributedtesting.recovery.examples.bench.DaemonFootprint --nodes 1000 --peers 4"
+                        + " --xmx 256m",
+                "ci: java -cp examples/benchmarks/target/cycle-benchmark.jar"
+                        + " org.distributedtesting.recovery.examples.bench.DaemonFootprint --nodes 3 --warmup 1"
+                        + " --cycles 2");
         known("java -jar examples/benchmarks/jmh/target/benchmarks.jar -f 1 -wi 3 -i 5",
                 "ci: java -jar examples/benchmarks/jmh/target/benchmarks.jar -f 0 -wi 0 -i 1 -r 100ms -p nodes=1000");
         known("java -cp examples/benchmarks/target/cycle-benchmark.jar"
