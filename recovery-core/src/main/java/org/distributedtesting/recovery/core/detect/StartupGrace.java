@@ -60,7 +60,7 @@ public final class StartupGrace {
                         failure.nodes(), since(failure, now));
             }
         }
-        held.retainAll(heldNow);
+        held.clear(); // said once while held; said again if held again after a break
         held.addAll(heldNow);
         return kept;
     }

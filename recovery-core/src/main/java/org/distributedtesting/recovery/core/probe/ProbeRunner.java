@@ -247,8 +247,11 @@ public final class ProbeRunner {
         }
     }
 
-    /** The failure a stage completed with, without the wrapper a dependent stage adds. */
-    private static Throwable unwrap(Throwable failure) {
+    /**
+     * The failure a stage completed with, without the {@link CompletionException} or {@link ExecutionException} a
+     * dependent stage or a {@code get()} wraps it in.
+     */
+    public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import org.distributedtesting.recovery.core.http.ProtocolException;
+import org.distributedtesting.recovery.core.probe.ProbeRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +169,7 @@ final class DeadlineClient implements AutoCloseable {
             future.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Throwable cause = unwrap(e.getCause());
+            Throwable cause = ProbeRunner.unwrap(e.getCause());
             if (cause instanceof IOException io) {
                 throw io;
             }
@@ -181,15 +181,6 @@ final class DeadlineClient implements AutoCloseable {
             }
             throw new IOException("exchange failed: " + cause, cause);
         }
-    }
-
-    /** The failure a stage ended with, without the {@link CompletionException} a dependent stage wraps it in. */
-    static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /**

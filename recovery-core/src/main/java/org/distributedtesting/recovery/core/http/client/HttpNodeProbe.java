@@ -21,6 +21,7 @@ import org.distributedtesting.recovery.core.http.ProtocolException;
 import org.distributedtesting.recovery.core.http.codec.ActionJson;
 import org.distributedtesting.recovery.core.http.codec.BearerToken;
 import org.distributedtesting.recovery.core.http.codec.StatusJson;
+import org.distributedtesting.recovery.core.probe.ProbeRunner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +151,7 @@ public final class HttpNodeProbe implements NodeProbe, AutoCloseable {
                 LOG.debug("Probe of node '{}' abandoned by its caller after {} ms", node.id(), end.elapsedMillis());
                 routes.fallBack(node, "no answer before the probe was abandoned");
             } else {
-                result.completeExceptionally(failed(node, end, secret, DeadlineClient.unwrap(failure)));
+                result.completeExceptionally(failed(node, end, secret, ProbeRunner.unwrap(failure)));
             }
         });
         DeadlineClient.abandonWhenDone(result, exchange);

@@ -260,7 +260,7 @@ class HttpNodeProbeAsyncTest {
         try {
             future.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            return DeadlineClient.unwrap(e.getCause());
+            return ProbeRunner.unwrap(e.getCause());
         }
         throw new AssertionError("the probe succeeded: " + future.join());
     }
