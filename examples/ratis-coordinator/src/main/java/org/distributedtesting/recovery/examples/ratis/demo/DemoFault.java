@@ -17,7 +17,7 @@ enum DemoFault {
     CRASH_FOLLOWER("crash_follower", false),
     /** SIGKILL of the leader; Ratis elects another. */
     CRASH_LEADER("crash_leader", true),
-    /** A byte flipped in an index page of a node's SQLite database file, under the running node. */
+    /** The page-type byte of the oldest tasks' page flipped in a node's SQLite database, under the running node. */
     DATABASE_CORRUPTION("database_corruption", false),
     /** A byte flipped amid the entries of a node's oldest Raft log segment, under the running node. */
     LOG_CORRUPTION("log_corruption", false),

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -78,16 +79,42 @@ public final class Corruption {
      * tasks, which a writer that only adds tasks never changes again. Use it on a running node: a page the node
      * still changes, such as an index's root page, sits in the node's SQLite page cache and is written back whole
      * with its next change, which undoes the flip (found in the demo: the flipped index root page of a running node
-     * healed before the daemon had confirmed the failure). SQLite's integrity_check reports the invalid page.
+     * healed before the daemon had confirmed the failure; and so did the tasks table's root page, flipped while the
+     * table still fitted on it). SQLite's integrity_check reports the invalid page.
      *
      * @return the page number
      * @throws IOException           if the file cannot be read or written
      * @throws SQLException          if the database cannot be read
-     * @throws IllegalStateException if the b-tree holds a page that is not a table b-tree page
+     * @throws IllegalStateException if the table still fits on its root page ({@link #oldestTaskLeaf} is empty), or
+     *                               its b-tree holds a page that is not a table b-tree page
      */
     public static long flipOldestTaskPageType(Path database) throws IOException, SQLException {
+        TaskLeaf leaf = findOldestTaskLeaf(database);
+        if (leaf.root()) {
+            throw new IllegalStateException("the tasks of " + database + " still fit on the table's root page (page "
+                    + leaf.page() + "), which every insert writes back whole: a flip there does not last on a"
+                    + " running node; write more tasks first");
+        }
+        flip(database, leaf.typeOffset());
+        return leaf.page();
+    }
+
+    /**
+     * The page of the oldest tasks, once the table {@code tasks} has grown beyond its root page; empty while every
+     * task fits on the root page, which every insert changes.
+     *
+     * @throws IOException           if the file cannot be read
+     * @throws SQLException          if the database cannot be read
+     * @throws IllegalStateException if the b-tree holds a page that is not a table b-tree page
+     */
+    public static OptionalLong oldestTaskLeaf(Path database) throws IOException, SQLException {
+        TaskLeaf leaf = findOldestTaskLeaf(database);
+        return leaf.root() ? OptionalLong.empty() : OptionalLong.of(leaf.page());
+    }
+
+    private static TaskLeaf findOldestTaskLeaf(Path database) throws IOException, SQLException {
         int pageSize;
-        long page;
+        long root;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + database);
              Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("PRAGMA page_size")) {
@@ -95,10 +122,13 @@ public final class Corruption {
                 pageSize = rs.getInt(1);
             }
             try (ResultSet rs = s.executeQuery("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'")) {
-                rs.next();
-                page = rs.getLong(1);
+                if (!rs.next()) {
+                    throw new IllegalStateException("no table 'tasks' in " + database);
+                }
+                root = rs.getLong(1);
             }
         }
+        long page = root;
         try (RandomAccessFile raf = new RandomAccessFile(database.toFile(), "r")) {
             for (int depth = 0; depth < 32; depth++) {
                 long start = (page - 1) * pageSize;
@@ -106,8 +136,7 @@ public final class Corruption {
                 raf.seek(header);
                 int type = raf.read();
                 if (type == TABLE_LEAF) {
-                    flip(database, header);
-                    return page;
+                    return new TaskLeaf(page, header, page == root);
                 }
                 if (type != TABLE_INTERIOR) {
                     throw new IllegalStateException("page " + page + " of " + database + " is not a table b-tree"
@@ -120,6 +149,10 @@ public final class Corruption {
             }
         }
         throw new IllegalStateException("the b-tree of tasks in " + database + " is deeper than 32 pages");
+    }
+
+    /** A leaf page of the tasks table: its number, where its page-type byte is, and whether it is the root. */
+    private record TaskLeaf(long page, long typeOffset, boolean root) {
     }
 
     /**

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.awaitility.Awaitility;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.FailureType;
@@ -30,6 +31,9 @@ public final class Faults {
     static final String DIVERGE_APPLY = "fault_diverge_apply";
     static final String FILL_DISK = "fault_fill_disk";
     static final String CLEAR = "fault_clear";
+
+    /** How long {@link #flipOldestTaskPage} waits for the tasks to outgrow the table's root page. */
+    static final Duration TABLE_GROWTH = Duration.ofSeconds(60);
 
     private final ClusterLayout layout;
     private final NodeProcesses processes;
@@ -130,13 +134,20 @@ public final class Faults {
 
     /**
      * Flips the page-type byte of the page of the oldest tasks in the node's database file, under the running node
-     * ({@link Corruption#flipOldestTaskPageType}: a page the running node does not write back).
+     * ({@link Corruption#flipOldestTaskPageType}: a page the running node does not write back). While the tasks
+     * still fit on the table's root page, which every insert writes back, waits (up to {@link #TABLE_GROWTH}) for
+     * the writer to fill it: a flip there would be undone by the next insert, and the fault would go unseen.
      *
      * @throws IOException  if the file cannot be changed
      * @throws SQLException if the database cannot be read to find the page
+     * @throws org.awaitility.core.ConditionTimeoutException if the table does not outgrow its root page in time
      */
     public Injection flipOldestTaskPage(String node) throws IOException, SQLException {
         Path db = layout.dataDir(node).databaseFile();
+        Awaitility.await().alias("the tasks of '" + node + "' to outgrow the table's root page (is the writer"
+                        + " running?)")
+                .atMost(TABLE_GROWTH).pollInterval(Duration.ofMillis(100))
+                .until(() -> Corruption.oldestTaskLeaf(db).isPresent());
         long page = Corruption.flipOldestTaskPageType(db);
         return new Injection("database_corruption", FailureType.DATABASE_CORRUPTION, node, Instant.now(),
                 "flipped the page-type byte of page " + page + " (the oldest tasks) in " + db.getFileName());
