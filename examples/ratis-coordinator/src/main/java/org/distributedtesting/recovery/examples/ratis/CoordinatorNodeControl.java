@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -35,7 +39,8 @@ import org.distributedtesting.recovery.Operation;
  *   <tr><td>CleanupResources</td><td>a snapshot (creation gap 1), after which Ratis purges the log up to it; old
  *       snapshots, backups beyond retention and stale temporary files deleted</td></tr>
  *   <tr><td>TriggerSync</td><td>a linearizable read served by this node, which waits until it has applied the
- *       leader's commit index</td></tr>
+ *       leader's commit index; failed early when the node applies more slowly than entries are committed, or
+ *       would not catch up within 8 s ({@code CatchUp})</td></tr>
  *   <tr><td>SetVoter</td><td>Ratis {@code setConfiguration}, moving this node between voters and listeners; a
  *       demoted node's elections stay paused until it is promoted (see {@code setVoter})</td></tr>
  *   <tr><td>CancelOperations</td><td>refused for applies: a committed entry must be applied by every replica</td></tr>
@@ -52,6 +57,9 @@ public final class CoordinatorNodeControl implements NodeControl {
 
     /** How long one admin operation may take, retries across leader changes included. */
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How often a sync samples the node's progress while it waits ({@link CatchUp}). */
+    private static final Duration SYNC_SAMPLE = Duration.ofMillis(250);
 
     /** Backups kept per artifact by cleanup. */
     public static final int BACKUPS_RETAINED = 3;
@@ -194,14 +202,32 @@ public final class CoordinatorNodeControl implements NodeControl {
                 + " restart_stuck_component releases or retries a stuck apply");
     }
 
-    private ActionResult sync(Action.TriggerSync action) throws IOException {
+    private ActionResult sync(Action.TriggerSync action) throws IOException, InterruptedException {
         long before = node.stateMachine().applied().index();
+        CatchUp catchUp = new CatchUp(node.id().value(), commitIndex(), before);
+        long start = System.nanoTime();
         try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
             // a linearizable read on this node: it asks the leader for its commit index and answers only once it
-            // has applied that far
-            RaftClientReply reply = client.io().sendReadOnly(Message.valueOf("summary"), node.self().raftId());
-            if (!reply.isSuccess()) {
-                return new ActionResult.Failed("the node did not catch up: " + reply.getException());
+            // has applied that far; meanwhile the rates say whether it gets there at all
+            CompletableFuture<RaftClientReply> read = client.async().sendReadOnly(Message.valueOf("summary"),
+                    node.self().raftId());
+            while (true) {
+                try {
+                    RaftClientReply reply = read.get(SYNC_SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!reply.isSuccess()) {
+                        return new ActionResult.Failed("the node did not catch up: " + reply.getException());
+                    }
+                    break;
+                } catch (TimeoutException e) {
+                    Optional<String> verdict = catchUp.judge(Duration.ofNanos(System.nanoTime() - start),
+                            commitIndex(), node.stateMachine().applied().index());
+                    if (verdict.isPresent()) {
+                        read.cancel(true);
+                        return new ActionResult.Failed(verdict.get());
+                    }
+                } catch (ExecutionException e) {
+                    return new ActionResult.Failed("the node did not catch up: " + e.getCause());
+                }
             }
         }
         long after = node.stateMachine().applied().index();
@@ -209,6 +235,11 @@ public final class CoordinatorNodeControl implements NodeControl {
         return new ActionResult.Done("'" + node.id() + "' caught up to the leader's commit index: applied " + before
                 + " -> " + after + " (Raft syncs from the leader '" + leader + "'; asked for '" + action.from() + "')",
                 Map.of("applied_before", before, "applied_after", after));
+    }
+
+    /** This node's commit index, or -1 while its Raft server is not running. */
+    private long commitIndex() {
+        return node.division().map(d -> d.getRaftLog().getLastCommittedIndex()).orElse(-1L);
     }
 
     private ActionResult setVoter(RaftServer.Division division, boolean voter) throws IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
@@ -193,6 +195,39 @@ class ControlIT {
         assertThat(result).isInstanceOf(ActionResult.Done.class);
         assertThat(((Number) ((ActionResult.Done) result).data().get("applied_after")).longValue())
                 .isGreaterThanOrEqualTo(commit);
+    }
+
+    @Test
+    void triggerSyncFailsWithinSecondsWhenTheNodeAppliesMoreSlowlyThanEntriesAreCommitted() throws Exception {
+        // Given node-1 applies each entry 300 ms late while a writer keeps committing faster than that
+        String leader = cluster.awaitLeader();
+        control.execute(new Action.Custom(NODE_1, CustomActions.FAULT_SLOW_APPLY, Action.Impact.NONE,
+                Map.of("delay_ms", 300)));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try (CoordinatorClient client = cluster.client()) {
+                while (writing.get()) {
+                    client.submit("control-" + System.nanoTime(), PAYLOAD);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "control-it-writer");
+        writer.start();
+        try {
+            submit(5);
+
+            // When a sync is triggered
+            ActionResult result = control.execute(new Action.TriggerSync(NODE_1, NodeId.of(leader)));
+
+            // Then it fails once the rates are measured, saying why (not at the end of its budget, whose verdict
+            // is "not caught up within"), so the daemon goes on to its next rung seconds earlier
+            assertThat(result).isInstanceOf(ActionResult.Failed.class);
+            assertThat(result.detail()).contains("'node-1' is").contains("falls further behind");
+        } finally {
+            writing.set(false);
+            writer.join(NodeCluster.WAIT.toMillis());
+        }
     }
 
     @Test
