@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
  * write is lost, no node holds a write nobody submitted, and no safety invariant broke at any time.
  *
  * <p>{@code chaos.seconds} (150 in every build, 900 with {@code -Pchaos}) and {@code chaos.seed} set the schedule;
- * the result line goes to {@code chaos.result} (target/random-fault-schedule.txt), which {@code .ci/run} prints.
+ * the result line goes to {@code chaos.result} (target/random-fault-schedule.txt), which {@code .ci/run} prints;
+ * {@code chaos.dir} keeps the cluster's directory (data, logs, journal, moved-aside files) there instead of a
+ * temporary one.
  */
 class RandomFaultScheduleIT {
 
@@ -29,7 +31,9 @@ class RandomFaultScheduleIT {
     void aSeededScheduleOfFaultsLosesNoAcknowledgedWriteAndBreaksNoInvariant() throws Exception {
         long seed = Long.getLong("chaos.seed", 20261203L);
         Duration duration = Duration.ofSeconds(Long.getLong("chaos.seconds", 150L));
-        ClusterHarness cluster = ClusterHarness.builder().root(dir).network(true).maintenance(true)
+        String keep = System.getProperty("chaos.dir");
+        Path root = keep == null || keep.isBlank() ? dir : Files.createDirectories(Path.of(keep));
+        ClusterHarness cluster = ClusterHarness.builder().root(root).network(true).maintenance(true)
                 // faults follow each other within seconds: a recovered node may be hit again after 5 s, its restart
                 // attempts start over after 10 s healthy (the schedule keeps it healthy for 11 s between faults),
                 // and the actions of every recovery fit the global budget
