@@ -27,6 +27,8 @@ public final class ActiveRecovery {
     /** Whether a resumed ladder found no rung from {@link #resumedAt} up that applies, and went back to rung 0. */
     private boolean wrapped;
     private String actedRung;
+    /** The failure as detected when the rung that awaits verification acted, or null. */
+    private Failure actedOn;
     private Instant verifyDeadline;
     private boolean planned;
     private Instant deferredSince;
@@ -112,10 +114,25 @@ public final class ActiveRecovery {
         rung = Math.min(rung + 1, strategy.rungs().size() - 1);
     }
 
-    /** The rung named {@code rungName} acted; the failure must be gone by {@code deadline}. */
+    /**
+     * The rung named {@code rungName} acted on the failure as last detected; that failure must be gone by
+     * {@code deadline}.
+     */
     public void awaitVerification(String rungName, Instant deadline) {
         actedRung = rungName;
+        actedOn = failure;
         verifyDeadline = deadline;
+    }
+
+    /**
+     * The failure a pending verification judges: the one the rung acted on, not a later finding of the same key. A
+     * detector may report a different finding for the same nodes once the rung has done its work (term divergence:
+     * the node it paused is reported as paused once the terms agree); asking whether that later finding is gone
+     * would judge the rung by a problem it did not act on, and a rung that worked would time out unverified. The
+     * failure as last detected when no rung acted yet (a recovery rebuilt from the journal).
+     */
+    public Failure verifiedAgainst() {
+        return actedOn != null ? actedOn : failure;
     }
 
     /** Whether a rung acted and its verification is pending. */

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The verify stage: for each recovery whose rung acted, asks its strategy whether the failure is gone in a fresh
- * snapshot. Gone: the recovery is verified, and the nodes its actions disturbed cool down for {@code node_cooldown}. Still there after
+ * The verify stage: for each recovery whose rung acted, asks its strategy whether the failure the rung acted on is
+ * gone in a fresh snapshot (not a later finding of the same key: {@link ActiveRecovery#verifiedAgainst}). Gone: the recovery is verified, and the nodes its actions disturbed cool down for {@code node_cooldown}. Still there after
  * {@code verify_timeout}: the rung failed, and the next attempt climbs, unless the failure is no longer detected
  * (cleared) or the attempts are spent (escalated).
  *
@@ -121,7 +121,7 @@ public final class Verifier {
 
     private boolean resolved(ActiveRecovery recovery, ClusterSnapshot snapshot, ClusterHistory history) {
         try {
-            return recovery.strategy().isResolved(recovery.failure(), snapshot, history);
+            return recovery.strategy().isResolved(recovery.verifiedAgainst(), snapshot, history);
         } catch (RuntimeException e) {
             LOG.warn("strategy '{}' failed to verify {}", recovery.strategy().name(), recovery.key(), e);
             return false;

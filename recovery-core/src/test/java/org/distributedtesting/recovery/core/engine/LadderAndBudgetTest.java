@@ -6,15 +6,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.distributedtesting.recovery.Action;
 import org.distributedtesting.recovery.ActionResult;
+import org.distributedtesting.recovery.ClusterHistory;
+import org.distributedtesting.recovery.ClusterSnapshot;
 import org.distributedtesting.recovery.Failure;
 import org.distributedtesting.recovery.FailureType;
+import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.RecoveryContext;
 import org.distributedtesting.recovery.RecoveryEvent;
 import org.distributedtesting.recovery.RungResult;
+import org.distributedtesting.recovery.Settings;
+import org.distributedtesting.recovery.Severity;
 import org.distributedtesting.recovery.core.CycleReport;
+import org.distributedtesting.recovery.core.LadderStrategy;
 import org.junit.jupiter.api.Test;
 
 class LadderAndBudgetTest {
@@ -56,6 +64,46 @@ class LadderAndBudgetTest {
             h.cycles(3);
             assertThat(h.records("failure_cleared")).isEmpty();
             assertThat(h.events(RecoveryEvent.FailureCleared.class)).isEmpty();
+        }
+    }
+
+    @Test
+    void aRungIsVerifiedAgainstTheFindingItActedOnNotALaterFindingOfTheSameNodes() {
+        // Given a strategy whose detector reports a second finding for the same node once its rung has done its work
+        // (as term divergence reports the node it paused as paused once the terms agree), and whose isResolved says
+        // the first finding is gone two verifications after the rung acted (as a campaign must have stopped for a
+        // while), the second never (it waits for another rung)
+        AtomicBoolean acted = new AtomicBoolean();
+        AtomicInteger checks = new AtomicInteger();
+        LadderStrategy strategy = new LadderStrategy("deadlock", FailureType.DEADLOCK, Settings.EMPTY) {
+            {
+                rung("pause", (f, c) -> {
+                    acted.set(true);
+                    return RungResult.acted("paused");
+                });
+            }
+
+            @Override
+            protected List<Failure> detect(ClusterSnapshot snapshot, ClusterHistory history) {
+                String finding = acted.get() ? "paused" : "loop";
+                return List.of(Failure.of(FailureType.DEADLOCK, List.of(NodeId.of("node-1")), Severity.MEDIUM,
+                        finding, Map.of("finding", finding)));
+            }
+
+            @Override
+            public boolean isResolved(Failure failure, ClusterSnapshot now, ClusterHistory history) {
+                return "loop".equals(failure.evidence().get("finding")) && checks.incrementAndGet() > 2;
+            }
+        };
+        try (EngineHarness h = new EngineHarness(3, EngineHarness.FAST, strategy)) {
+            // When the rung acts on the first finding and the detector then reports the second
+            h.cycles(3);
+            h.cycles(4);
+
+            // Then the rung is verified by the finding it acted on, not timed out by the later one
+            assertThat(h.records("recovery_verified")).singleElement()
+                    .satisfies(r -> assertThat(r.details()).containsEntry("rung", "pause"));
+            assertThat(h.records("recovery_rung_failed")).isEmpty();
         }
     }
 
