@@ -26,6 +26,8 @@ import org.distributedtesting.recovery.ActionResult;
 import org.distributedtesting.recovery.NodeControl;
 import org.distributedtesting.recovery.NodeId;
 import org.distributedtesting.recovery.Operation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The host-side {@link NodeControl} of one running coordinator node: every recovery action carried out with real
@@ -54,6 +56,8 @@ import org.distributedtesting.recovery.Operation;
  * <p>Thread-safe: every admin operation uses a fresh Ratis client.
  */
 public final class CoordinatorNodeControl implements NodeControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoordinatorNodeControl.class);
 
     /** How long one admin operation may take, retries across leader changes included. */
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(10);
@@ -206,35 +210,62 @@ public final class CoordinatorNodeControl implements NodeControl {
         long before = node.stateMachine().applied().index();
         CatchUp catchUp = new CatchUp(node.id().value(), commitIndex(), before);
         long start = System.nanoTime();
-        try (RaftClient client = node.newClient(ADMIN_TIMEOUT)) {
-            // a linearizable read on this node: it asks the leader for its commit index and answers only once it
-            // has applied that far; meanwhile the rates say whether it gets there at all
-            CompletableFuture<RaftClientReply> read = client.async().sendReadOnly(Message.valueOf("summary"),
-                    node.self().raftId());
-            while (true) {
-                try {
-                    RaftClientReply reply = read.get(SYNC_SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
-                    if (!reply.isSuccess()) {
-                        return new ActionResult.Failed("the node did not catch up: " + reply.getException());
-                    }
-                    break;
-                } catch (TimeoutException e) {
-                    Optional<String> verdict = catchUp.judge(Duration.ofNanos(System.nanoTime() - start),
-                            commitIndex(), node.stateMachine().applied().index());
-                    if (verdict.isPresent()) {
-                        read.cancel(true);
-                        return new ActionResult.Failed(verdict.get());
-                    }
-                } catch (ExecutionException e) {
-                    return new ActionResult.Failed("the node did not catch up: " + e.getCause());
-                }
-            }
+        RaftClient client = node.newClient(ADMIN_TIMEOUT);
+        Optional<String> failure;
+        try {
+            failure = awaitCatchUp(client, catchUp, start);
+        } catch (InterruptedException | RuntimeException e) {
+            client.close();
+            throw e;
         }
+        if (failure.isPresent()) {
+            // the read was cancelled: closing the client waits for gRPC's graceful shutdown of the call in flight
+            // (3 s), which the daemon need not wait for
+            CompletableFuture.runAsync(() -> closeQuietly(client));
+            return new ActionResult.Failed(failure.get());
+        }
+        client.close();
         long after = node.stateMachine().applied().index();
         String leader = node.division().map(d -> String.valueOf(d.getInfo().getLeaderId())).orElse("unknown");
         return new ActionResult.Done("'" + node.id() + "' caught up to the leader's commit index: applied " + before
                 + " -> " + after + " (Raft syncs from the leader '" + leader + "'; asked for '" + action.from() + "')",
                 Map.of("applied_before", before, "applied_after", after));
+    }
+
+    /**
+     * A linearizable read on this node: it asks the leader for its commit index and answers only once it has applied
+     * that far; meanwhile the rates say whether it gets there at all.
+     *
+     * @return why the node did not catch up, or empty once it has
+     */
+    private Optional<String> awaitCatchUp(RaftClient client, CatchUp catchUp, long start)
+            throws InterruptedException {
+        CompletableFuture<RaftClientReply> read = client.async().sendReadOnly(Message.valueOf("summary"),
+                node.self().raftId());
+        while (true) {
+            try {
+                RaftClientReply reply = read.get(SYNC_SAMPLE.toMillis(), TimeUnit.MILLISECONDS);
+                return reply.isSuccess() ? Optional.empty()
+                        : Optional.of("the node did not catch up: " + reply.getException());
+            } catch (TimeoutException e) {
+                Optional<String> verdict = catchUp.judge(Duration.ofNanos(System.nanoTime() - start), commitIndex(),
+                        node.stateMachine().applied().index());
+                if (verdict.isPresent()) {
+                    read.cancel(true);
+                    return verdict;
+                }
+            } catch (ExecutionException e) {
+                return Optional.of("the node did not catch up: " + e.getCause());
+            }
+        }
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.warn("closing the sync's Raft client failed", e);
+        }
     }
 
     /** This node's commit index, or -1 while its Raft server is not running. */
